@@ -51,6 +51,7 @@ export function emitHandlers(apis: BundledApi[], typesModule: (apiKey: string) =
 
 function requestMembers(op: OperationInfo, opType: string): string[] {
   const members = [op.pathParams.length > 0 ? `  params: ${opType}["parameters"]["path"];` : `  params: Record<string, never>;`];
+  if (op.queryParams.length > 0) members.push(`  query: NonNullable<${opType}["parameters"]["query"]>;`);
   const [contentType, ...others] = op.requestContentTypes;
   if (contentType !== undefined) {
     if (others.length > 0) throw new Error(`${op.operationId}: several request content types are not supported by the handler contract`);

@@ -43,6 +43,7 @@ export function projectConfig(root: string): GeneratorConfig {
     apis: [
       { key: 'callcontrol', pascal: 'CallControl', spec: 'specs/TS29392_MMTel_CallControl.yaml' },
       { key: 'callevent', pascal: 'CallEvent', spec: 'specs/TS29392_MMTel_CallEvent.yaml' },
+      { key: 'simulator', pascal: 'Simulator', spec: 'specs/MMTel_Simulator.yaml' },
     ],
     out: {
       bundled: 'specs/bundled',

@@ -32,6 +32,7 @@ export interface OperationInfo {
   path: string;
   summary: string;
   pathParams: string[];
+  queryParams: string[];
   requestContentTypes: string[];
   bodyRequired: boolean;
   responses: ResponseInfo[];
@@ -116,6 +117,7 @@ export class OpenApiDocument {
           path,
           summary: typeof op.summary === 'string' ? op.summary : '',
           pathParams: params.filter((p) => p.in === 'path').map((p) => String(p.name)),
+          queryParams: params.filter((p) => p.in === 'query').map((p) => String(p.name)),
           ...this.requestBody(op),
           responses: this.responses(op),
           callbacks: this.callbacks(op),

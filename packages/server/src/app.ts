@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import responseValidation from '@fastify/response-validation';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import openapiGlue from 'fastify-openapi-glue';
+import type { ServerConfig } from './config.js';
+import type { HandlerContext } from './handler-context.js';
+import { handlers } from './handlers/index.js';
+import { ajvFormats, ajvOptions, createAjv, toInvalidParams } from './http/ajv.js';
+import { installErrorHandling, sendProblem } from './http/error-handler.js';
+import { operationResolver } from './http/operation-routes.js';
+import { problem } from './http/problem.js';
+import { componentSchema, loadBundledSpec, type OpenApiDocument, SPECS } from './http/spec.js';
+import { Metrics } from './metrics.js';
+import { NotificationEngine, WebSocketHub } from './notifications/index.js';
+import { SessionService } from './sessions/session-service.js';
+import { NetworkSimulator } from './simulator/network-simulator.js';
+import { openStore } from './store/open-store.js';
+import type { OutboxEntry, Store } from './store/store.js';
+
+/** What buildApp needs; everything but `config` has a default. */
+export interface BuildOptions {
+  config: ServerConfig;
+  /** An open store to use (and not close); by default one is opened from the config and closed with the app. */
+  store?: Store;
+  /** Pino options, or false for no logs. Defaults to JSON logs at config.logLevel. */
+  logger?: boolean | { level: string };
+  /** Identifies the AF behind a request; all requests share one tenant by default. */
+  identify?: (request: FastifyRequest) => string;
+  /** Unique name of this instance in the outbox leases. */
+  instanceId?: string;
+}
+
+/** The running parts of an app, for main.ts and the tests. */
+export interface MmtelServer {
+  sessions: SessionService;
+  simulator: NetworkSimulator;
+  engine: NotificationEngine;
+  store: Store;
+  metrics: Metrics;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    mmtel: MmtelServer;
+  }
+}
+
+/**
+ * Builds the MMTel Enabler Server: both TS 29.392 APIs from the bundled specs through
+ * fastify-openapi-glue, the notification engine, health and metrics. Never listens: main.ts does.
+ */
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    ajv: { customOptions: ajvOptions, plugins: [ajvFormats] },
+  });
+  // Bodies are sent as the handlers built them: JSON.stringify drops nothing, unlike a
+  // schema-driven serializer that silently removes attributes it does not know.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installJsonParsers(app);
+  installErrorHandling(app);
+
+  const store = options.store ?? (await openStore(config));
+  if (!options.store) app.addHook('onClose', async () => store.close());
+  const metrics = new Metrics(store);
+  const websockets = new WebSocketHub();
+  const callControl = loadBundledSpec(SPECS.callcontrol);
+  const callEvent = loadBundledSpec(SPECS.callevent);
+  const simulatorSpec = loadBundledSpec(SPECS.simulator);
+
+  const validateSession = createAjv().compile(componentSchema(callControl, 'ImsSession'));
+  let sessions!: SessionService;
+  let simulator!: NetworkSimulator;
+  const engine = new NotificationEngine({
+    store,
+    instanceId: options.instanceId ?? randomUUID(),
+    logger: app.log,
+    policy: {
+      ...NotificationEngine.defaultPolicy,
+      timeoutMs: config.notifications.timeoutMs,
+      maxAttempts: config.notifications.maxAttempts,
+      maxAgeMs: config.notifications.maxAgeMs,
+      initialBackoffMs: config.notifications.initialBackoffMs,
+      maxBackoffMs: config.notifications.maxBackoffMs,
+      concurrency: config.notifications.concurrency,
+    },
+    websockets,
+    metrics: metrics.engineHooks(),
+    onPermanentRedirect: async (entry: OutboxEntry, target: string) => {
+      if (entry.callback === 'sessionEventNotification') simulator.replaceSessionEventTarget(entry.target, target);
+      else if (entry.sessionId !== undefined) await sessions.replaceNotifUri(entry.sessionId, entry.target, target);
+    },
+  });
+  sessions = new SessionService(store, engine, config, (session) => (validateSession(session) ? [] : toInvalidParams(validateSession.errors)));
+  simulator = new NetworkSimulator(sessions, engine, store.outbox, { ...config.simulator, ...(config.sessionEventNotificationUri !== undefined && { sessionEventNotificationUri: config.sessionEventNotificationUri }) }, app.log);
+  if (config.simulator.enabled) sessions.observe(simulator);
+  app.decorate('mmtel', { sessions, simulator, engine, store, metrics });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.requestDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onReady', async () => engine.start());
+  app.addHook('preClose', async () => {
+    simulator.stop();
+    await engine.stop();
+  });
+
+  const afterResponseTasks = new WeakMap<FastifyRequest, Array<() => Promise<void>>>();
+  app.addHook('onResponse', async (request) => {
+    for (const task of afterResponseTasks.get(request) ?? []) {
+      await task().catch((err: unknown) => request.log.error({ err }, 'post-response task failed'));
+    }
+  });
+  const identify = options.identify ?? (() => 'default');
+  const contextOf = (request: FastifyRequest, _reply: FastifyReply): HandlerContext => ({
+    owner: identify(request),
+    sessions,
+    simulator,
+    log: request.log,
+    scenario: headerValue(request.headers['x-mmtel-sim-scenario']),
+    afterResponse(task) {
+      const tasks = afterResponseTasks.get(request) ?? [];
+      tasks.push(task);
+      afterResponseTasks.set(request, tasks);
+    },
+  });
+
+  await app.register(websocket);
+  await app.register(async (api) => {
+    if (config.validateResponses) {
+      await api.register(responseValidation, { ajv: { ...ajvOptions, plugins: [ajvFormats] } });
+    }
+    for (const spec of config.simulator.enabled ? [callControl, callEvent, simulatorSpec] : [callControl, callEvent]) {
+      await api.register(openapiGlue, { specification: forGlue(spec), operationResolver: operationResolver(handlers, contextOf), prefix: basePathOf(spec) });
+    }
+  });
+  registerNotificationWebsocket(app, websockets, store);
+  registerOperationsRoutes(app, store, metrics);
+  return app;
+}
+
+/** Only the JSON media types the specs declare have a parser; any other type gets 415. */
+function installJsonParsers(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+}
+
+/** TS 29.122 clause 5.2.5.4: the AF opens the websocketUri returned at creation; notifications then arrive on it. */
+function registerNotificationWebsocket(app: FastifyInstance, hub: WebSocketHub, store: Store): void {
+  app.get<{ Params: { sessionId: string } }>('/mmtel-callcontrol/v1/notification-websockets/:sessionId', { websocket: true }, async (socket, request) => {
+    const record = await store.sessions.getSession(request.params.sessionId);
+    if (!record || record.session.websockNotifConfig?.websocketUri === undefined) {
+      socket.close(4404, 'no websocket notification channel for this IMS session');
+      return;
+    }
+    hub.attach(record.sessionId, socket);
+  });
+}
+
+function registerOperationsRoutes(app: FastifyInstance, store: Store, metrics: Metrics): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await store.ping();
+      return { status: 'ready', store: store.kind };
+    } catch (err) {
+      request.log.warn({ err }, 'store not ready');
+      return sendProblem(reply, problem('NF_CONGESTION', `The ${store.kind} store does not answer.`));
+    }
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}
+
+/**
+ * The spec as fastify-openapi-glue gets it: without the security schemes, because the 3GPP
+ * form `tokenUrl: '{tokenUrl}'` fails glue's OpenAPI schema check (it is not a uri-reference),
+ * and because authentication is the server's own concern, not glue's.
+ */
+function forGlue(spec: OpenApiDocument): OpenApiDocument {
+  const { security: _security, components, ...rest } = spec;
+  const { securitySchemes: _schemes, ...otherComponents } = components ?? {};
+  return { ...rest, components: otherComponents };
+}
+
+function basePathOf(spec: OpenApiDocument): string {
+  const servers = spec.servers as Array<{ url: string }> | undefined;
+  return (servers?.[0]?.url ?? '').replace(/^\{apiRoot\}/, '');
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

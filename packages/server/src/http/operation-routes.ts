@@ -1,0 +1,66 @@
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Handlers, OperationId } from '../generated/handlers.gen.js';
+import { operations, type OperationDefinition } from '../generated/operations.gen.js';
+import type { HandlerContext } from '../handler-context.js';
+import { ProblemError } from './problem.js';
+
+/** A reply as the generated handler contract types it. */
+interface AnyReply {
+  status: number;
+  headers?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+}
+
+/**
+ * The fastify-openapi-glue operation resolver: each operationId of the spec gets its typed
+ * handler, wrapped so that the request content type is one the operation declares (415
+ * otherwise: Fastify would let a parsed but undeclared type through unvalidated), and the reply
+ * carries the content type the spec gives its status.
+ */
+export function operationResolver(handlers: Handlers<HandlerContext>, contextOf: (request: FastifyRequest, reply: FastifyReply) => HandlerContext) {
+  return (operationId: string): RouteOptions => {
+    if (!(operationId in operations)) throw new Error(`The spec has operation ${operationId} but the generated operation table does not: run pnpm generate`);
+    const id = operationId as OperationId;
+    const definition: OperationDefinition = operations[id];
+    const handler = handlers[id] as (request: { params: unknown; query: unknown; body?: unknown }, context: HandlerContext) => Promise<AnyReply>;
+    const route: Partial<RouteOptions> = {
+      preValidation: async (request) => requireDeclaredBody(request, definition),
+      handler: async (request, reply) => {
+        const result = await handler({ params: request.params, query: request.query, body: request.body }, contextOf(request, reply));
+        return send(reply, definition, result);
+      },
+    };
+    // Glue spreads these options over the route it builds from the spec (method, url, schema),
+    // so a partial route is what it needs, whatever its type declaration says.
+    return route as RouteOptions;
+  };
+}
+
+function requireDeclaredBody(request: FastifyRequest, definition: OperationDefinition): void {
+  if (definition.requestContentTypes.length === 0) return;
+  const hasBody = request.body !== undefined;
+  if (!hasBody) {
+    if (definition.bodyRequired) throw new ProblemError('MANDATORY_IE_MISSING', `The request needs a body (${definition.requestContentTypes.join(' or ')}).`, [{ param: '/', reason: 'request body is required' }]);
+    return;
+  }
+  const type = mediaType(request.headers['content-type']);
+  if (!definition.requestContentTypes.includes(type)) {
+    throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', `${definition.method} ${definition.path} accepts ${definition.requestContentTypes.join(', ')}, not ${type || 'a body without Content-Type'}.`, [
+      { param: 'Content-Type', reason: `must be ${definition.requestContentTypes.join(' or ')}` },
+    ]);
+  }
+}
+
+/** `application/json; charset=utf-8` → `application/json`. */
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+function send(reply: FastifyReply, definition: OperationDefinition, result: AnyReply): FastifyReply {
+  reply.code(result.status);
+  for (const [name, value] of Object.entries(result.headers ?? {})) if (value !== undefined) reply.header(name, String(value));
+  const declared = definition.responses[String(result.status)] ?? definition.responses.default;
+  if (result.body === undefined) return reply.send();
+  reply.type(declared?.contentType ?? (result.status >= 400 ? 'application/problem+json' : 'application/json'));
+  return reply.send(result.body);
+}

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+/** A bundled (single-file) OpenAPI document as a plain object. */
+export type OpenApiDocument = Record<string, unknown> & {
+  components?: { schemas?: Record<string, unknown> };
+};
+
+const bundledDir = new URL('../../../../specs/bundled/', import.meta.url);
+
+/** Reads one of the generated `*.bundled.yaml` files (fastify-openapi-glue takes single-file specs only). */
+export function loadBundledSpec(name: string): OpenApiDocument {
+  return parse(readFileSync(fileURLToPath(new URL(name, bundledDir)), 'utf8')) as OpenApiDocument;
+}
+
+/** The API paths served: the two TS 29.392 APIs and the simulator's control API. */
+export const SPECS = {
+  callcontrol: 'TS29392_MMTel_CallControl.bundled.yaml',
+  callevent: 'TS29392_MMTel_CallEvent.bundled.yaml',
+  simulator: 'MMTel_Simulator.bundled.yaml',
+} as const;
+
+/**
+ * A standalone JSON schema for one component schema of a bundled document: the component
+ * wrapped with every other component as `definitions`, refs rewritten to match.
+ */
+export function componentSchema(doc: OpenApiDocument, name: string): Record<string, unknown> {
+  const schemas = doc.components?.schemas ?? {};
+  if (!(name in schemas)) throw new Error(`no schema ${name} in the bundled spec`);
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (typeof value !== 'object' || value === null) return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/definitions/') : rewrite(v)]),
+    );
+  };
+  return { allOf: [{ $ref: `#/definitions/${name}` }], definitions: rewrite(schemas) };
+}

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import type { CallControl, KnownImsSessionEvent, KnownImsSessionState } from '@mmtel/types';
+import type { ServerConfig } from '../config.js';
+import { ProblemError, type InvalidParam } from '../http/problem.js';
+import type { ImsSession, NewNotification, OutboxEntry, SessionRecord, Store } from '../store/store.js';
+import { applyMergePatch } from './merge-patch.js';
+import { hasFeature, negotiateFeatures } from './supported-features.js';
+
+type Schemas = CallControl.components['schemas'];
+export type ImsSessionPatch = Schemas['ImsSessionPatch'];
+export type ImsSessionEventReport = Schemas['ImsSessionEventReport'];
+export type ImsSessionEventNotification = Schemas['ImsSessionEventNotification'];
+
+/** Optional features of MMTel_CallControl (proposed; TS 29.392 table 6.4.8-1 is still empty). */
+export const Feature = {
+  /** Notification delivery over a WebSocket, TS 29.122 clause 5.2.5.4. */
+  NOTIFICATION_WEBSOCKET: 1,
+  /** The test notification, TS 29.122 clause 5.2.5.3. */
+  NOTIFICATION_TEST_EVENT: 2,
+} as const;
+
+/** Where notifications go: the delivery engine. */
+export interface Notifier {
+  enqueue(items: NewNotification[]): Promise<OutboxEntry[]>;
+}
+
+/** Told of session life-cycle changes: the IMS network simulator. */
+export interface SessionObserver {
+  sessionCreated(record: SessionRecord, scenario: string | undefined): void;
+  sessionReleased(sessionId: string): void;
+}
+
+/** Attributes the server sets; ignored when a client sends them on creation. */
+const SERVER_SET = ['self', 'sessionId', 'sessionState'] as const;
+/** Attributes fixed at creation: a PUT or PATCH that changes one gets 403. */
+const IMMUTABLE = ['callingParty', 'calledParty', 'supportedFeatures', ...SERVER_SET] as const;
+/** Optimistic-concurrency retries before a write is reported as a failure. */
+const MAX_WRITE_ATTEMPTS = 8;
+
+/** Validates a whole ImsSession (used on the result of a merge patch). */
+export type SessionValidator = (session: unknown) => InvalidParam[];
+
+/**
+ * The IMS session resources: creation with feature negotiation, replacement, merge-patch
+ * modification, release, and the event reports that become IMS Session Notifications.
+ */
+export class SessionService {
+  private observer: SessionObserver | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly notifier: Notifier,
+    private readonly config: Pick<ServerConfig, 'apiRoot' | 'supportedFeatures'>,
+    private readonly validateSession: SessionValidator,
+  ) {}
+
+  /** Connects the simulator (or any observer of session life cycles). */
+  observe(observer: SessionObserver): void {
+    this.observer = observer;
+  }
+
+  /** The absolute URI of an Individual IMS Session resource. */
+  selfUri(sessionId: string): string {
+    return `${this.config.apiRoot}/mmtel-callcontrol/v1/ims-sessions/${encodeURIComponent(sessionId)}`;
+  }
+
+  /** The WebSocket URI a client connects to for the notifications of a session. */
+  websocketUri(sessionId: string): string {
+    return `${this.config.apiRoot.replace(/^http/, 'ws')}/mmtel-callcontrol/v1/notification-websockets/${encodeURIComponent(sessionId)}`;
+  }
+
+  /** The representation sent to the AF: the stored session plus its `self` link. */
+  representation(record: SessionRecord): ImsSession {
+    return { ...record.session, self: this.selfUri(record.sessionId) };
+  }
+
+  /**
+   * Creates a session. Returns the record and what to do once the 201 has been sent (the test
+   * notification and the simulated call must not overtake the answer).
+   *
+   * @see 3GPP TS 29.122 clauses 5.2.5.3, 5.2.5.4 and 5.2.7
+   */
+  async create(owner: string, input: ImsSession, scenario?: string): Promise<{ record: SessionRecord; afterResponse: () => Promise<void> }> {
+    const sessionId = randomUUID();
+    const session: Record<string, unknown> = { ...input };
+    for (const name of SERVER_SET) delete session[name];
+    const features = input.supportedFeatures === undefined ? '' : negotiateFeatures(input.supportedFeatures, this.config.supportedFeatures);
+    if (input.supportedFeatures !== undefined) session.supportedFeatures = features;
+    if (input.websockNotifConfig !== undefined) {
+      session.websockNotifConfig = hasFeature(features, Feature.NOTIFICATION_WEBSOCKET) && input.websockNotifConfig.requestWebsocketUri
+        ? { ...input.websockNotifConfig, websocketUri: this.websocketUri(sessionId) }
+        : { ...input.websockNotifConfig, requestWebsocketUri: false };
+    }
+    session.sessionId = sessionId;
+    session.sessionState = 'INITIATING' satisfies KnownImsSessionState;
+    const now = new Date().toISOString();
+    const record: SessionRecord = { sessionId, owner, session: session as ImsSession, features, version: 1, createdAt: now, updatedAt: now };
+    await this.store.sessions.insertSession(record);
+    const afterResponse = async () => {
+      if (input.requestTestNotification === true && hasFeature(features, Feature.NOTIFICATION_TEST_EVENT)) {
+        await this.notifier.enqueue([this.notification(record, { subscription: this.selfUri(sessionId) })]);
+      }
+      this.observer?.sessionCreated(record, scenario);
+    };
+    return { record, afterResponse };
+  }
+
+  /** Replaces a session (PUT). Immutable attributes must be absent or unchanged. */
+  async replace(owner: string, sessionId: string, input: ImsSession): Promise<SessionRecord> {
+    return this.update(owner, sessionId, (current) => {
+      rejectImmutableChanges(this.representation(current), input, IMMUTABLE);
+      const next: Record<string, unknown> = { ...input };
+      for (const name of IMMUTABLE) delete next[name];
+      return this.keepServerSet(current, next);
+    });
+  }
+
+  /** Modifies a session with an RFC 7396 merge patch (PATCH); the result must still be an ImsSession. */
+  async modify(owner: string, sessionId: string, patch: ImsSessionPatch): Promise<SessionRecord> {
+    return this.update(owner, sessionId, (current) => {
+      rejectImmutableChanges(this.representation(current), patch as Record<string, unknown>, IMMUTABLE);
+      const merged = applyMergePatch(current.session, patch) as Record<string, unknown>;
+      const invalid = this.validateSession(merged);
+      if (invalid.length > 0) throw new ProblemError('MANDATORY_IE_INCORRECT', 'The patched IMS session is not a valid ImsSession.', invalid);
+      return this.keepServerSet(current, merged);
+    });
+  }
+
+  /** Releases (deletes) a session. */
+  async release(owner: string, sessionId: string): Promise<void> {
+    const current = await this.store.sessions.getSession(sessionId);
+    if (!current || current.owner !== owner) throw notFound(sessionId);
+    await this.store.sessions.deleteSession(sessionId);
+    this.observer?.sessionReleased(sessionId);
+  }
+
+  /** Finds a session of `owner`; another AF's session is reported as absent (no existence leak). */
+  async find(owner: string, sessionId: string): Promise<SessionRecord | undefined> {
+    const record = await this.store.sessions.getSession(sessionId);
+    return record && record.owner === owner ? record : undefined;
+  }
+
+  /** Finds a session whoever owns it: the network side (the simulator) sees every session. */
+  async findAny(sessionId: string): Promise<SessionRecord | undefined> {
+    return this.store.sessions.getSession(sessionId);
+  }
+
+  /**
+   * Records an event of the (simulated) network: moves the session state and, unless the AF
+   * filtered the event out with `events`, queues an IMS Session Notification. Returns the ids
+   * of the queued notifications (none when the session is gone or the event filtered out).
+   */
+  async report(sessionId: string, report: Omit<ImsSessionEventReport, 'timeStamp' | 'sessionState'>, state?: KnownImsSessionState): Promise<string[]> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.store.sessions.getSession(sessionId);
+      if (!current) return [];
+      const sessionState = state ?? current.session.sessionState;
+      const next: SessionRecord = { ...current, session: { ...current.session, sessionState }, version: current.version + 1, updatedAt: new Date().toISOString() };
+      if (!(await this.store.sessions.replaceSession(next))) continue;
+      const filter = current.session.events;
+      if (filter === undefined || filter.includes(report.event)) {
+        const body: ImsSessionEventNotification = {
+          session: this.selfUri(sessionId),
+          sessionId,
+          ...(current.session.notifCorreId !== undefined && { notifCorreId: current.session.notifCorreId }),
+          eventReports: [{ ...report, timeStamp: next.updatedAt, ...(sessionState !== undefined && { sessionState }) }],
+        };
+        const entries = await this.notifier.enqueue([this.notification(next, body)]);
+        return entries.map((e) => e.id);
+      }
+      return [];
+    }
+    throw new ProblemError('SYSTEM_FAILURE', `IMS session ${sessionId} kept changing under concurrent writes.`);
+  }
+
+  /** After a permanent redirect (308) of a notification, later notifications go to the new URI. */
+  async replaceNotifUri(sessionId: string, from: string, to: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.store.sessions.getSession(sessionId);
+      if (!current || current.session.notifUri !== from) return;
+      const next = { ...current, session: { ...current.session, notifUri: to }, version: current.version + 1, updatedAt: new Date().toISOString() };
+      if (await this.store.sessions.replaceSession(next)) return;
+    }
+  }
+
+  private notification(record: SessionRecord, body: unknown): NewNotification {
+    return { stream: `session:${record.sessionId}`, callback: 'imsSessionNotification', target: record.session.notifUri, body, sessionId: record.sessionId };
+  }
+
+  private keepServerSet(current: SessionRecord, next: Record<string, unknown>): ImsSession {
+    const kept: Record<string, unknown> = { ...next };
+    for (const name of IMMUTABLE) {
+      const value = (current.session as Record<string, unknown>)[name];
+      if (value === undefined) delete kept[name];
+      else kept[name] = value;
+    }
+    return kept as ImsSession;
+  }
+
+  private async update(owner: string, sessionId: string, change: (current: SessionRecord) => ImsSession): Promise<SessionRecord> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.store.sessions.getSession(sessionId);
+      if (!current || current.owner !== owner) throw notFound(sessionId);
+      const next: SessionRecord = { ...current, session: change(current), version: current.version + 1, updatedAt: new Date().toISOString() };
+      if (await this.store.sessions.replaceSession(next)) return next;
+    }
+    throw new ProblemError('SYSTEM_FAILURE', `IMS session ${sessionId} kept changing under concurrent writes.`);
+  }
+}
+
+function notFound(sessionId: string): ProblemError {
+  return new ProblemError('SESSION_NOT_FOUND', `No IMS session ${sessionId}.`);
+}
+
+/** 403 when the request sets an attribute that is fixed to a different value. */
+function rejectImmutableChanges(current: ImsSession, request: Record<string, unknown>, names: readonly string[]): void {
+  const invalid: InvalidParam[] = [];
+  for (const name of names) {
+    if (!(name in request) || request[name] === undefined) continue;
+    if (JSON.stringify(request[name]) !== JSON.stringify((current as Record<string, unknown>)[name])) {
+      invalid.push({ param: `/${name}`, reason: `${name} cannot be changed after the IMS session is created` });
+    }
+  }
+  if (invalid.length > 0) throw new ProblemError('MODIFICATION_NOT_ALLOWED', 'The request changes attributes that are read-only or fixed at creation.', invalid);
+}
+
+export type { KnownImsSessionEvent };

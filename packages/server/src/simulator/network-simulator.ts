@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { CallEvent, Simulator } from '@mmtel/types';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerConfig } from '../config.js';
+import { ProblemError } from '../http/problem.js';
+import type { Notifier, SessionObserver, SessionService } from '../sessions/session-service.js';
+import type { DeliveryState, NewNotification, Outbox, OutboxEntry, SessionRecord } from '../store/store.js';
+import { type Scenario, scenarios } from './scenarios.js';
+
+type SessionEventNotification = CallEvent.components['schemas']['SessionEventNotification'];
+type MediaInfoList = NonNullable<SessionEventNotification['mediaInfoList']>;
+type Delivery = Simulator.components['schemas']['Delivery'];
+
+/** The part of the server configuration the simulator reads. */
+export type SimulatorConfig = ServerConfig['simulator'] & Pick<ServerConfig, 'sessionEventNotificationUri'>;
+
+/**
+ * The simulated IMS network: plays a call scenario for each IMS session an AS creates, and turns
+ * injected network events into Session Event Notifications (and IMS Session Notifications for
+ * the sessions of MMTel_CallControl).
+ */
+export class NetworkSimulator implements SessionObserver {
+  private readonly timers = new Map<string, Set<NodeJS.Timeout>>();
+  /** The SessionEventNotificationUri: configured, then replaced by a 308 (TS 29.122 clause 5.2.10). */
+  private sessionEventTarget: string | undefined;
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly notifier: Notifier,
+    private readonly outbox: Outbox,
+    private readonly config: SimulatorConfig,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.sessionEventTarget = config.sessionEventNotificationUri;
+  }
+
+  get defaultScenario(): string {
+    return this.config.defaultScenario;
+  }
+
+  /** The scenario for a new session: the request's, else the called party's, else the default. */
+  scenarioFor(record: SessionRecord, requested: string | undefined): Scenario {
+    for (const name of [requested, this.config.scenarioByParty[record.session.calledParty], this.config.defaultScenario]) {
+      if (name === undefined) continue;
+      const scenario = scenarios[name];
+      if (scenario) return scenario;
+      this.log.warn({ scenario: name, sessionId: record.sessionId }, 'unknown simulator scenario, trying the next choice');
+    }
+    return scenarios.silent!;
+  }
+
+  sessionCreated(record: SessionRecord, requested: string | undefined): void {
+    const scenario = this.scenarioFor(record, requested);
+    let delay = 0;
+    let chain = Promise.resolve();
+    for (const step of scenario.steps) {
+      delay += step.after === 'release' ? this.config.releaseAfterMs : this.config.stepDelayMs;
+      // Each step waits for the previous report, so notifications are queued in scenario order.
+      const report = () => this.sessions.report(record.sessionId, { event: step.event, ...(step.initiator && { eventInitiator: step.initiator }), ...(step.cause && { cause: step.cause }) }, step.state);
+      const at = delay;
+      chain = chain.then(() => this.after(record.sessionId, at, report)).then(() => undefined);
+    }
+    chain.catch((err: unknown) => this.log.error({ err, sessionId: record.sessionId }, 'simulator scenario failed'));
+  }
+
+  sessionReleased(sessionId: string): void {
+    for (const timer of this.timers.get(sessionId) ?? []) clearTimeout(timer);
+    this.timers.delete(sessionId);
+  }
+
+  /** Offers a new network-originated session to a served user. */
+  async injectIncomingCall(call: Simulator.components['schemas']['IncomingCall']): Promise<{ sessionId: string; notifications: string[] }> {
+    const sessionId = randomUUID();
+    const body: SessionEventNotification = {
+      notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
+      sessionId,
+      sessionInfo: { callingIdentity: call.callingIdentity, calledIdentity: call.calledIdentity, sessionCase: 'TERMINATING_IMS_SESSION' },
+      ...(call.mediaInfoList !== undefined && { mediaInfoList: call.mediaInfoList }),
+    };
+    return { sessionId, notifications: await this.enqueue([this.sessionEvent(body)]) };
+  }
+
+  /** The remote party changes the media of a session. */
+  async injectMediaChange(sessionId: string, mediaInfoList: MediaInfoList): Promise<{ sessionId: string; notifications: string[] }> {
+    const items: NewNotification[] = [];
+    const record = await this.sessions.findAny(sessionId);
+    if (this.sessionEventTarget !== undefined) {
+      items.push(this.sessionEvent({ notificationEvent: { eventType: 'MEDIA_CHANGE_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' }, sessionId, ...this.sessionInfo(record), mediaInfoList }));
+    }
+    const notifications = await this.enqueue(items, record === undefined);
+    if (record) notifications.push(...(await this.sessions.report(sessionId, { event: 'MEDIA_CHANGE_SUCCESS', eventInitiator: 'REMOTE_IMS_SUBSCRIBER', mediaInfoList })));
+    return { sessionId, notifications };
+  }
+
+  /** The remote party hangs up. */
+  async injectRemoteRelease(sessionId: string): Promise<{ sessionId: string; notifications: string[] }> {
+    const items: NewNotification[] = [];
+    const record = await this.sessions.findAny(sessionId);
+    if (this.sessionEventTarget !== undefined) {
+      items.push(this.sessionEvent({ notificationEvent: { eventType: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' }, sessionId, ...this.sessionInfo(record) }));
+    }
+    const notifications = await this.enqueue(items, record === undefined);
+    if (record) {
+      this.sessionReleased(sessionId);
+      notifications.push(...(await this.sessions.report(sessionId, { event: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER', cause: 'BYE' }, 'TERMINATED')));
+    }
+    return { sessionId, notifications };
+  }
+
+  /** After a 308 from the AS, later Session Event Notifications go to the new URI. */
+  replaceSessionEventTarget(from: string, to: string): void {
+    if (this.sessionEventTarget === from) this.sessionEventTarget = to;
+  }
+
+  /** The delivery record, optionally for one session or state. */
+  async deliveries(filter: { sessionId?: string; state?: DeliveryState }): Promise<Delivery[]> {
+    const entries = await this.outbox.list(filter.state === undefined ? {} : { state: filter.state });
+    return entries.filter((e) => filter.sessionId === undefined || e.sessionId === filter.sessionId).map(toDelivery);
+  }
+
+  /** Stops every running scenario. */
+  stop(): void {
+    for (const id of [...this.timers.keys()]) this.sessionReleased(id);
+  }
+
+  private after<T>(sessionId: string, delayMs: number, task: () => Promise<T>): Promise<T | undefined> {
+    if (delayMs === 0) return task();
+    return new Promise((resolve, reject) => {
+      const timers = this.timers.get(sessionId) ?? new Set();
+      this.timers.set(sessionId, timers);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        task().then(resolve, reject);
+      }, delayMs);
+      timer.unref();
+      timers.add(timer);
+    });
+  }
+
+  private sessionEvent(body: SessionEventNotification): NewNotification {
+    return { stream: `callevent:${body.sessionId}`, callback: 'sessionEventNotification', target: this.sessionEventTarget!, body, sessionId: body.sessionId };
+  }
+
+  private sessionInfo(record: SessionRecord | undefined): Pick<SessionEventNotification, 'sessionInfo'> {
+    if (!record) return {};
+    return { sessionInfo: { callingIdentity: record.session.callingParty, calledIdentity: record.session.calledParty, sessionCase: 'ORIGINATING_IMS_SESSION' } };
+  }
+
+  private async enqueue(items: NewNotification[], requireTarget = true): Promise<string[]> {
+    if (items.length === 0) {
+      if (requireTarget) throw new ProblemError('NOTIFICATION_TARGET_NOT_CONFIGURED', 'No SessionEventNotificationUri is configured (MMTEL_SESSION_EVENT_NOTIFICATION_URI) and the session is not an IMS session of MMTel_CallControl: nothing to notify.');
+      return [];
+    }
+    return (await this.notifier.enqueue(items)).map((e) => e.id);
+  }
+}
+
+function toDelivery(entry: OutboxEntry): Delivery {
+  return {
+    id: entry.id,
+    callback: entry.callback,
+    ...(entry.sessionId !== undefined && { sessionId: entry.sessionId }),
+    target: entry.target,
+    state: entry.state.toUpperCase() as Delivery['state'],
+    attempts: entry.attempts,
+    ...(entry.lastStatus !== undefined && { lastStatus: entry.lastStatus }),
+    ...(entry.lastError !== undefined && { lastError: entry.lastError }),
+    body: entry.body as Record<string, never>,
+  };
+}

@@ -1,0 +1,144 @@
+import type { CallControl } from '@mmtel/types';
+
+/** The ImsSession resource representation (provisional TS 29.522 type). */
+export type ImsSession = CallControl.components['schemas']['ImsSession'];
+
+/** An "Individual IMS Session" resource as the server keeps it. */
+export interface SessionRecord {
+  sessionId: string;
+  /** The AF that created the session; only it may see or change the session (TS 29.122 clause 6). */
+  owner: string;
+  /**
+   * The representation last returned to the AF, without `self` (derived from the configured
+   * apiRoot when answering, so that a changed apiRoot never leaves stale links behind).
+   */
+  session: ImsSession;
+  /** The supportedFeatures negotiated at creation (TS 29.122 clause 5.2.7), hex. */
+  features: string;
+  /** Incremented by every write; a compare-and-set guard between server instances. */
+  version: number;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601. */
+  updatedAt: string;
+}
+
+/** Sessions, keyed by sessionId. */
+export interface SessionStore {
+  /** Stores a new session (version 1). */
+  insertSession(record: SessionRecord): Promise<void>;
+  getSession(sessionId: string): Promise<SessionRecord | undefined>;
+  /**
+   * Writes `record` only if the stored version is `record.version - 1`. Returns false when the
+   * session is gone or another writer got there first (the caller re-reads and retries).
+   */
+  replaceSession(record: SessionRecord): Promise<boolean>;
+  /** Removes the session; returns what was removed, or undefined if there was nothing. */
+  deleteSession(sessionId: string): Promise<SessionRecord | undefined>;
+  countSessions(): Promise<number>;
+}
+
+/** Where a notification stands. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** A notification accepted for delivery. */
+export interface NewNotification {
+  /**
+   * Ordering key: notifications of one stream are delivered one at a time, in enqueue order
+   * (`session:<sessionId>` for an IMS session, `callevent` for the Session Event Notifications).
+   */
+  stream: string;
+  /** Name of the callback in the generated callback table, e.g. `imsSessionNotification`. */
+  callback: string;
+  /** The URI the notification is POSTed to. */
+  target: string;
+  /** The JSON body, already validated against the callback's schema. */
+  body: unknown;
+  /** The session the notification is about, when there is one (WebSocket routing, 308 retargeting). */
+  sessionId?: string;
+}
+
+/** An outbox entry: a notification and its delivery record. */
+export interface OutboxEntry extends NewNotification {
+  /** Unique id, sortable by creation. */
+  id: string;
+  /** Position in its stream, from 1, strictly increasing. */
+  seq: number;
+  state: DeliveryState;
+  /** Delivery attempts made so far. */
+  attempts: number;
+  /** Epoch ms before which no attempt is made. */
+  nextAttemptAt: number;
+  /** Epoch ms. */
+  createdAt: number;
+  /** The instance holding the entry, while an attempt is in flight. */
+  leaseOwner?: string;
+  /** Epoch ms at which the lease lapses (an instance that died mid-attempt loses it). */
+  leaseUntil?: number;
+  /** Last HTTP status received, if any. */
+  lastStatus?: number;
+  /** Last failure, human-readable. */
+  lastError?: string;
+  /** Epoch ms of delivery or give-up. */
+  finishedAt?: number;
+}
+
+/** The final outcome of an entry. */
+export interface FinishUpdate {
+  state: 'delivered' | 'failed';
+  attempts: number;
+  /** The URI finally used (after redirects). */
+  target: string;
+  at: number;
+  status?: number;
+  error?: string;
+}
+
+/** Another attempt later. */
+export interface RetryUpdate {
+  attempts: number;
+  nextAttemptAt: number;
+  target: string;
+  status?: number;
+  error?: string;
+}
+
+/** The durable outbox: a notification accepted here survives a restart. */
+export interface Outbox {
+  /**
+   * Appends notifications, allocating each its stream's next seq. Durable when the promise
+   * resolves. Items of one call keep their order.
+   */
+  enqueue(items: NewNotification[]): Promise<OutboxEntry[]>;
+  /**
+   * Leases up to `limit` entries that are due (`nextAttemptAt <= now`), pending, not leased by
+   * a live lease, and the oldest pending entry of their stream. Two instances never hold the
+   * same entry at once.
+   */
+  claim(options: { owner: string; now: number; limit: number; leaseMs: number }): Promise<OutboxEntry[]>;
+  /** Records the final outcome and releases the lease. */
+  finish(id: string, update: FinishUpdate): Promise<void>;
+  /** Schedules another attempt and releases the lease. */
+  retry(id: string, update: RetryUpdate): Promise<void>;
+  /** Replaces `from` by `to` as the target of the pending entries of a stream (after a 308). */
+  retarget(stream: string, from: string, to: string): Promise<number>;
+  get(id: string): Promise<OutboxEntry | undefined>;
+  /** Entries in (stream, seq) order, optionally filtered. */
+  list(filter?: { stream?: string; state?: DeliveryState }): Promise<OutboxEntry[]>;
+  /** Number of pending entries. */
+  depth(): Promise<number>;
+  /** The earliest `nextAttemptAt` among pending entries, if any. */
+  nextDueAt(): Promise<number | undefined>;
+  /** Deletes finished (delivered or failed) entries finished before `before`; returns how many. */
+  prune(before: number): Promise<number>;
+}
+
+/** One storage backend: sessions and the outbox. */
+export interface Store {
+  readonly kind: 'lmdb' | 'postgres';
+  readonly sessions: SessionStore;
+  readonly outbox: Outbox;
+  /** Read-your-writes check used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
