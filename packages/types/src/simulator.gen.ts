@@ -329,6 +329,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScenarioList"];
                 };
             };
+            404: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

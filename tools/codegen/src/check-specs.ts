@@ -127,6 +127,19 @@ async function runRedocly(root: string, files: string[]): Promise<SpecDiagnostic
     (problems.length === 0 && run.code !== 0) || /Failed to parse/.test(run.stderr)
       ? [toolFailure('redocly', root, files[0] ?? root, run)]
       : [];
+  // A misspelt rule id in redocly.yaml silently disables a check: redocly only warns on stderr.
+  const unused = /Unused rules found in (\S+?): (.+?)\.?\n/.exec(run.stderr);
+  if (unused) {
+    failures.push({
+      tool: 'redocly',
+      rule: 'config',
+      severity: 'error',
+      message: `Unknown or unused rules in the redocly config: ${unused[2]}.`,
+      file: toRepoPath(root, resolve(root, unused[1] ?? 'redocly.yaml')),
+      line: 1,
+      column: 1,
+    });
+  }
   return [...failures, ...problems.map((p) => {
     const loc = p.location?.[0];
     const file = loc?.source?.ref ? resolve(root, loc.source.ref) : (files[0] ?? root);

@@ -98,7 +98,8 @@ export interface ListScenariosRequest {
 }
 /** The documented answers of ListScenarios, one per response code. */
 export type ListScenariosReply =
-  | { status: 200; body: SimulatorOperations["ListScenarios"]["responses"][200]["content"]["application/json"] };
+  | { status: 200; body: SimulatorOperations["ListScenarios"]["responses"][200]["content"]["application/json"] }
+  | { status: 404; body: SimulatorOperations["ListScenarios"]["responses"][404]["content"]["application/problem+json"] };
 
 /** Request parts of InjectIncomingCall (POST /sim/v1/incoming-calls). */
 export interface InjectIncomingCallRequest {

@@ -70,7 +70,7 @@ export const operations = {
     path: "/scenarios",
     requestContentTypes: [],
     bodyRequired: false,
-    responses: {"200":{"contentType":"application/json","headers":[]},"default":{"contentType":"application/problem+json","headers":[]}},
+    responses: {"200":{"contentType":"application/json","headers":[]},"404":{"contentType":"application/problem+json","headers":[]},"default":{"contentType":"application/problem+json","headers":[]}},
   },
   InjectIncomingCall: {
     api: "simulator",
