@@ -15,15 +15,16 @@ import { type CauseName, problem, ProblemError, type ProblemDetails } from './pr
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ProblemError) return sendProblem(reply, error.problem, error.headers);
+    // Checked first: a response validation failure carries `validation` too, but is the server's fault.
+    if (error.code === 'FST_RESPONSE_VALIDATION_FAILED_VALIDATION') {
+      request.log.error({ err: error }, 'response does not match the spec');
+      return sendProblem(reply, problem('SYSTEM_FAILURE', `The server's answer does not match the spec: ${error.message}`));
+    }
     if (error.validation) return sendProblem(reply, validationProblem(error, request));
     const cause = fastifyCause(error);
     if (cause) {
       const body = problem(cause, error.message);
       return sendProblem(reply, body, body.status === 429 || body.status === 503 ? retryAfter(reply) : {});
-    }
-    if (error.code === 'FST_RESPONSE_VALIDATION_FAILED_VALIDATION') {
-      request.log.error({ err: error }, 'response does not match the spec');
-      return sendProblem(reply, problem('SYSTEM_FAILURE', `The server's answer does not match the spec: ${error.message}`));
     }
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, problem('SYSTEM_FAILURE', 'The server failed to handle the request.'));

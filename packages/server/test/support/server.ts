@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+
+/** A reference server listening on loopback with an embedded store of its own. */
+export interface RunningServer {
+  app: FastifyInstance;
+  /** The server's {apiRoot}, e.g. http://127.0.0.1:40123. */
+  apiRoot: string;
+  /** `fetch` relative to apiRoot. */
+  request(method: string, path: string, options?: { json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> }): Promise<Response>;
+}
+
+/** A free loopback port (the apiRoot must be known before the app is built). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Starts a server for one test, closed when the test ends. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const { server, close } = await launch(env);
+  onTestFinished(close);
+  return server;
+}
+
+/**
+ * One server for all the tests of a file (each test works on its own sessions), started before
+ * them and closed after them.
+ */
+export function useServer(env: Record<string, string> = {}): RunningServer {
+  const shared = {} as RunningServer;
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const launched = await launch(env);
+    Object.assign(shared, launched.server);
+    close = launched.close;
+  });
+  afterAll(async () => close?.());
+  return shared;
+}
+
+/**
+ * Builds and starts a server. `env` is its environment: the defaults keep notifications and the
+ * simulator fast (no delays, tiny backoff).
+ */
+async function launch(env: Record<string, string>): Promise<{ server: RunningServer; close: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mmtel-server-'));
+  const port = await freePort();
+  const config = loadConfig({
+    PORT: String(port),
+    MMTEL_DATA_DIR: dataDir,
+    MMTEL_SIM_STEP_MS: '0',
+    MMTEL_SIM_SCENARIO: 'silent',
+    MMTEL_NOTIFY_BACKOFF_MS: '10',
+    MMTEL_NOTIFY_MAX_BACKOFF_MS: '50',
+    MMTEL_NOTIFY_TIMEOUT_MS: '1000',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await buildApp({ config, logger: false });
+  await app.listen({ host: '127.0.0.1', port });
+  const close = async () => {
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const apiRoot = config.apiRoot;
+  const server: RunningServer = {
+    app,
+    apiRoot,
+    request(method, path, options = {}) {
+      const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
+      const headers: Record<string, string> = { ...options.headers };
+      if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+      return fetch(apiRoot + path, { method, headers, ...(body !== undefined && { body }) });
+    },
+  };
+  return { server, close };
+}
+
+/** A valid ImsSession creation body. */
+export function imsSession(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify', ...overrides };
+}
+
+export const SESSIONS = '/mmtel-callcontrol/v1/ims-sessions';
