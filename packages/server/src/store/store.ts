@@ -25,7 +25,7 @@ export interface SessionRecord {
 
 /** Sessions, keyed by sessionId. */
 export interface SessionStore {
-  /** Stores a new session (version 1). */
+  /** Stores a new session (version 1). Rejects with `SessionExistsError` if the id is taken. */
   insertSession(record: SessionRecord): Promise<void>;
   getSession(sessionId: string): Promise<SessionRecord | undefined>;
   /**
@@ -116,9 +116,9 @@ export interface Outbox {
    * same entry at once.
    */
   claim(options: { owner: string; now: number; limit: number; leaseMs: number }): Promise<OutboxEntry[]>;
-  /** Records the final outcome and releases the lease. */
+  /** Records the final outcome and releases the lease. Ignored unless the entry is pending. */
   finish(id: string, update: FinishUpdate): Promise<void>;
-  /** Schedules another attempt and releases the lease. */
+  /** Schedules another attempt and releases the lease. Ignored unless the entry is pending. */
   retry(id: string, update: RetryUpdate): Promise<void>;
   /** Replaces `from` by `to` as the target of the pending entries of a stream (after a 308). */
   retarget(stream: string, from: string, to: string): Promise<number>;
@@ -127,7 +127,11 @@ export interface Outbox {
   list(filter?: { stream?: string; state?: DeliveryState }): Promise<OutboxEntry[]>;
   /** Number of pending entries. */
   depth(): Promise<number>;
-  /** The earliest `nextAttemptAt` among pending entries, if any. */
+  /**
+   * The earliest time at which `claim` could return an entry, if any is pending: the least, over the
+   * head of each stream, of its `nextAttemptAt`, or of its `leaseUntil` while leased. (Entries behind
+   * a head are not claimable before it, whatever their own `nextAttemptAt`.)
+   */
   nextDueAt(): Promise<number | undefined>;
   /** Deletes finished (delivered or failed) entries finished before `before`; returns how many. */
   prune(before: number): Promise<number>;

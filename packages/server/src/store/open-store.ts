@@ -1,0 +1,17 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openLmdbStore } from './lmdb-store.js';
+import { openPostgresStore } from './postgres-store.js';
+import type { Store } from './store.js';
+
+/**
+ * Opens the configured store: PostgreSQL when `databaseUrl` is set (several server instances may
+ * share it), otherwise LMDB under `dataDir` (one server process).
+ */
+export async function openStore(config: { dataDir: string; databaseUrl?: string }): Promise<Store> {
+  if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
+    return openPostgresStore({ connectionString: config.databaseUrl });
+  }
+  await mkdir(config.dataDir, { recursive: true });
+  return openLmdbStore({ path: join(config.dataDir, 'store') });
+}

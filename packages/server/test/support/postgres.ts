@@ -1,0 +1,120 @@
+import { execFile as execFileCallback } from 'node:child_process';
+import { access, chmod, chown, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFile = promisify(execFileCallback);
+
+/** A throw-away PostgreSQL cluster started for a test run. */
+export interface TestPostgres {
+  /** Connection string for the `postgres` superuser over 127.0.0.1. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a private PostgreSQL cluster from the installed server binaries (initdb, pg_ctl): trust
+ * auth, loopback only on a free port, unix socket and data in a fresh temp directory, fsync off.
+ * As root the server runs as the `postgres` user, since initdb refuses root.
+ */
+export async function startPostgres(): Promise<TestPostgres> {
+  const bin = await findPostgresBin();
+  const dir = await mkdtemp(join(tmpdir(), 'mmtel-pg-'));
+  const data = join(dir, 'data');
+  const log = join(dir, 'postgres.log');
+  const asRoot = process.getuid?.() === 0;
+  const run = async (tool: string, args: string[]): Promise<void> => {
+    const command = join(bin, tool);
+    try {
+      if (asRoot) await execFile('runuser', ['-u', 'postgres', '--', command, ...args]);
+      else await execFile(command, args);
+    } catch (error) {
+      const { stderr = '', stdout = '' } = error as { stderr?: string; stdout?: string };
+      const serverLog = await readFile(log, 'utf8').catch(() => '');
+      throw new Error(`${tool} ${args.join(' ')} failed:\n${stderr || stdout}\n${serverLog}`.trimEnd(), {
+        cause: error,
+      });
+    }
+  };
+
+  try {
+    if (asRoot) {
+      const { uid, gid } = await userIds('postgres');
+      await chmod(dir, 0o755);
+      await chown(dir, uid, gid);
+    }
+    await run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
+    // Another process may take the port between probe and bind: try a few.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const settings = [
+        `-c listen_addresses=127.0.0.1 -p ${port} -k '${dir}'`,
+        '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+      ].join(' ');
+      try {
+        await run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', '-o', settings, 'start']);
+      } catch (error) {
+        if (attempt < 3) continue;
+        throw error;
+      }
+      return {
+        url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+        async stop() {
+          await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The newest Debian server bin directory (/usr/lib/postgresql/<major>/bin), else initdb on PATH. */
+async function findPostgresBin(): Promise<string> {
+  const root = '/usr/lib/postgresql';
+  const majors = (await readdir(root).catch(() => []))
+    .filter((name) => /^\d+$/.test(name))
+    .sort((a, b) => Number(b) - Number(a));
+  const candidates = [
+    ...majors.map((major) => join(root, major, 'bin')),
+    ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean),
+  ];
+  for (const candidate of candidates) {
+    const found = await Promise.all(
+      ['initdb', 'pg_ctl'].map((tool) =>
+        access(join(candidate, tool)).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (found.every(Boolean)) return candidate;
+  }
+  throw new Error(
+    'PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin or on PATH. ' +
+      'Install them (Debian: apt-get install postgresql) or set DATABASE_URL to a server the tests may use.',
+  );
+}
+
+async function userIds(user: string): Promise<{ uid: number; gid: number }> {
+  const [uid, gid] = await Promise.all([execFile('id', ['-u', user]), execFile('id', ['-g', user])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address !== null && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port assigned'));
+      });
+    });
+  });
+}
