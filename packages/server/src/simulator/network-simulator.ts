@@ -70,6 +70,7 @@ export class NetworkSimulator implements SessionObserver {
 
   /** Offers a new network-originated session to a served user. */
   async injectIncomingCall(call: Simulator.components['schemas']['IncomingCall']): Promise<{ sessionId: string; notifications: string[] }> {
+    if (this.sessionEventTarget === undefined) throw noTarget();
     const sessionId = randomUUID();
     const body: SessionEventNotification = {
       notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
@@ -148,11 +149,15 @@ export class NetworkSimulator implements SessionObserver {
 
   private async enqueue(items: NewNotification[], requireTarget = true): Promise<string[]> {
     if (items.length === 0) {
-      if (requireTarget) throw new ProblemError('NOTIFICATION_TARGET_NOT_CONFIGURED', 'No SessionEventNotificationUri is configured (MMTEL_SESSION_EVENT_NOTIFICATION_URI) and the session is not an IMS session of MMTel_CallControl: nothing to notify.');
+      if (requireTarget) throw noTarget();
       return [];
     }
     return (await this.notifier.enqueue(items)).map((e) => e.id);
   }
+}
+
+function noTarget(): ProblemError {
+  return new ProblemError('NOTIFICATION_TARGET_NOT_CONFIGURED', 'No SessionEventNotificationUri is configured (MMTEL_SESSION_EVENT_NOTIFICATION_URI) and the session is not an IMS session of MMTel_CallControl: nothing to notify.');
 }
 
 function toDelivery(entry: OutboxEntry): Delivery {
