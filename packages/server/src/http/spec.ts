@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 
 /** A bundled (single-file) OpenAPI document as a plain object. */
 export type OpenApiDocument = Record<string, unknown> & {
-  components?: { schemas?: Record<string, unknown> };
+  components?: { schemas?: Record<string, unknown>; [other: string]: unknown };
 };
 
 const bundledDir = new URL('../../../../specs/bundled/', import.meta.url);
