@@ -1,0 +1,206 @@
+/**
+ * Create + release throughput of the reference server against a bare Fastify baseline serving the
+ * same validated routes from the same spec, measured one after the other in the same run, with
+ * the same load: `concurrency` loops each POSTing an ImsSession and DELETEing it via Location.
+ * Prints cycles/s, p50/p99 cycle latency and the server/baseline ratio (target >= 0.6), and
+ * writes them to bench/results/create-release.json.
+ *
+ *   tsx bench/create-release.ts [--concurrency 32] [--duration 5]
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { buildBaselineApp, CALL_CONTROL_BASE_PATH } from './support/baseline-app.js';
+import type { LoadMessage, LoadOptions, LoadResult } from './support/load-worker.js';
+
+const TARGET_RATIO = 0.6;
+const WARMUP_MS = 1_000;
+
+const { values } = parseArgs({
+  options: {
+    concurrency: { type: 'string', short: 'c', default: '32' },
+    duration: { type: 'string', short: 'd', default: '5' },
+  },
+});
+const concurrency = positiveNumber('--concurrency', values.concurrency);
+const durationMs = positiveNumber('--duration', values.duration) * 1000;
+
+/** A target under load: where it listens and how to stop it. */
+interface Target {
+  name: string;
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** The figures printed and saved for one target. */
+interface TargetFigures {
+  cyclesPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  cycles: number;
+  errors: number;
+  /** Share of the measured window the target's event loop was busy (near 1: the target is the bottleneck). */
+  eventLoopUtilization: number;
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} ${value}: expected a positive number`);
+  return n;
+}
+
+/** A free loopback port: the server's apiRoot (used in Location) must be known before it is built. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The reference server as main.ts would run it in production, minus logs and simulated calls. */
+async function startServer(): Promise<Target> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mmtel-bench-'));
+  const port = await freePort();
+  const config = loadConfig({
+    PORT: String(port),
+    MMTEL_DATA_DIR: dataDir,
+    MMTEL_PROFILE: 'production',
+    MMTEL_SIM_SCENARIO: 'silent',
+    LOG_LEVEL: 'silent',
+  });
+  const app = await buildApp({ config, logger: false });
+  return listening('server', app, port, async () => rm(dataDir, { recursive: true, force: true }));
+}
+
+async function startBaseline(): Promise<Target> {
+  const port = await freePort();
+  const app = await buildBaselineApp(`http://127.0.0.1:${port}`);
+  return listening('baseline', app, port, async () => {});
+}
+
+async function listening(name: string, app: FastifyInstance, port: number, cleanUp: () => Promise<void>): Promise<Target> {
+  await app.listen({ host: '127.0.0.1', port });
+  return {
+    name,
+    origin: `http://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await cleanUp();
+    },
+  };
+}
+
+/**
+ * Runs the load generator in a worker thread, so that the client's own CPU does not come out of
+ * the target's event loop (which would flatten the ratio), and samples that event loop's
+ * utilisation over the measured window. tsx is registered inside the worker by hand: a worker
+ * does not inherit the tsx loader of its parent.
+ */
+async function runLoad(options: LoadOptions): Promise<LoadResult & { eventLoopUtilization: number }> {
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const script = new URL('./support/load-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`;
+  const worker = new Worker(boot, { eval: true, workerData: options });
+  try {
+    return await new Promise((resolve, reject) => {
+      let from: ReturnType<typeof performance.eventLoopUtilization> | undefined;
+      let utilization = Number.NaN;
+      worker.on('message', (message: LoadMessage) => {
+        if (message.type === 'measuring') from = performance.eventLoopUtilization();
+        else if (message.type === 'measured' && from) utilization = performance.eventLoopUtilization(from).utilization;
+        else if (message.type === 'result') resolve({ ...message.result, eventLoopUtilization: utilization });
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`load worker exited with code ${code} before reporting`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** Starts a target, loads it, stops it. */
+async function measure(start: () => Promise<Target>): Promise<{ name: string; figures: TargetFigures; errorSamples: string[] }> {
+  const target = await start();
+  try {
+    const result = await runLoad({
+      origin: target.origin,
+      collectionPath: `${CALL_CONTROL_BASE_PATH}/ims-sessions`,
+      body: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' },
+      concurrency,
+      warmupMs: WARMUP_MS,
+      durationMs,
+    });
+    const sorted = result.latenciesMs.sort();
+    return {
+      name: target.name,
+      figures: {
+        cyclesPerS: round((result.cycles / durationMs) * 1000),
+        p50Ms: round(percentile(sorted, 0.5)),
+        p99Ms: round(percentile(sorted, 0.99)),
+        cycles: result.cycles,
+        errors: result.errors,
+        eventLoopUtilization: round(result.eventLoopUtilization),
+      },
+      errorSamples: result.errorSamples,
+    };
+  } finally {
+    await target.close();
+  }
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** Two decimals are all a noisy benchmark can vouch for. */
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function printTable(rows: Array<{ name: string; figures: TargetFigures }>): void {
+  const header = ['target', 'cycles/s', 'p50 ms', 'p99 ms', 'errors', 'target loop busy'];
+  const cells = rows.map(({ name, figures: f }) => [name, f.cyclesPerS.toFixed(0), f.p50Ms.toFixed(2), f.p99Ms.toFixed(2), String(f.errors), f.eventLoopUtilization.toFixed(2)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+  for (const row of [header, ...cells]) print(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+}
+
+// Results depend on the machine and on what else runs on it: say so first.
+const environment = { node: process.version, cpus: availableParallelism(), loadavg: loadavg().map((n) => Number(n.toFixed(2))) };
+print(`node ${environment.node}, ${environment.cpus} CPUs, load average ${environment.loadavg.join(' ')}`);
+print(`${concurrency} loops of POST + DELETE, ${WARMUP_MS / 1000} s warm-up, ${durationMs / 1000} s measured, one target at a time`);
+
+// One after the other: on two cores, two targets at once would measure each other.
+const server = await measure(startServer);
+const baseline = await measure(startBaseline);
+printTable([server, baseline]);
+for (const { name, errorSamples } of [server, baseline]) for (const sample of errorSamples) print(`${name} error: ${sample}`);
+const ratio = server.figures.cyclesPerS / baseline.figures.cyclesPerS;
+print(`server / baseline: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}${ratio >= TARGET_RATIO ? ', met' : ', NOT met'})`);
+
+const resultsDir = new URL('./results/', import.meta.url);
+await mkdir(resultsDir, { recursive: true });
+const report = {
+  date: new Date().toISOString(),
+  ...environment,
+  concurrency,
+  warmupMs: WARMUP_MS,
+  durationMs,
+  server: server.figures,
+  baseline: baseline.figures,
+  ratio: round(ratio),
+  targetRatio: TARGET_RATIO,
+};
+await writeFile(new URL('create-release.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`);
