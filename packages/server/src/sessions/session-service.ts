@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { CallControl, KnownImsSessionEvent, KnownImsSessionState } from '@mmtel/types';
+import { type CallControl, hasFeature, type KnownImsSessionEvent, type KnownImsSessionState, negotiateFeatures } from '@mmtel/types';
 import type { ServerConfig } from '../config.js';
 import { ProblemError, type InvalidParam } from '../http/problem.js';
 import type { ImsSession, NewNotification, OutboxEntry, SessionRecord, Store } from '../store/store.js';
 import { applyMergePatch } from './merge-patch.js';
-import { hasFeature, negotiateFeatures } from './supported-features.js';
 
 type Schemas = CallControl.components['schemas'];
 export type ImsSessionPatch = Schemas['ImsSessionPatch'];
