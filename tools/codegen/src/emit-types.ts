@@ -8,7 +8,7 @@ import { extensibleEnumValues, type JsonObject } from './openapi-model.js';
  * A 3GPP extensible enumeration (`anyOf: [enum, string]`) would collapse to `string` and lose
  * editor completion; it is emitted as `'A' | 'B' | (string & {})` instead.
  */
-export async function emitTypes(doc: JsonObject): Promise<string> {
+export async function emitTypes(doc: JsonObject, options: { componentsFrom?: string } = {}): Promise<string> {
   const nodes = await openapiTS(structuredClone(doc) as unknown as OpenAPI3, {
     silent: true,
     transform(schema: SchemaObject) {
@@ -17,5 +17,12 @@ export async function emitTypes(doc: JsonObject): Promise<string> {
       return tsUnion([...values.map((v) => tsLiteral(v)), tsIntersection([ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword), ts.factory.createTypeLiteralNode([])])]);
     },
   });
-  return astToString(nodes);
+  if (options.componentsFrom === undefined) return astToString(nodes);
+  // The receiver-side document shares the API's components: import them rather than emit a copy.
+  const own = nodes.filter((node) => !(isDeclarationOf(node, 'components') || isDeclarationOf(node, '$defs')));
+  return `import type { components } from '${options.componentsFrom}';\n\n${astToString(own)}`;
+}
+
+function isDeclarationOf(node: ts.Node, name: string): boolean {
+  return (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) && node.name.text === name;
 }

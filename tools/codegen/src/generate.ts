@@ -37,7 +37,7 @@ export async function generate(config: GeneratorConfig): Promise<GeneratorOutput
     const cbDoc = callbacksDocument(api);
     if (cbDoc) {
       files.set(`${out.bundled}/${name}.callbacks.bundled.yaml`, generatedHeader(sources, '#') + callbacksYaml(cbDoc));
-      ts(`${out.types}/${api.source.key}-callbacks.gen.ts`, sources, await emitTypes(cbDoc));
+      ts(`${out.types}/${api.source.key}-callbacks.gen.ts`, sources, await emitTypes(cbDoc, { componentsFrom: `./${api.source.key}.gen.js` }));
     }
   }
   const withCallbacks = bundled.filter((a) => callbacksDocument(a) !== null);

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { json, noContent, startReceiver, type Received } from '../notifications/support.js';
+import { eventually } from '../support/process.js';
 import { imsSession, SESSIONS, startServer, useServer } from '../support/server.js';
 
 const server = useServer({ MMTEL_NOTIFY_MAX_ATTEMPTS: '3' });
-
-/** Polls until `check` holds (notifications arrive asynchronously), failing after `ms`. */
-async function eventually<T>(check: () => T | undefined | false, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function createSession(body: Record<string, unknown>, scenario = 'silent'): Promise<Record<string, unknown>> {
   const response = await server.request('POST', SESSIONS, { json: imsSession(body), headers: { 'x-mmtel-sim-scenario': scenario } });
@@ -98,7 +88,7 @@ describe('IMS Session Notifications of a simulated call', () => {
     const receiver = await startReceiver((_req, res) => res.writeHead(500).end());
     const session = await createSession({ notifUri: receiver.url('/as'), events: ['SESSION_ESTABLISHMENT_FAILURE'] }, 'busy');
     await eventually(() => receiver.on('/as').length >= 3);
-    const deliveries = await eventuallyAsync(async () => {
+    const deliveries = await eventually(async () => {
       const list = (await (await server.request('GET', `/sim/v1/deliveries?session-id=${String(session.sessionId)}&state=FAILED`)).json()) as unknown[];
       return list.length === 1 && list;
     });
@@ -150,7 +140,7 @@ describe('Session Event Notifications of injected network events', () => {
     const receiver = await startReceiver((_req, res) => json(res, 404, { status: 404, cause: 'USER_NOT_FOUND' }, { 'content-type': 'application/problem+json' }));
     const callEvent = await startServer({ MMTEL_SESSION_EVENT_NOTIFICATION_URI: receiver.url('/events') });
     const { sessionId } = (await (await callEvent.request('POST', '/sim/v1/incoming-calls', { json: incomingCall })).json()) as { sessionId: string };
-    const [record] = await eventuallyAsync(async () => {
+    const [record] = await eventually(async () => {
       const list = (await (await callEvent.request('GET', `/sim/v1/deliveries?session-id=${sessionId}&state=FAILED`)).json()) as unknown[];
       return list.length === 1 && list;
     });
@@ -208,14 +198,3 @@ describe('Session Event Notifications of injected network events', () => {
     expect(ims!.body).toMatchObject({ eventReports: [{ event: 'MEDIA_CHANGE_SUCCESS', mediaInfoList }] });
   });
 });
-
-async function eventuallyAsync<T>(check: () => Promise<T | undefined | false>, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
