@@ -1,47 +1,37 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { parse } from 'yaml';
+import { join } from 'node:path';
+import { bundle, createConfig } from '@redocly/openapi-core';
+import { stringify } from 'yaml';
 import type { ApiSource } from './layout.js';
 import { OpenApiDocument, type JsonObject } from './openapi-model.js';
-
-const run = promisify(execFile);
-const redoclyBin = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin/cli.js');
 
 /** One API bundled into a single file with every `$ref` hoisted to `#/components/...`. */
 export interface BundledApi {
   source: ApiSource;
-  /** The bundle as redocly wrote it (YAML, no header). */
+  /** The bundle as YAML (no header). */
   yaml: string;
   document: OpenApiDocument;
 }
 
 /**
- * Bundles each API root spec with `redocly bundle` (one process per API, in parallel).
- * A component-name collision between two files is an error, never a silent rename:
- * the generated type names must stay the 3GPP ones.
+ * Bundles each API root spec with Redocly's bundler, in process (a CLI process per API costs
+ * about a second each). Two files defining different components under one name would be renamed
+ * (`Uri-2`) by the bundler: that is an error here, since generated type names must stay the 3GPP
+ * ones.
  */
 export async function bundleApis(root: string, apis: ApiSource[]): Promise<BundledApi[]> {
-  const outDir = await mkdtemp(join(tmpdir(), 'mmtel-bundle-'));
-  try {
-    return await Promise.all(
-      apis.map(async (source) => {
-        const target = join(outDir, basename(source.spec));
-        await run(
-          process.execPath,
-          [redoclyBin, 'bundle', source.spec, '--output', target, '--ext', 'yaml', '--component-renaming-conflicts-severity', 'error', '--lint-config', 'off'],
-          { cwd: root, env: { ...process.env, NO_COLOR: '1', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } },
-        ).catch((error: { stderr?: string; message: string }) => {
-          throw new Error(`redocly bundle ${source.spec} failed:\n${error.stderr ?? error.message}`);
-        });
-        const yaml = await readFile(target, 'utf8');
-        return { source, yaml, document: new OpenApiDocument(parse(yaml) as JsonObject) };
-      }),
-    );
-  } finally {
-    await rm(outDir, { recursive: true, force: true });
-  }
+  const config = await createConfig({});
+  return Promise.all(
+    apis.map(async (source) => {
+      const result = await bundle({ ref: join(root, source.spec), config, dereference: false });
+      if (result.problems.length > 0) {
+        throw new Error(`bundling ${source.spec} failed:\n${result.problems.map((p) => `  ${p.message}`).join('\n')}`);
+      }
+      const doc = result.bundle.parsed as JsonObject;
+      const renamed = Object.keys(new OpenApiDocument(doc).schemas).filter((name) => /-\d+$/.test(name));
+      if (renamed.length > 0) {
+        throw new Error(`bundling ${source.spec}: several files define ${renamed.map((n) => n.replace(/-\d+$/, '')).join(', ')} differently`);
+      }
+      return { source, yaml: stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }), document: new OpenApiDocument(doc) };
+    }),
+  );
 }

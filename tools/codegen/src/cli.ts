@@ -33,9 +33,18 @@ async function main(argv: string[]): Promise<number> {
     out.error(usage);
     return 2;
   }
-  const diagnostics = await checkSpecs({ root, files: specFiles, spectral: false });
+  // Generation runs in memory while the checks run (redocly lints in a child process); nothing is
+  // written unless the checks pass, and their diagnostics win over any error a broken spec causes.
+  const [diagnostics, generated] = await Promise.all([
+    checkSpecs({ root, files: specFiles, spectral: false }),
+    generate(config).then(
+      (output) => ({ output }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
   if (diagnostics.length > 0) return report(diagnostics, started);
-  const output = await generate(config);
+  if ('error' in generated) throw generated.error;
+  const { output } = generated;
   if (flags.includes('--check')) {
     const drift = await findDrift(root, output);
     if (drift.length > 0) {
