@@ -15,28 +15,44 @@ import type {
 } from './store.js';
 
 /*
- * Layout: one LMDB environment, named databases, ordered-binary keys, JSON values.
+ * Layout (version 2): one LMDB environment, named databases, ordered-binary keys, JSON values.
  *
- *   sessions  sessionId                 -> SessionRecord
- *   entries   [stream, seq]             -> OutboxEntry      (list order; a stream's entries are adjacent)
- *   ids       id                        -> [stream, seq]
- *   streams   stream                    -> { last, head? }  (seq allocator; head = lowest pending seq)
- *   ready     [availableAt, stream]     -> head seq          (exactly one key per stream with pending entries)
- *   finished  [finishedAt, id]          -> [stream, seq]     (prune)
- *   counters  'pending'                 -> number            (depth)
+ *   meta      'layout' | 'pending' | 'ping'  -> number   (layout version; depth; /readyz token)
+ *   sessions  sessionId                      -> SessionRecord
+ *   bodies    id                             -> BodyRecord   (what never changes: written once, removed by prune)
+ *   states    id                             -> StateRecord  (the small delivery record claim/finish/retry rewrite)
+ *   seqs      [stream, seq]                  -> id           (list order; a stream's entries are adjacent)
+ *   streams   stream                         -> { last, head? } (seq allocator; head = lowest pending seq)
+ *   ready     [availableAt, stream]          -> id           (exactly one key per stream with pending entries)
+ *   finished  [finishedAt, id]               -> 0            (prune)
  *
  * `availableAt` is when the head may next be claimed: its nextAttemptAt, or its lease expiry while
  * leased. Claim walks `ready` from the start and stops at the first key later than `now`, so it
  * touches only what it returns. Entries of a stream finish strictly in seq order (only the head is
- * claimable), so every entry after the head is pending.
+ * claimable), so every entry after the head is normally pending.
+ *
+ * Why this shape (it is what a delivery costs): a state change rewrites only the ~150-byte state
+ * record, never the body; and the records rewritten by a batch of claims or finishes sit together,
+ * because `states`, `ready` and `finished` are keyed by creation or due time (ids sort by creation)
+ * and the heads being delivered are the oldest pending entries. A commit then copies a handful of
+ * B-tree pages instead of one page per stream.
  *
  * Every read-modify-write runs inside one `root.transaction` callback: LMDB has a single writer, so
  * seq allocation, the session compare-and-set and claim are atomic. lmdb-js runs the callbacks queued
- * meanwhile in one commit, which is what makes concurrent calls cheap. A callback that throws does not roll back the writes it already made, so
- * each callback validates first and writes last.
+ * meanwhile in one commit; finish and retry go further and share one callback per commit (see
+ * `outcomes`). A callback that throws does not roll back the writes it already made, so each
+ * operation validates first and writes last.
+ *
+ * Durability: enqueue and the session writes wait for the fsync (`root.flushed`). Claim, finish and
+ * retry resolve once committed (visible, and surviving a process kill), without waiting for the
+ * fsync: an outcome lost with the OS (power loss) leaves the entry pending, leased at worst, so it
+ * is delivered again when the lease lapses: at least once, never lost.
  */
 
-type EntryKey = [stream: string, seq: number];
+/** Stored under meta 'layout'; bump on any incompatible change of the layout above. */
+const LAYOUT_VERSION = 2;
+
+type SeqKey = [stream: string, seq: number];
 type ReadyKey = [availableAt: number, stream: string];
 type FinishedKey = [finishedAt: number, id: string];
 
@@ -47,24 +63,75 @@ interface StreamRecord {
   head?: number;
 }
 
+/** The part of an entry fixed at enqueue. */
+interface BodyRecord {
+  callback: string;
+  body: unknown;
+  createdAt: number;
+  sessionId?: string;
+}
+
+/** The part of an entry that delivery changes. */
+interface StateRecord {
+  stream: string;
+  seq: number;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: number;
+  target: string;
+  leaseOwner?: string;
+  leaseUntil?: number;
+  lastStatus?: number;
+  lastError?: string;
+  finishedAt?: number;
+}
+
+/** A finish or retry waiting for the shared callback of the next commit. */
+interface Outcome {
+  id: string;
+  finish?: FinishUpdate;
+  retry?: RetryUpdate;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Thrown by openLmdbStore for a directory written by an incompatible version of the server. */
+export class LmdbLayoutError extends Error {
+  constructor(path: string, found: unknown) {
+    super(
+      `LMDB store at ${path} has layout ${found === undefined ? 'from before layout versions' : `version ${String(found)}`}, ` +
+        `this server reads version ${LAYOUT_VERSION} and does not migrate: remove the directory (its sessions and notifications are lost) or use the server version that wrote it`,
+    );
+    this.name = 'LmdbLayoutError';
+  }
+}
+
 /**
  * Opens (creating if needed) the LMDB store under `options.path`. Meant for one server process; it
  * keeps no state in memory, so reopening the path (after a crash too) finds everything as committed.
+ * Rejects with LmdbLayoutError if the directory holds another layout version.
  */
 export async function openLmdbStore(options: { path: string }): Promise<Store> {
   await mkdir(options.path, { recursive: true });
   // Commits are visible (and survive a process kill) when a write resolves; writes the contract
   // calls durable additionally wait for `root.flushed` (fsync), which overlapping sync batches.
   const root: RootDatabase = open({ path: options.path, maxDbs: 12, encoding: 'json' });
+  try {
+    await checkLayout(root, options.path);
+  } catch (error) {
+    await root.close();
+    throw error;
+  }
   const db = <V, K extends string | number | Array<string | number>>(name: string): Database<V, K> =>
     root.openDB<V, K>({ name, encoding: 'json' });
+  const meta = db<number, string>('meta');
   const sessions = db<SessionRecord, string>('sessions');
-  const entries = db<OutboxEntry, EntryKey>('entries');
-  const ids = db<EntryKey, string>('ids');
+  const bodies = db<BodyRecord, string>('bodies');
+  const states = db<StateRecord, string>('states');
+  const seqs = db<string, SeqKey>('seqs');
   const streams = db<StreamRecord, string>('streams');
-  const ready = db<number, ReadyKey>('ready');
-  const finished = db<EntryKey, FinishedKey>('finished');
-  const counters = db<number, string>('counters');
+  const ready = db<string, ReadyKey>('ready');
+  const finished = db<0, FinishedKey>('finished');
 
   const durable = async <T>(action: () => T): Promise<T> => {
     const result = await root.transaction(action);
@@ -72,30 +139,122 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
     return result;
   };
 
-  const entryAt = (id: string): OutboxEntry | undefined => {
-    const key = ids.get(id);
-    return key === undefined ? undefined : entries.get(key);
+  const entryOf = (id: string, state: StateRecord): OutboxEntry | undefined => {
+    const fixed = bodies.get(id);
+    return fixed === undefined ? undefined : toEntry(id, fixed, state);
   };
 
-  /** The entries of `stream` from `fromSeq` on, in seq order. */
-  function* streamEntries(stream: string, fromSeq: number): Generator<OutboxEntry> {
-    for (const { key, value } of entries.getRange({
-      start: [stream, fromSeq],
-      end: [stream, Number.MAX_SAFE_INTEGER],
-    })) {
+  const entryAt = (id: string): OutboxEntry | undefined => {
+    const state = states.get(id);
+    return state === undefined ? undefined : entryOf(id, state);
+  };
+
+  /** The ids of the entries of `stream` from `fromSeq` on, in seq order. */
+  function* streamIds(stream: string, fromSeq: number): Generator<string> {
+    for (const { key, value } of seqs.getRange({ start: [stream, fromSeq], end: [stream, Number.MAX_SAFE_INTEGER] })) {
       if (key[0] !== stream) break;
       yield value;
     }
   }
 
   /** The first pending entry of `stream` from `fromSeq` on. */
-  const nextPending = (stream: string, fromSeq: number): OutboxEntry | undefined => {
+  const nextPending = (stream: string, fromSeq: number): { id: string; state: StateRecord } | undefined => {
     // Seqs are contiguous and everything behind the head is pending, so this is one lookup.
-    const adjacent = entries.get([stream, fromSeq]);
-    if (adjacent === undefined || adjacent.state === 'pending') return adjacent;
-    for (const candidate of streamEntries(stream, fromSeq)) if (candidate.state === 'pending') return candidate;
+    const adjacent = seqs.get([stream, fromSeq]);
+    if (adjacent === undefined) return undefined;
+    const state = states.get(adjacent);
+    if (state?.state === 'pending') return { id: adjacent, state };
+    for (const id of streamIds(stream, fromSeq + 1)) {
+      const candidate = states.get(id);
+      if (candidate?.state === 'pending') return { id, state: candidate };
+    }
     return undefined;
   };
+
+  const addPending = (delta: number): void => {
+    void meta.put('pending', Math.max(0, (meta.get('pending') ?? 0) + delta));
+  };
+
+  /** Finish inside the write transaction; returns whether it changed anything. */
+  const finishNow = (id: string, update: FinishUpdate): boolean => {
+    const current = states.get(id);
+    if (current === undefined || current.state !== 'pending') return false;
+    const stream = streams.get(current.stream) ?? { last: current.seq };
+    void states.put(id, finishedState(current, update));
+    void finished.put([update.at, id], 0);
+    if (stream.head !== current.seq) return true;
+    void ready.remove([availableAt(current), current.stream]);
+    const next = nextPending(current.stream, current.seq + 1);
+    if (next === undefined) {
+      void streams.put(current.stream, { last: stream.last });
+    } else {
+      void streams.put(current.stream, { last: stream.last, head: next.state.seq });
+      void ready.put([availableAt(next.state), current.stream], next.id);
+    }
+    return true;
+  };
+
+  const retryNow = (id: string, update: RetryUpdate): void => {
+    const current = states.get(id);
+    if (current === undefined || current.state !== 'pending') return;
+    const retried = retriedState(current, update);
+    void states.put(id, retried);
+    if (streams.get(current.stream)?.head === current.seq) {
+      void ready.remove([availableAt(current), current.stream]);
+      void ready.put([availableAt(retried), current.stream], id);
+    }
+  };
+
+  /*
+   * Finish and retry calls made before the next commit starts share one transaction callback: the
+   * engine records outcomes one entry at a time, and this keeps the per-call cost (and the pending
+   * counter's read and write) to one per commit rather than one per entry. Each resolves once its
+   * commit is done.
+   */
+  let outcomes: Outcome[] = [];
+
+  const applyOutcomes = async (): Promise<void> => {
+    let batch: Outcome[] | undefined;
+    const failures = new Map<Outcome, unknown>();
+    try {
+      await root.transaction(() => {
+        batch = outcomes;
+        outcomes = [];
+        let finishedCount = 0;
+        for (const outcome of batch) {
+          try {
+            if (outcome.finish !== undefined) {
+              if (finishNow(outcome.id, outcome.finish)) finishedCount += 1;
+            } else if (outcome.retry !== undefined) {
+              retryNow(outcome.id, outcome.retry);
+            }
+          } catch (error) {
+            failures.set(outcome, error);
+          }
+        }
+        if (finishedCount > 0) addPending(-finishedCount);
+      });
+    } catch (error) {
+      // The callback never ran (store closed) or the commit failed.
+      if (batch === undefined) {
+        batch = outcomes;
+        outcomes = [];
+      }
+      for (const outcome of batch) outcome.reject(error);
+      return;
+    }
+    for (const outcome of batch ?? []) {
+      if (failures.has(outcome)) outcome.reject(failures.get(outcome));
+      else outcome.resolve();
+    }
+  };
+
+  const recordOutcome = (outcome: Pick<Outcome, 'id' | 'finish' | 'retry'>): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      outcomes.push({ ...outcome, resolve, reject });
+      // The first of a batch queues the callback; it takes every outcome recorded until it runs.
+      if (outcomes.length === 1) void applyOutcomes();
+    });
 
   const sessionStore: SessionStore = {
     async insertSession(record) {
@@ -140,19 +299,23 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
         const created = items.map((item) => {
           const stream = touched.get(item.stream) ?? streams.get(item.stream) ?? { last: 0 };
           const seq = stream.last + 1;
-          const entry = newEntry(item, seq, now);
+          const id = createEntryId(now);
+          const fixed: BodyRecord = { callback: item.callback, body: item.body, createdAt: now };
+          if (item.sessionId !== undefined) fixed.sessionId = item.sessionId;
+          const state: StateRecord = { stream: item.stream, seq, state: 'pending', attempts: 0, nextAttemptAt: now, target: item.target };
           const next: StreamRecord = { ...stream, last: seq };
           if (next.head === undefined) {
             next.head = seq;
-            void ready.put([entry.nextAttemptAt, entry.stream], seq);
+            void ready.put([now, item.stream], id);
           }
           touched.set(item.stream, next);
-          void entries.put([entry.stream, seq], entry);
-          void ids.put(entry.id, [entry.stream, seq]);
-          return entry;
+          void bodies.put(id, fixed);
+          void states.put(id, state);
+          void seqs.put([item.stream, seq], id);
+          return toEntry(id, fixed, state);
         });
         for (const [stream, record] of touched) void streams.put(stream, record);
-        void counters.put('pending', (counters.get('pending') ?? 0) + items.length);
+        addPending(items.length);
         return created;
       });
     },
@@ -160,70 +323,46 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
     async claim({ owner, now, limit, leaseMs }) {
       if (limit <= 0) return [];
       return root.transaction(() => {
-        const due: Array<{ key: ReadyKey; seq: number }> = [];
+        const due: Array<{ key: ReadyKey; id: string }> = [];
         for (const { key, value } of ready.getRange({})) {
           if (due.length >= limit || key[0] > now) break;
-          due.push({ key, seq: value });
+          due.push({ key, id: value });
         }
         const leaseUntil = now + leaseMs;
         const claimed: OutboxEntry[] = [];
-        for (const { key, seq } of due) {
-          const stream = key[1];
-          const entry = entries.get([stream, seq]);
-          if (entry === undefined || entry.state !== 'pending') continue;
-          const leased: OutboxEntry = { ...entry, leaseOwner: owner, leaseUntil };
-          void entries.put([stream, seq], leased);
+        for (const { key, id } of due) {
+          const current = states.get(id);
+          if (current === undefined || current.state !== 'pending') continue;
+          const leased: StateRecord = { ...current, leaseOwner: owner, leaseUntil };
+          const entry = entryOf(id, leased);
+          if (entry === undefined) continue;
+          void states.put(id, leased);
           void ready.remove(key);
-          void ready.put([availableAt(leased), stream], seq);
-          claimed.push(leased);
+          void ready.put([availableAt(leased), key[1]], id);
+          claimed.push(entry);
         }
         return claimed;
       });
     },
 
-    async finish(id, update) {
-      await root.transaction(() => {
-        const entry = entryAt(id);
-        if (entry === undefined || entry.state !== 'pending') return;
-        const stream = streams.get(entry.stream) ?? { last: entry.seq };
-        const done = finishedEntry(entry, update);
-        void entries.put([entry.stream, entry.seq], done);
-        void finished.put([update.at, id], [entry.stream, entry.seq]);
-        void counters.put('pending', Math.max(0, (counters.get('pending') ?? 1) - 1));
-        if (stream.head !== entry.seq) return;
-        void ready.remove([availableAt(entry), entry.stream]);
-        const next = nextPending(entry.stream, entry.seq + 1);
-        if (next === undefined) {
-          void streams.put(entry.stream, { last: stream.last });
-        } else {
-          void streams.put(entry.stream, { last: stream.last, head: next.seq });
-          void ready.put([availableAt(next), entry.stream], next.seq);
-        }
-      });
+    finish(id, update) {
+      return recordOutcome({ id, finish: update });
     },
 
-    async retry(id, update) {
-      await root.transaction(() => {
-        const entry = entryAt(id);
-        if (entry === undefined || entry.state !== 'pending') return;
-        const retried = retriedEntry(entry, update);
-        void entries.put([entry.stream, entry.seq], retried);
-        if (streams.get(entry.stream)?.head === entry.seq) {
-          void ready.remove([availableAt(entry), entry.stream]);
-          void ready.put([availableAt(retried), entry.stream], entry.seq);
-        }
-      });
+    retry(id, update) {
+      return recordOutcome({ id, retry: update });
     },
 
     async retarget(stream, from, to) {
       return root.transaction(() => {
         const head = streams.get(stream)?.head;
         if (head === undefined) return 0;
-        const changed: OutboxEntry[] = [];
-        for (const entry of streamEntries(stream, head)) {
-          if (entry.state === 'pending' && entry.target === from) changed.push({ ...entry, target: to });
+        const changed: Array<[string, StateRecord]> = [];
+        for (const id of streamIds(stream, head)) {
+          const state = states.get(id);
+          if (state?.state === 'pending' && state.target === from) changed.push([id, { ...state, target: to }]);
         }
-        for (const entry of changed) void entries.put([stream, entry.seq], entry);
+        for (const [id, state] of changed) void states.put(id, state);
         return changed.length;
       });
     },
@@ -233,19 +372,20 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
     },
 
     async list(filter = {}) {
-      const range =
-        filter.stream === undefined
-          ? entries.getRange({}).map(({ value }) => value)
-          : streamEntries(filter.stream, 0);
+      const ids =
+        filter.stream === undefined ? seqs.getRange({}).map(({ value }) => value) : streamIds(filter.stream, 0);
       const out: OutboxEntry[] = [];
-      for (const entry of range) {
-        if (filter.state === undefined || entry.state === filter.state) out.push(entry);
+      for (const id of ids) {
+        const state = states.get(id);
+        if (state === undefined || (filter.state !== undefined && state.state !== filter.state)) continue;
+        const entry = entryOf(id, state);
+        if (entry !== undefined) out.push(entry);
       }
       return out;
     },
 
     async depth() {
-      return counters.get('pending') ?? 0;
+      return meta.get('pending') ?? 0;
     },
 
     async nextDueAt() {
@@ -255,10 +395,13 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
 
     async prune(before) {
       return root.transaction(() => {
-        const old = [...finished.getRange({ end: [before] })];
-        for (const { key, value } of old) {
-          void entries.remove(value);
-          void ids.remove(key[1]);
+        const old = [...finished.getKeys({ end: [before] })];
+        for (const key of old) {
+          const id = key[1];
+          const state = states.get(id);
+          if (state !== undefined) void seqs.remove([state.stream, state.seq]);
+          void states.remove(id);
+          void bodies.remove(id);
           void finished.remove(key);
         }
         return old.length;
@@ -272,8 +415,8 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
     outbox,
     async ping() {
       const token = Date.now() + Math.random();
-      await counters.put('ping', token);
-      if (counters.get('ping') !== token) throw new Error('LMDB store did not read back its own write');
+      await meta.put('ping', token);
+      if (meta.get('ping') !== token) throw new Error('LMDB store did not read back its own write');
     },
     async close() {
       await root.flushed;
@@ -282,48 +425,71 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
   };
 }
 
-/** When the entry (a stream head) may next be claimed. */
-function availableAt(entry: OutboxEntry): number {
-  return entry.leaseUntil !== undefined && entry.leaseUntil > entry.nextAttemptAt
-    ? entry.leaseUntil
-    : entry.nextAttemptAt;
+/**
+ * Accepts an empty environment (and stamps it with LAYOUT_VERSION) or one stamped with
+ * LAYOUT_VERSION; anything else is another layout, which this version cannot read.
+ */
+async function checkLayout(root: RootDatabase, path: string): Promise<void> {
+  // The main database holds one key per named database: none in a new environment.
+  const named = [...root.getKeys({ limit: 20 })].map(String);
+  if (named.length === 0) {
+    await root.transaction(() => {
+      void root.openDB<number, string>({ name: 'meta', encoding: 'json' }).put('layout', LAYOUT_VERSION);
+    });
+    await root.flushed;
+    return;
+  }
+  const found = named.includes('meta')
+    ? root.openDB<number, string>({ name: 'meta', encoding: 'json' }).get('layout')
+    : undefined;
+  if (found !== LAYOUT_VERSION) throw new LmdbLayoutError(path, found);
 }
 
-function newEntry(item: NewNotification, seq: number, now: number): OutboxEntry {
+/** When the entry (a stream head) may next be claimed. */
+function availableAt(state: StateRecord): number {
+  return state.leaseUntil !== undefined && state.leaseUntil > state.nextAttemptAt ? state.leaseUntil : state.nextAttemptAt;
+}
+
+function toEntry(id: string, fixed: BodyRecord, state: StateRecord): OutboxEntry {
   const entry: OutboxEntry = {
-    id: createEntryId(now),
-    stream: item.stream,
-    seq,
-    callback: item.callback,
-    target: item.target,
-    body: item.body,
-    state: 'pending' satisfies DeliveryState,
-    attempts: 0,
-    nextAttemptAt: now,
-    createdAt: now,
+    id,
+    stream: state.stream,
+    seq: state.seq,
+    callback: fixed.callback,
+    target: state.target,
+    body: fixed.body,
+    state: state.state,
+    attempts: state.attempts,
+    nextAttemptAt: state.nextAttemptAt,
+    createdAt: fixed.createdAt,
   };
-  if (item.sessionId !== undefined) entry.sessionId = item.sessionId;
+  if (fixed.sessionId !== undefined) entry.sessionId = fixed.sessionId;
+  if (state.leaseOwner !== undefined) entry.leaseOwner = state.leaseOwner;
+  if (state.leaseUntil !== undefined) entry.leaseUntil = state.leaseUntil;
+  if (state.lastStatus !== undefined) entry.lastStatus = state.lastStatus;
+  if (state.lastError !== undefined) entry.lastError = state.lastError;
+  if (state.finishedAt !== undefined) entry.finishedAt = state.finishedAt;
   return entry;
 }
 
-/** The entry without its lease and last-attempt fields. */
-function released(entry: OutboxEntry): OutboxEntry {
-  const { leaseOwner: _owner, leaseUntil: _until, lastStatus: _status, lastError: _error, ...rest } = entry;
+/** The state without its lease and last-attempt fields. */
+function released(state: StateRecord): StateRecord {
+  const { leaseOwner: _owner, leaseUntil: _until, lastStatus: _status, lastError: _error, ...rest } = state;
   return rest;
 }
 
-function withOutcome(entry: OutboxEntry, status: number | undefined, error: string | undefined): OutboxEntry {
-  if (status !== undefined) entry.lastStatus = status;
-  if (error !== undefined) entry.lastError = error;
-  return entry;
+function withOutcome(state: StateRecord, status: number | undefined, error: string | undefined): StateRecord {
+  if (status !== undefined) state.lastStatus = status;
+  if (error !== undefined) state.lastError = error;
+  return state;
 }
 
-function finishedEntry(entry: OutboxEntry, update: FinishUpdate): OutboxEntry {
-  const { state, attempts, target, at } = update;
-  return withOutcome({ ...released(entry), state, attempts, target, finishedAt: at }, update.status, update.error);
+function finishedState(state: StateRecord, update: FinishUpdate): StateRecord {
+  const { attempts, target, at } = update;
+  return withOutcome({ ...released(state), state: update.state, attempts, target, finishedAt: at }, update.status, update.error);
 }
 
-function retriedEntry(entry: OutboxEntry, update: RetryUpdate): OutboxEntry {
+function retriedState(state: StateRecord, update: RetryUpdate): StateRecord {
   const { attempts, nextAttemptAt, target } = update;
-  return withOutcome({ ...released(entry), attempts, nextAttemptAt, target }, update.status, update.error);
+  return withOutcome({ ...released(state), attempts, nextAttemptAt, target }, update.status, update.error);
 }
