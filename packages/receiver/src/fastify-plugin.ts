@@ -1,0 +1,134 @@
+import { callbacks } from '@mmtel/types';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyPlugin } from 'fastify-plugin';
+import { dispatchNotification, servedCallbacks, type Dispatched } from './dispatch.js';
+import { NotificationError, type NotificationErrorCode, type NotificationErrorHook } from './notification-error.js';
+import { compileNotificationValidators } from './notification-validator.js';
+import type { CallbackName, NotificationHandlers, ProblemDetails } from './notifications.js';
+import { responseOf } from './outcomes.js';
+import { receiverProblem, type ReceiverCauseName } from './problems.js';
+
+/** Where the receiver serves each callback. */
+export type NotificationPaths = Partial<Record<CallbackName, string>>;
+
+/** Options of the `notificationReceiver` Fastify plugin. */
+export interface NotificationReceiverOptions {
+  /** The Application Server's handlers; a callback is served when one of its handlers is given. */
+  handlers: NotificationHandlers;
+  /**
+   * The path of each callback, i.e. of the `notifUri` (or the configured
+   * SessionEventNotificationUri) the AS hands the server. Defaults: the table's `receiverPath`
+   * (`/ims-session-notification`, `/session-event-notification`).
+   */
+  paths?: NotificationPaths;
+  /** Told of every notification not handled (rejected, or failed in the handler). */
+  onError?: NotificationErrorHook;
+  /**
+   * A prefix of every path. Fastify ignores `prefix` for a plugin wrapped by fastify-plugin, so
+   * the receiver applies it itself; registering inside a prefixed plugin works too.
+   */
+  prefix?: string;
+}
+
+/**
+ * The notification receiver as a Fastify plugin: one POST route per served callback, bodies
+ * validated against the generated callback schemas, typed handlers, ProblemDetails answers.
+ * Its content-type parser and error handler stay inside its own routes.
+ * @see 3GPP TS 29.122 clause 5.2.5.2
+ */
+export const notificationReceiver: FastifyPluginAsync<NotificationReceiverOptions> = fastifyPlugin(
+  async (app: FastifyInstance, options: NotificationReceiverOptions) => {
+    const served = servedCallbacks(options.handlers);
+    compileNotificationValidators(served);
+    for (const callback of served) {
+      const path = options.paths?.[callback] ?? callbacks[callback].receiverPath;
+      await app.register(async (scope) => registerCallbackRoute(scope, callback, path, options), options.prefix === undefined ? {} : { prefix: options.prefix });
+    }
+  },
+  { name: '@mmtel/receiver', fastify: '5.x' },
+);
+
+function registerCallbackRoute(scope: FastifyInstance, callback: CallbackName, path: string, options: NotificationReceiverOptions): void {
+  const report = reporter(options.onError);
+  // Only the callback's declared request content type is parsed; any other gets 415.
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser(callbacks[callback].requestContentType, { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
+
+  scope.setErrorHandler((error: FastifyError, request, reply) => {
+    const protocol = protocolFailure(error);
+    if (protocol !== undefined) {
+      const [code, cause] = protocol;
+      request.log.warn({ err: error }, 'notification rejected');
+      report(new NotificationError(code, error.message, { transport: 'http', callback, cause: error }), request);
+      return sendProblem(reply, receiverProblem(cause, error.message));
+    }
+    // Another client error, e.g. from an authentication hook of the application: keep its status.
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return sendProblem(reply, { status, title: error.message, ...(error.code !== undefined && { cause: error.code }) });
+    request.log.error({ err: error }, 'notification receiver failed');
+    report(new NotificationError('HANDLER_FAILED', error.message, { transport: 'http', callback, cause: error }), request);
+    return sendProblem(reply, receiverProblem('SYSTEM_FAILURE', 'The notification receiver failed.'));
+  });
+
+  scope.post(path, async (request, reply) => {
+    const dispatched = await dispatchNotification(options.handlers, request.body, { callback, transport: 'http', headers: request.headers });
+    return answer(request, reply, callback, dispatched, report);
+  });
+}
+
+function answer(request: FastifyRequest, reply: FastifyReply, callback: CallbackName, dispatched: Dispatched, report: Report): FastifyReply {
+  if (dispatched.kind === 'rejected') {
+    request.log.warn({ invalidParams: dispatched.problem.invalidParams }, 'invalid notification rejected');
+    report(dispatched.error, request);
+    return sendProblem(reply, dispatched.problem);
+  }
+  if (dispatched.kind === 'failed') {
+    request.log.error({ err: dispatched.error }, dispatched.error.message);
+    report(dispatched.error, request);
+    return sendProblem(reply, dispatched.problem);
+  }
+  const { outcome } = dispatched;
+  if (outcome === undefined) return reply.code(204).send();
+  reply.code(outcome.status).headers(outcome.headers);
+  if (outcome.problem !== undefined) return reply.type('application/problem+json').send(outcome.problem);
+  // A redirect's RedirectResponse goes out only where the callback defines a body (MMTel_CallEvent).
+  const contentType = responseOf(callback, outcome.status)?.contentType ?? null;
+  if (contentType !== null && outcome.redirect !== undefined) return reply.type(contentType).send(outcome.redirect);
+  return reply.send();
+}
+
+function sendProblem(reply: FastifyReply, problem: ProblemDetails & { status: number }): FastifyReply {
+  return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+/** Fastify's own errors for a request the sender got wrong, as a NotificationError code and cause. */
+function protocolFailure(error: FastifyError): [NotificationErrorCode, ReceiverCauseName] | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return ['UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_MEDIA_TYPE'];
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return ['PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE'];
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return ['INVALID_JSON', 'INVALID_MSG_FORMAT'];
+  }
+  if (error instanceof SyntaxError) return ['INVALID_JSON', 'INVALID_MSG_FORMAT'];
+  if (error.statusCode === 415) return ['UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_MEDIA_TYPE'];
+  if (error.statusCode === 413) return ['PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE'];
+  return undefined;
+}
+
+type Report = (error: NotificationError, request: FastifyRequest) => void;
+
+/** Calls the onError hook; a hook that throws is logged, never lets the answer fail. */
+function reporter(hook: NotificationErrorHook | undefined): Report {
+  return (error, request) => {
+    if (hook === undefined) return;
+    try {
+      hook(error);
+    } catch (err) {
+      request.log.error({ err }, 'the onError hook of the notification receiver threw');
+    }
+  };
+}
