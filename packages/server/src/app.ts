@@ -147,10 +147,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   return app;
 }
 
-/** Only the JSON media types the specs declare have a parser; any other type gets 415. */
+/**
+ * Only the JSON media types the specs name have a parser; any other type gets 415. The
+ * problem+json parser exists because the specs name that type (for responses) and glue checks
+ * every named type has one; a request sent with it still gets 415 from the operation check.
+ */
 function installJsonParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/problem+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 }
 
 /** TS 29.122 clause 5.2.5.4: the AF opens the websocketUri returned at creation; notifications then arrive on it. */
