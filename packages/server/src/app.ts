@@ -58,6 +58,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // Compiling the specs' schemas takes a few seconds on a loaded 2-core machine; Fastify's
+    // 10 s default has been seen to trip there.
+    pluginTimeout: 60_000,
     ajv: { customOptions: ajvOptions, plugins: [ajvFormats] },
   });
   // Bodies are sent as the handlers built them: JSON.stringify drops nothing, unlike a
