@@ -111,6 +111,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     metrics.requestDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
   app.addHook('onReady', async () => engine.start());
+  // Finished notifications leave the delivery record once their retention has passed.
+  const pruning = setInterval(() => {
+    store.outbox.prune(Date.now() - config.notifications.retentionMs).catch((err: unknown) => app.log.warn({ err }, 'pruning the outbox failed'));
+  }, Math.min(60_000, Math.max(1_000, config.notifications.retentionMs))).unref();
+  app.addHook('onClose', async () => clearInterval(pruning));
   app.addHook('preClose', async () => {
     simulator.stop();
     await engine.stop();

@@ -29,6 +29,8 @@ export interface ServerConfig {
     initialBackoffMs: number;
     maxBackoffMs: number;
     concurrency: number;
+    /** Delivered and given-up notifications stay in the delivery record this long. */
+    retentionMs: number;
   };
   simulator: {
     /** Serve the simulator control API under /sim/v1 and run scenarios. */
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       initialBackoffMs: read.integer('MMTEL_NOTIFY_BACKOFF_MS', 200, 0, 600_000),
       maxBackoffMs: read.integer('MMTEL_NOTIFY_MAX_BACKOFF_MS', 60_000, 0, 3_600_000),
       concurrency: read.integer('MMTEL_NOTIFY_CONCURRENCY', 64, 1, 4096),
+      retentionMs: read.integer('MMTEL_NOTIFY_RETENTION_MS', 24 * 3_600_000, 0, 365 * 24 * 3_600_000),
     },
     simulator: {
       enabled: read.boolean('MMTEL_SIMULATOR', true),
