@@ -35,6 +35,7 @@ describe('a server killed with queued notifications', () => {
       return list.length === 9 && list.filter((d) => d.attempts >= 1).length === 3;
     });
     await first.kill();
+    await expect(fetch(`${first.apiRoot}/healthz`)).rejects.toThrow();
 
     const as = await listenOn(asPort);
     await spawnServer(env);

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+// The server runs in this very process (`node --import tsx`), not under the tsx CLI, which would
+// put it in a grandchild that a SIGKILL of the child leaves running.
+const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 
 /** A reference server running as its own process (`src/main.ts`), as users run it. */
 export interface ServerProcess {
@@ -18,7 +20,7 @@ export interface ServerProcess {
 
 /** Starts `src/main.ts` with `env` and waits until /readyz answers 200; killed when the test ends. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [tsx, 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, 'src/main.ts'], {
     cwd: packageDir,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
