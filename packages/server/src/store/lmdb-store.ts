@@ -136,6 +136,26 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
   const ready = ids<ReadyKey>('ready');
   const finished = ids<FinishedKey>('finished');
 
+  await releaseLeases();
+
+  /**
+   * The embedded store belongs to one server process, so a lease found at open was held by a
+   * process that died mid-attempt: release it now instead of letting its entry wait for it to lapse.
+   */
+  async function releaseLeases(): Promise<void> {
+    await root.transaction(() => {
+      const held = [...ready.getRange({})].filter(({ value }) => states.get(value)?.leaseUntil !== undefined);
+      for (const { key, value: id } of held) {
+        const state = states.get(id)!;
+        const released: StateRecord = { ...state, leaseOwner: undefined, leaseUntil: undefined };
+        void states.put(id, released);
+        void ready.remove(key);
+        void ready.put([availableAt(released), state.stream], id);
+      }
+    });
+    await root.flushed;
+  }
+
   const durable = async <T>(action: () => T): Promise<T> => {
     const result = await root.transaction(action);
     await root.flushed;

@@ -313,7 +313,18 @@ export function describeStoreConformance(
         ]);
       });
 
-      it('keeps leases and stream order across close and reopen', async () => {
+      it.runIf(!options.multiInstance)('releases the leases of the process that held the store before, at reopen', async () => {
+        const { store, reopen } = await fresh();
+        const [a1] = await store.outbox.enqueue([note('a', 1), note('a', 2)]);
+        const now = Date.now();
+        await store.outbox.claim({ owner: 'i1', now, limit: 10, leaseMs: 60_000 });
+        await close(store);
+        const again = await reopen();
+        const reclaimed = await again.outbox.claim({ owner: 'i2', now, limit: 10, leaseMs: 5_000 });
+        expect(reclaimed.map((entry) => [entry.id, entry.attempts])).toEqual([[a1?.id, 0]]);
+      });
+
+      it.runIf(options.multiInstance)('keeps leases and stream order across close and reopen', async () => {
         const { store, reopen } = await fresh();
         const [a1, a2] = await store.outbox.enqueue([note('a', 1), note('a', 2)]);
         const now = Date.now();
