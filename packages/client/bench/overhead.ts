@@ -1,0 +1,127 @@
+// Per-call overhead of the typed client against raw fetch: the same create / update / release
+// cycle (POST, PUT, DELETE), one call at a time, against the same loopback server, in-process.
+// Two servers: a trivial node:http server answering canned bodies (the client's own cost shows
+// most) and the reference server (simulator silent, embedded store, production profile).
+// Short rounds of each variant alternate and the medians are compared, so that drift and other
+// load on the machine hit every variant alike; wall-clock and CPU time (client and server, one
+// process) are both printed.
+//
+//   pnpm --filter @mmtel/client bench        (or: npx tsx bench/overhead.ts [cycles-per-round] [rounds])
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, loadConfig } from '@mmtel/server';
+import { createCallControlClient, type ImsSession } from '../src/index.js';
+
+const CYCLES = Number(process.argv[2] ?? 200);
+const ROUNDS = Number(process.argv[3] ?? 15);
+const BASE = '/mmtel-callcontrol/v1/ims-sessions';
+const body: ImsSession = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
+const updated: ImsSession = { ...body, notifCorreId: 'bench' };
+
+type Cycle = () => Promise<void>;
+
+/** The cycle with raw fetch: what a careful hand-written client would send and read. */
+function rawCycle(apiRoot: string): Cycle {
+  const json = { 'content-type': 'application/json' };
+  return async () => {
+    const created = await fetch(apiRoot + BASE, { method: 'POST', headers: json, body: JSON.stringify(body) });
+    const { sessionId } = (await created.json()) as { sessionId: string };
+    const put = await fetch(`${apiRoot}${BASE}/${sessionId}`, { method: 'PUT', headers: json, body: JSON.stringify(updated) });
+    await put.json();
+    const released = await fetch(`${apiRoot}${BASE}/${sessionId}`, { method: 'DELETE' });
+    await released.arrayBuffer();
+    if (!created.ok || !put.ok || !released.ok) throw new Error('raw cycle failed');
+  };
+}
+
+/** The same cycle with the typed client. */
+function clientCycle(apiRoot: string, options: { retry?: false; timeoutMs?: false } = {}): Cycle {
+  const client = createCallControlClient({ baseUrl: apiRoot, throwOnError: true, ...options });
+  return async () => {
+    const { data } = await client.createImsSession(body);
+    await client.updateImsSession(data.sessionId, updated);
+    await client.releaseImsSession(data.sessionId);
+  };
+}
+
+/** µs per call of one round: wall clock and CPU (user + system, this process). */
+async function round(cycle: Cycle): Promise<{ wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < CYCLES; i++) await cycle();
+  const wall = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wall: (wall * 1000) / (CYCLES * 3), cpu: (used.user + used.system) / (CYCLES * 3) };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+async function compare(name: string, apiRoot: string): Promise<void> {
+  const variants: [string, Cycle][] = [
+    ['raw fetch', rawCycle(apiRoot)],
+    ['typed client (defaults)', clientCycle(apiRoot)],
+    ['typed client (no retry, no timeout)', clientCycle(apiRoot, { retry: false, timeoutMs: false })],
+  ];
+  for (let i = 0; i < 200; i++) for (const [, cycle] of variants) await cycle();
+  const results = variants.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, [, cycle]] of variants.entries()) {
+      const { wall, cpu } = await round(cycle);
+      results[i]!.wall.push(wall);
+      results[i]!.cpu.push(cpu);
+    }
+  }
+  const base = { wall: median(results[0]!.wall), cpu: median(results[0]!.cpu) };
+  console.log(`\n${name}`);
+  for (const [i, [label]] of variants.entries()) {
+    const wall = median(results[i]!.wall);
+    const cpu = median(results[i]!.cpu);
+    console.log(`  ${label.padEnd(36)} wall ${wall.toFixed(1).padStart(7)} µs/call  ratio ${(wall / base.wall).toFixed(3)}   cpu ${cpu.toFixed(1).padStart(7)} µs/call  ratio ${(cpu / base.cpu).toFixed(3)}`);
+  }
+}
+
+async function trivialServer(): Promise<{ apiRoot: string; close: () => Promise<void> }> {
+  let next = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'DELETE') return void res.writeHead(204).end();
+      const sessionId = req.method === 'POST' ? `s-${++next}` : (req.url ?? '').slice(BASE.length + 1);
+      const payload = JSON.stringify({ ...body, sessionId, self: `http://${req.headers.host}${BASE}/${sessionId}`, sessionState: 'INITIATING' });
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
+      if (req.method === 'POST') headers.location = `http://${req.headers.host}${BASE}/${sessionId}`;
+      res.writeHead(req.method === 'POST' ? 201 : 200, headers).end(payload);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { apiRoot: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function referenceServer(): Promise<{ apiRoot: string; close: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mmtel-bench-'));
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  const config = loadConfig({ PORT: String(port), MMTEL_DATA_DIR: dataDir, MMTEL_SIM_SCENARIO: 'silent', MMTEL_PROFILE: 'production', LOG_LEVEL: 'silent' });
+  const app = await buildApp({ config, logger: false });
+  await app.listen({ host: '127.0.0.1', port });
+  return { apiRoot: config.apiRoot, close: async () => (await app.close(), await rm(dataDir, { recursive: true, force: true })) };
+}
+
+console.log(`Node ${process.version}: ${ROUNDS} alternating rounds of ${CYCLES} cycles (POST, PUT, DELETE) per variant, one call at a time; medians`);
+for (const [name, start] of [
+  ['trivial node:http server', trivialServer],
+  ['reference server (in-process)', referenceServer],
+] as const) {
+  const server = await start();
+  try {
+    await compare(name, server.apiRoot);
+  } finally {
+    await server.close();
+  }
+}

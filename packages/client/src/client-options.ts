@@ -1,0 +1,97 @@
+import type { HeadersOptions, Middleware } from 'openapi-fetch';
+import { composeFetch, type FetchLike, type FetchWrapper } from './fetch.js';
+import { clientCredentials, withBearerToken, type AccessTokenSource, type ClientCredentialsOptions } from './middleware/oauth2.js';
+import { ReplayableRequest, sendRequest } from './middleware/replay.js';
+import { withRedirects, type RedirectOptions, type RedirectWrapper } from './middleware/redirect.js';
+import { withRetry, type RetryOptions } from './middleware/retry.js';
+import { checkTimeout, withTimeout } from './middleware/timeout.js';
+import { throwOnProblem, type ProblemDetails } from './problem.js';
+
+/** Options of `createCallControlClient` and `createCallEventClient`. */
+export interface MmtelClientOptions {
+  /** The server's {apiRoot}, e.g. `https://mmtel.example.com`; the API's base path is appended. */
+  baseUrl: string;
+  /**
+   * The transport under the middleware (default: the global fetch, given a URL and an init);
+   * inject one to observe requests.
+   */
+  fetch?: FetchLike;
+  /** Headers sent with every request. */
+  headers?: HeadersOptions;
+  /** OAuth 2.0: client credentials to get tokens with, or a token source of your own. */
+  auth?: ClientCredentialsOptions | AccessTokenSource;
+  /** Retries of 429/503 and of network errors of idempotent requests; `false` turns them off. */
+  retry?: RetryOptions | false;
+  /** Timeout of one attempt, in ms (default 30 000); `false` for none. */
+  timeoutMs?: number | false;
+  /** 307/308 handling; `onPermanentRedirect` learns the new URI of a moved resource. */
+  redirects?: RedirectOptions;
+  /** openapi-fetch middleware to install (more with `client.use`). */
+  middleware?: readonly Middleware[];
+  /** Throw a `MmtelProblemError` for a 4xx/5xx answer instead of returning `{ error }`. */
+  throwOnError?: boolean;
+}
+
+/** Per-call options of the typed operations. */
+export interface CallOptions {
+  /** Aborts the call (all its attempts). */
+  signal?: AbortSignal;
+  /** Headers for this call only. */
+  headers?: Record<string, string>;
+}
+
+/** A successful call: the data and the response. */
+export interface MmtelSuccess<T> {
+  data: T;
+  error?: never;
+  response: Response;
+}
+
+/** A call answered with a 4xx/5xx (or a redirect beyond the limit): its ProblemDetails. */
+export interface MmtelFailure {
+  data?: never;
+  error: ProblemDetails;
+  response: Response;
+}
+
+/** What a typed operation returns: never thrown for an HTTP status. */
+export type MmtelResult<T> = MmtelSuccess<T> | MmtelFailure;
+
+/** The result type of a client made with (`true`) or without (`false`) `throwOnError`. */
+export type Outcome<T, ThrowOnError extends boolean> = ThrowOnError extends true ? MmtelSuccess<T> : MmtelResult<T>;
+
+/** The transport of a client: the fetch pipeline and what it needs to be told. */
+export interface Transport {
+  fetch: FetchLike;
+  /** The Request class the openapi-fetch client builds requests with. */
+  Request: typeof Request;
+  redirects: RedirectWrapper;
+  middleware: Middleware[];
+}
+
+/**
+ * Builds the fetch chain: redirects, then retries, then the bearer token, then the send itself
+ * with the timeout of each attempt.
+ */
+export function createTransport(options: MmtelClientOptions): Transport {
+  const timeoutMs = options.timeoutMs === false ? undefined : (options.timeoutMs ?? 30_000);
+  if (timeoutMs !== undefined) checkTimeout(timeoutMs);
+  const injected = options.fetch;
+  const redirects = withRedirects(options.redirects);
+  const wrappers: FetchWrapper[] = [redirects];
+  if (options.retry !== false) wrappers.push(withRetry(options.retry));
+  if (options.auth !== undefined) {
+    const source = 'getToken' in options.auth ? options.auth : clientCredentials({ ...(injected !== undefined && { fetch: injected }), ...options.auth });
+    wrappers.push(withBearerToken(source));
+  }
+  let send: FetchLike;
+  if (injected === undefined) send = sendRequest(timeoutMs);
+  else {
+    send = injected;
+    if (timeoutMs !== undefined) wrappers.push(withTimeout(timeoutMs));
+  }
+  // openapi-fetch runs onResponse last-installed first: installed first, the throwing middleware
+  // lets the caller's middleware see the failed response before it throws.
+  const middleware = [...(options.throwOnError ? [throwOnProblem()] : []), ...(options.middleware ?? [])];
+  return { fetch: composeFetch(send, ...wrappers), Request: ReplayableRequest, redirects, middleware };
+}

@@ -1,0 +1,21 @@
+import type { FetchWrapper } from '../fetch.js';
+import { anySignal, givenSignal, replayable } from './replay.js';
+
+/**
+ * Aborts an attempt, reading its response body included, that takes longer than `timeoutMs`; the
+ * request's own signal still applies. The attempt rejects with a `TimeoutError` DOMException,
+ * which the retry wrapper treats as a network error. (The clients apply their `timeoutMs` in
+ * their last step; this wrapper is for chains of your own.)
+ */
+export function withTimeout(timeoutMs: number): FetchWrapper {
+  checkTimeout(timeoutMs);
+  return (next) => async (request) => {
+    const copy = await replayable(request);
+    return next(copy({ signal: anySignal(givenSignal(request), AbortSignal.timeout(timeoutMs)) }));
+  };
+}
+
+/** Rejects a timeout that is not a positive number of ms. */
+export function checkTimeout(timeoutMs: number): void {
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+}

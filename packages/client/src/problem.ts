@@ -1,0 +1,70 @@
+import type { CallControl } from '@mmtel/types';
+import type { Middleware } from 'openapi-fetch';
+
+/** TS 29.122 ProblemDetails: the body of every 4xx/5xx answer. */
+export type ProblemDetails = CallControl.components['schemas']['ProblemDetails'];
+/** One invalid parameter of a 400: `param` is a JSON Pointer into the body, or a header name. */
+export type InvalidParam = CallControl.components['schemas']['InvalidParam'];
+
+/**
+ * The error the client throws for a 4xx/5xx answer when made with `throwOnError: true`.
+ *
+ * @see 3GPP TS 29.122 clause 5.2.6
+ */
+export class MmtelProblemError extends Error {
+  override readonly name = 'MmtelProblemError';
+  /** The HTTP status. */
+  readonly status: number;
+  /** The 3GPP application error cause (`SESSION_NOT_FOUND`, …), when the server sent one. */
+  override readonly cause: string | undefined;
+  /** The invalid parameters of a 400, empty otherwise. */
+  readonly invalidParams: InvalidParam[];
+  /** The whole ProblemDetails. */
+  readonly problem: ProblemDetails;
+  /** The response (its body already read). */
+  readonly response: Response;
+
+  constructor(problem: ProblemDetails, response: Response) {
+    const status = problem.status ?? response.status;
+    super(`${status}${problem.cause ? ` ${problem.cause}` : ''}: ${problem.detail ?? problem.title ?? response.statusText}`);
+    this.status = status;
+    this.cause = problem.cause;
+    this.invalidParams = problem.invalidParams ?? [];
+    this.problem = problem;
+    this.response = response;
+  }
+}
+
+/**
+ * The ProblemDetails of a failed response: its parsed body when that is an object (the status
+ * filled in if missing), otherwise one made from the status line and whatever text came.
+ */
+export function problemOf(body: unknown, response: Response): ProblemDetails {
+  if (isProblemDetails(body)) return body.status === undefined ? { ...body, status: response.status } : body;
+  const title = response.statusText || `HTTP ${response.status}`;
+  return typeof body === 'string' && body !== '' ? { status: response.status, title, detail: body } : { status: response.status, title };
+}
+
+/**
+ * openapi-fetch middleware that throws a {@link MmtelProblemError} for every answer that is not
+ * 2xx; `throwOnError: true` installs it.
+ */
+export function throwOnProblem(): Middleware {
+  return {
+    async onResponse({ response }) {
+      if (response.ok) return undefined;
+      const text = await response.clone().text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Not JSON: the text becomes the detail.
+      }
+      throw new MmtelProblemError(problemOf(body, response), response);
+    },
+  };
+}
+
+function isProblemDetails(value: unknown): value is ProblemDetails {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
