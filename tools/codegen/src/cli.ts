@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkSpecs, formatDiagnostics } from './check-specs.js';
-import { findDrift, generate } from './generate.js';
 import { projectConfig } from './layout.js';
-import { writeOutput } from './write-output.js';
 
 /** The CLI's one output channel. */
 const out = {
@@ -35,8 +33,12 @@ async function main(argv: string[]): Promise<number> {
   }
   // Generation runs in memory while the checks run (redocly lints in a child process); nothing is
   // written unless the checks pass, and their diagnostics win over any error a broken spec causes.
+  // The generator's modules (TypeScript, openapi-typescript) take a second to load: they load
+  // while the checks' child process already runs.
+  const checks = checkSpecs({ root, files: specFiles, spectral: false });
+  const { findDrift, generate } = await import('./generate.js');
   const [diagnostics, generated] = await Promise.all([
-    checkSpecs({ root, files: specFiles, spectral: false }),
+    checks,
     generate(config).then(
       (output) => ({ output }),
       (error: unknown) => ({ error }),
@@ -54,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     out.info(`generated files are up to date (${elapsed(started)})`);
     return 0;
   }
+  const { writeOutput } = await import('./write-output.js');
   const written = await writeOutput(root, output);
   for (const path of written.written) out.info(`wrote      ${path}`);
   for (const path of written.removed) out.info(`removed    ${path}`);
