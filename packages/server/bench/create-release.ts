@@ -7,16 +7,13 @@
  *
  *   tsx bench/create-release.ts [--concurrency 32] [--duration 5]
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { freePort, startReferenceServer } from '../src/reference-server.js';
 import { buildBaselineApp, CALL_CONTROL_BASE_PATH } from './support/baseline-app.js';
 import type { LoadMessage, LoadOptions, LoadResult } from './support/load-worker.js';
 
@@ -60,46 +57,17 @@ function positiveNumber(flag: string, value: string): number {
   return n;
 }
 
-/** A free loopback port: the server's apiRoot (used in Location) must be known before it is built. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** The reference server as main.ts would run it in production, minus logs and simulated calls. */
 async function startServer(): Promise<Target> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'mmtel-bench-'));
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    MMTEL_DATA_DIR: dataDir,
-    MMTEL_PROFILE: 'production',
-    MMTEL_SIM_SCENARIO: 'silent',
-    LOG_LEVEL: 'silent',
-  });
-  const app = await buildApp({ config, logger: false });
-  return listening('server', app, port, async () => rm(dataDir, { recursive: true, force: true }));
+  const server = await startReferenceServer({ MMTEL_PROFILE: 'production', MMTEL_SIM_SCENARIO: 'silent' });
+  return { name: 'server', origin: server.apiRoot, close: server.close };
 }
 
 async function startBaseline(): Promise<Target> {
   const port = await freePort();
   const app = await buildBaselineApp(`http://127.0.0.1:${port}`);
-  return listening('baseline', app, port, async () => {});
-}
-
-async function listening(name: string, app: FastifyInstance, port: number, cleanUp: () => Promise<void>): Promise<Target> {
   await app.listen({ host: '127.0.0.1', port });
-  return {
-    name,
-    origin: `http://127.0.0.1:${port}`,
-    async close() {
-      await app.close();
-      await cleanUp();
-    },
-  };
+  return { name: 'baseline', origin: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
 /**

@@ -1,20 +1,17 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { buildApp, loadConfig } from '@mmtel/server';
+import { startReferenceServer, type ReferenceServer } from '@mmtel/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const packages = ['client', 'receiver'];
 let project: string;
-let server: Awaited<ReturnType<typeof buildApp>>;
-let apiRoot: string;
-let dataDir: string;
+let server: ReferenceServer;
 
 /** Runs a command; on failure the error message carries its whole output. */
 async function sh(file: string, args: string[], cwd: string): Promise<string> {
@@ -25,14 +22,6 @@ async function sh(file: string, args: string[], cwd: string): Promise<string> {
     const failed = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${file} ${args.join(' ')} failed in ${cwd}:\n${failed.stdout ?? ''}${failed.stderr ?? failed.message}`);
   }
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /**
@@ -52,18 +41,12 @@ beforeAll(async () => {
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'mmtel-consumer', private: true, type: 'commonjs' }));
   await sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, 'typescript@5.9.3', '@types/node@20.19.8'], project);
 
-  dataDir = await mkdtemp(join(tmpdir(), 'mmtel-consumer-server-'));
-  const port = await freePort();
-  const config = loadConfig({ PORT: String(port), MMTEL_DATA_DIR: dataDir, MMTEL_SIM_SCENARIO: 'answer', MMTEL_SIM_STEP_MS: '0', LOG_LEVEL: 'silent' });
-  server = await buildApp({ config, logger: false });
-  await server.listen({ host: '127.0.0.1', port });
-  apiRoot = config.apiRoot;
+  server = await startReferenceServer({ MMTEL_SIM_SCENARIO: 'answer' });
 });
 
 afterAll(async () => {
   await server?.close();
   await rm(project, { recursive: true, force: true });
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 const answered = { events: ['SESSION_ESTABLISHMENT_PROGRESS', 'SESSION_ESTABLISHMENT_ALERTING', 'SESSION_ESTABLISHMENT_SUCCESS'], released: 204 };
@@ -74,10 +57,10 @@ describe('the packed client and receiver, installed with npm', () => {
   });
 
   it('run an ESM consumer against the reference server', async () => {
-    expect(JSON.parse(await sh(process.execPath, ['consumer.mjs', apiRoot], project))).toEqual(answered);
+    expect(JSON.parse(await sh(process.execPath, ['consumer.mjs', server.apiRoot], project))).toEqual(answered);
   });
 
   it('run a CommonJS consumer against the reference server', async () => {
-    expect(JSON.parse(await sh(process.execPath, ['consumer.cjs', apiRoot], project))).toEqual(answered);
+    expect(JSON.parse(await sh(process.execPath, ['consumer.cjs', server.apiRoot], project))).toEqual(answered);
   });
 });

@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, onTestFinished } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { startReferenceServer } from '../../src/reference-server.js';
+
+export { freePort } from '../../src/reference-server.js';
 
 /** A reference server listening on loopback with an embedded store of its own. */
 export interface RunningServer {
@@ -14,15 +11,6 @@ export interface RunningServer {
   apiRoot: string;
   /** `fetch` relative to apiRoot. */
   request(method: string, path: string, options?: { json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> }): Promise<Response>;
-}
-
-/** A free loopback port (the apiRoot must be known before the app is built). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** Starts a server for one test, closed when the test ends. */
@@ -53,26 +41,7 @@ export function useServer(env: Record<string, string> = {}): RunningServer {
  * simulator fast (no delays, tiny backoff).
  */
 async function launch(env: Record<string, string>): Promise<{ server: RunningServer; close: () => Promise<void> }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'mmtel-server-'));
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    MMTEL_DATA_DIR: dataDir,
-    MMTEL_SIM_STEP_MS: '0',
-    MMTEL_SIM_SCENARIO: 'silent',
-    MMTEL_NOTIFY_BACKOFF_MS: '10',
-    MMTEL_NOTIFY_MAX_BACKOFF_MS: '50',
-    MMTEL_NOTIFY_TIMEOUT_MS: '1000',
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const app = await buildApp({ config, logger: false });
-  await app.listen({ host: '127.0.0.1', port });
-  const close = async () => {
-    await app.close();
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  const apiRoot = config.apiRoot;
+  const { app, apiRoot, close } = await startReferenceServer({ MMTEL_SIM_SCENARIO: 'silent', MMTEL_NOTIFY_TIMEOUT_MS: '1000', ...env });
   const server: RunningServer = {
     app,
     apiRoot,
