@@ -78,6 +78,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const simulatorSpec = loadBundledSpec(SPECS.simulator);
 
   const validateSession = createAjv().compile(componentSchema(callControl, 'ImsSession'));
+  // The engine calls back into the sessions and the simulator after a 308, and both enqueue
+  // through the engine: the engine is built first and the two are assigned right after it.
   let sessions!: SessionService;
   let simulator!: NetworkSimulator;
   const engine = new NotificationEngine({
