@@ -3,17 +3,24 @@ import responseValidation from '@fastify/response-validation';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
-import type { ServerConfig } from './config.js';
+import { ConfigError, type ServerConfig } from './config.js';
 import type { HandlerContext } from './handler-context.js';
 import { handlers } from './handlers/index.js';
 import { ajvFormats, ajvOptions, createAjv, toInvalidParams } from './http/ajv.js';
 import { installErrorHandling, sendProblem } from './http/error-handler.js';
+import { httpServerOptions } from './http/http-server.js';
 import { operationResolver } from './http/operation-routes.js';
 import { problem } from './http/problem.js';
 import { componentSchema, loadBundledSpec, type OpenApiDocument, SPECS } from './http/spec.js';
 import { Metrics } from './metrics.js';
 import { NotificationEngine, WebSocketHub } from './notifications/index.js';
 import { SessionService } from './sessions/session-service.js';
+import { installAuthentication } from './security/authentication.js';
+import { installOverloadProtection, installRateLimit } from './security/limits.js';
+import { generateSigningKey, readSigningKey, type SigningKey } from './security/signing-key.js';
+import { TargetPolicy } from './security/target-policy.js';
+import { registerTokenEndpoint } from './security/token-endpoint.js';
+import { TokenVerifier } from './security/token-verifier.js';
 import { NetworkSimulator } from './simulator/network-simulator.js';
 import { openStore } from './store/open-store.js';
 import type { OutboxEntry, Store } from './store/store.js';
@@ -25,8 +32,13 @@ export interface BuildOptions {
   store?: Store;
   /** Pino options, or false for no logs. Defaults to JSON logs at config.logLevel. */
   logger?: boolean | { level: string };
-  /** Identifies the AF behind a request; all requests share one tenant by default. */
+  /**
+   * Identifies the AF behind a request in `MMTEL_AUTH=none` mode (in `oauth2` mode the token
+   * does); by default the client certificate's subject under mutual TLS, else one shared tenant.
+   */
   identify?: (request: FastifyRequest) => string;
+  /** Resolves notification target host names for the SSRF policy (the system resolver by default). */
+  resolveTarget?: ConstructorParameters<typeof TargetPolicy>[0]['resolve'];
   /** Unique name of this instance in the outbox leases. */
   instanceId?: string;
 }
@@ -62,12 +74,23 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // 10 s default has been seen to trip there.
     pluginTimeout: 60_000,
     ajv: { customOptions: ajvOptions, plugins: [ajvFormats] },
+    ...httpServerOptions(config.security),
   });
   // Bodies are sent as the handlers built them: JSON.stringify drops nothing, unlike a
   // schema-driven serializer that silently removes attributes it does not know.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installJsonParsers(app);
   installErrorHandling(app);
+  await installOverloadProtection(app, config.security.limits);
+  const signingKey = await tokenSigningKey(config);
+  const verifier = config.security.auth === 'oauth2' ? await TokenVerifier.create(config.security.oauth2, signingKey ? [signingKey.publicJwk] : []) : undefined;
+  installAuthentication(app, { verifier, identify: options.identify });
+  const targets = new TargetPolicy({ allowPrivate: config.security.targets.allowPrivate, allow: config.security.targets.allowNetworks, ...(options.resolveTarget && { resolve: options.resolveTarget }) });
+  if (config.sessionEventNotificationUri !== undefined) {
+    await targets.check(config.sessionEventNotificationUri).catch((error: Error) => {
+      throw new ConfigError(`MMTEL_SESSION_EVENT_NOTIFICATION_URI="${config.sessionEventNotificationUri}" is not an allowed notification target: ${error.message} (see MMTEL_ALLOW_PRIVATE_TARGETS, MMTEL_ALLOWED_TARGET_NETWORKS)`);
+    });
+  }
 
   const store = options.store ?? (await openStore(config));
   if (!options.store) app.addHook('onClose', async () => store.close());
@@ -96,13 +119,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       concurrency: config.notifications.concurrency,
     },
     websockets,
+    ...(!targets.allowsEverything && { checkTarget: (url: URL) => targets.check(url), lookup: targets.lookup }),
     metrics: metrics.engineHooks(),
     onPermanentRedirect: async (entry: OutboxEntry, target: string) => {
       if (entry.callback === 'sessionEventNotification') simulator.replaceSessionEventTarget(entry.target, target);
       else if (entry.sessionId !== undefined) await sessions.replaceNotifUri(entry.sessionId, entry.target, target);
     },
   });
-  sessions = new SessionService(store, engine, config, (session) => (validateSession(session) ? [] : toInvalidParams(validateSession.errors)));
+  sessions = new SessionService(store, engine, config, (session) => (validateSession(session) ? [] : toInvalidParams(validateSession.errors)), (uri) => targets.check(uri));
   simulator = new NetworkSimulator(sessions, engine, store.outbox, { ...config.simulator, ...(config.sessionEventNotificationUri !== undefined && { sessionEventNotificationUri: config.sessionEventNotificationUri }) }, app.log);
   if (config.simulator.enabled) sessions.observe(simulator);
   app.decorate('mmtel', { sessions, simulator, engine, store, metrics });
@@ -129,9 +153,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await task().catch((err: unknown) => request.log.error({ err }, 'post-response task failed'));
     }
   });
-  const identify = options.identify ?? (() => 'default');
   const contextOf = (request: FastifyRequest, _reply: FastifyReply): HandlerContext => ({
-    owner: identify(request),
+    owner: request.afId,
     sessions,
     simulator,
     log: request.log,
@@ -144,7 +167,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
 
   await app.register(websocket);
+  if (signingKey !== undefined) await registerTokenEndpoint(app, { config: { ...config.security.tokenEndpoint, ...config.security.oauth2 }, key: signingKey, defaultIssuer: `${config.apiRoot}/capif-security/v1` });
   await app.register(async (api) => {
+    await installRateLimit(api, config.security.limits);
     if (config.validateResponses) {
       await api.register(responseValidation, { ajv: { ...ajvOptions, plugins: [ajvFormats] } });
     }
@@ -171,7 +196,8 @@ function installJsonParsers(app: FastifyInstance): void {
 function registerNotificationWebsocket(app: FastifyInstance, hub: WebSocketHub, store: Store): void {
   app.get<{ Params: { sessionId: string } }>('/mmtel-callcontrol/v1/notification-websockets/:sessionId', { websocket: true }, async (socket, request) => {
     const record = await store.sessions.getSession(request.params.sessionId);
-    if (!record || record.session.websockNotifConfig?.websocketUri === undefined) {
+    // Another AF's session is as absent as one that does not exist.
+    if (!record || record.owner !== request.afId || record.session.websockNotifConfig?.websocketUri === undefined) {
       socket.close(4404, 'no websocket notification channel for this IMS session');
       return;
     }
@@ -205,6 +231,13 @@ function forGlue(spec: OpenApiDocument): OpenApiDocument {
   const { security: _security, components, ...rest } = spec;
   const { securitySchemes: _schemes, ...otherComponents } = components ?? {};
   return { ...rest, components: otherComponents };
+}
+
+/** The key of the development token endpoint: from MMTEL_OAUTH_SIGNING_KEY_FILE, else generated. */
+async function tokenSigningKey(config: ServerConfig): Promise<SigningKey | undefined> {
+  const { tokenEndpoint } = config.security;
+  if (!tokenEndpoint.enabled) return undefined;
+  return tokenEndpoint.signingKeyFile !== undefined ? readSigningKey(tokenEndpoint.signingKeyFile) : (await generateSigningKey()).key;
 }
 
 function basePathOf(spec: OpenApiDocument): string {

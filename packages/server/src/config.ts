@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { invalidNetwork } from './security/target-policy.js';
 
 /** How the server runs; read from the environment by `loadConfig`. */
 export interface ServerConfig {
@@ -44,6 +45,60 @@ export interface ServerConfig {
     /** Delay before the remote party hangs up in `remote-release`, ms. */
     releaseAfterMs: number;
   };
+  security: SecurityConfig;
+}
+
+/** TS 29.122 clause 6: who may call, where notifications may go, and how much a client may ask. */
+export interface SecurityConfig {
+  /** `none`: the `{}` security requirement (transport trust, optionally mutual TLS); `oauth2`: Bearer tokens. */
+  auth: 'none' | 'oauth2';
+  oauth2: {
+    /** Keys that verify token signatures: a JWKS file, a JWKS URL or a PEM public key (any of them). */
+    jwksFile?: string;
+    jwksUrl?: string;
+    publicKeyFile?: string;
+    issuer?: string;
+    audience?: string;
+    /** This AEF's id in CAPIF scopes (`3gpp#<aefId>:<apiName>`); any aefId when unset. */
+    aefId?: string;
+    clockToleranceSec: number;
+  };
+  /** HTTPS; a client CA turns on mutual TLS (a client certificate is then required). */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  /** The development CAPIF-like token endpoint (TS 29.222 clause 8.5.4.2.4 form). */
+  tokenEndpoint: {
+    enabled: boolean;
+    /** client_id → client_secret. */
+    clients: Record<string, string>;
+    /** PEM private key that signs issued tokens; a key is generated at start when unset. */
+    signingKeyFile?: string;
+    ttlSec: number;
+  };
+  targets: {
+    /** Let notifications reach loopback, private, link-local and other special-purpose addresses. */
+    allowPrivate: boolean;
+    /** Networks (CIDRs or addresses) allowed even when private ones are not. */
+    allowNetworks: string[];
+  };
+  limits: {
+    /** Requests per AF per window; 0 turns rate limiting off. */
+    rateLimitMax: number;
+    rateLimitWindowMs: number;
+    maxHeaderBytes: number;
+    maxUrlLength: number;
+    /** Whole request (headers and body) must arrive within this; slow clients get 408. */
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    overload: {
+      enabled: boolean;
+      maxEventLoopDelayMs: number;
+      /** 0 turns the bound off. */
+      maxHeapUsedBytes: number;
+      maxRssBytes: number;
+      retryAfterSec: number;
+    };
+  };
 }
 
 /** A bad configuration value: the message names the variable and what it expects. */
@@ -59,9 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const host = read.string('HOST', '127.0.0.1');
   const port = read.integer('PORT', 8080, 0, 65535);
   const profile = read.oneOf('MMTEL_PROFILE', ['development', 'production'] as const, env.NODE_ENV === 'production' ? 'production' : 'development');
-  const apiRoot = read.url('MMTEL_API_ROOT', `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  const scheme = read.optionalString('MMTEL_TLS_CERT_FILE') === undefined ? 'http' : 'https';
+  const apiRoot = read.url('MMTEL_API_ROOT', `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
   const sessionEventNotificationUri = read.optionalUrl('MMTEL_SESSION_EVENT_NOTIFICATION_URI');
   const databaseUrl = read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const security = loadSecurity(read, profile);
   return {
     host,
     port,
@@ -90,7 +147,73 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       stepDelayMs: read.integer('MMTEL_SIM_STEP_MS', 500, 0, 600_000),
       releaseAfterMs: read.integer('MMTEL_SIM_RELEASE_AFTER_MS', 5000, 0, 86_400_000),
     },
+    security,
   };
+}
+
+function loadSecurity(read: Reader, profile: ServerConfig['profile']): SecurityConfig {
+  const auth = read.oneOf('MMTEL_AUTH', ['none', 'oauth2'] as const, 'none');
+  const oauth2: SecurityConfig['oauth2'] = compact({
+    jwksFile: read.optionalString('MMTEL_OAUTH_JWKS_FILE'),
+    jwksUrl: read.optionalUrl('MMTEL_OAUTH_JWKS_URL'),
+    publicKeyFile: read.optionalString('MMTEL_OAUTH_PUBLIC_KEY_FILE'),
+    issuer: read.optionalString('MMTEL_OAUTH_ISSUER'),
+    audience: read.optionalString('MMTEL_OAUTH_AUDIENCE'),
+    aefId: read.optionalString('MMTEL_OAUTH_AEF_ID'),
+    clockToleranceSec: read.integer('MMTEL_OAUTH_CLOCK_SKEW_S', 30, 0, 600),
+  });
+  const tokenEndpoint: SecurityConfig['tokenEndpoint'] = compact({
+    enabled: read.boolean('MMTEL_CAPIF_TOKEN_ENDPOINT', false),
+    clients: read.map('MMTEL_CAPIF_CLIENTS', '<client_id>=<client_secret>'),
+    signingKeyFile: read.optionalString('MMTEL_OAUTH_SIGNING_KEY_FILE'),
+    ttlSec: read.integer('MMTEL_CAPIF_TOKEN_TTL_S', 3600, 1, 86_400),
+  });
+  if (auth === 'oauth2' && !oauth2.jwksFile && !oauth2.jwksUrl && !oauth2.publicKeyFile && !tokenEndpoint.enabled) {
+    throw new ConfigError('MMTEL_AUTH=oauth2 needs the keys that sign tokens: set MMTEL_OAUTH_JWKS_FILE, MMTEL_OAUTH_JWKS_URL or MMTEL_OAUTH_PUBLIC_KEY_FILE (or MMTEL_CAPIF_TOKEN_ENDPOINT=true to issue tokens here)');
+  }
+  if (tokenEndpoint.enabled && Object.keys(tokenEndpoint.clients).length === 0) {
+    throw new ConfigError('MMTEL_CAPIF_TOKEN_ENDPOINT=true needs MMTEL_CAPIF_CLIENTS: comma-separated <client_id>=<client_secret> pairs');
+  }
+  const certFile = read.optionalString('MMTEL_TLS_CERT_FILE');
+  const keyFile = read.optionalString('MMTEL_TLS_KEY_FILE');
+  const clientCaFile = read.optionalString('MMTEL_TLS_CLIENT_CA_FILE');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('MMTEL_TLS_CERT_FILE and MMTEL_TLS_KEY_FILE go together: set both for HTTPS, or neither');
+  if (clientCaFile !== undefined && certFile === undefined) throw new ConfigError('MMTEL_TLS_CLIENT_CA_FILE (mutual TLS) needs HTTPS: set MMTEL_TLS_CERT_FILE and MMTEL_TLS_KEY_FILE');
+  const allowNetworks = read.list('MMTEL_ALLOWED_TARGET_NETWORKS');
+  const badNetwork = invalidNetwork(allowNetworks);
+  if (badNetwork !== undefined) throw new ConfigError(`MMTEL_ALLOWED_TARGET_NETWORKS: "${badNetwork}" is not valid: expected IP addresses or CIDRs such as 10.20.0.0/16`);
+  return {
+    auth,
+    oauth2,
+    ...(certFile !== undefined && keyFile !== undefined && { tls: compact({ certFile, keyFile, clientCaFile }) }),
+    tokenEndpoint,
+    targets: { allowPrivate: read.boolean('MMTEL_ALLOW_PRIVATE_TARGETS', profile !== 'production'), allowNetworks },
+    limits: {
+      rateLimitMax: read.integer('MMTEL_RATE_LIMIT_MAX', 0, 0, 10_000_000),
+      rateLimitWindowMs: read.integer('MMTEL_RATE_LIMIT_WINDOW_MS', 60_000, 1, 86_400_000),
+      maxHeaderBytes: read.integer('MMTEL_MAX_HEADER_BYTES', 16_384, 1024, 1_048_576),
+      maxUrlLength: read.integer('MMTEL_MAX_URL_LENGTH', 4096, 64, 1_048_576),
+      requestTimeoutMs: read.integer('MMTEL_REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
+      headersTimeoutMs: read.integer('MMTEL_HEADERS_TIMEOUT_MS', 10_000, 1, 3_600_000),
+      keepAliveTimeoutMs: read.integer('MMTEL_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1, 3_600_000),
+      overload: {
+        // Off in development: there, a test run building many apps in one process blocks its event
+        // loop while compiling schemas, which is not overload.
+        enabled: read.boolean('MMTEL_OVERLOAD_PROTECTION', profile === 'production'),
+        maxEventLoopDelayMs: read.integer('MMTEL_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
+        maxHeapUsedBytes: read.integer('MMTEL_OVERLOAD_MAX_HEAP_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),
+        maxRssBytes: read.integer('MMTEL_OVERLOAD_MAX_RSS_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),
+        retryAfterSec: read.integer('MMTEL_OVERLOAD_RETRY_AFTER_S', 10, 1, 3600),
+      },
+    },
+  };
+}
+
+type Reader = ReturnType<typeof reader>;
+
+/** The object without its undefined properties (optional properties are absent, never undefined). */
+function compact<T extends Record<string, unknown>>(value: T): { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
 
 function reader(env: NodeJS.ProcessEnv) {
@@ -113,6 +236,8 @@ function reader(env: NodeJS.ProcessEnv) {
   };
   return {
     string: (name: string, fallback: string) => raw(name) ?? fallback,
+    optionalString: (name: string): string | undefined => raw(name),
+    list: (name: string): string[] => (raw(name) ?? '').split(',').map((item) => item.trim()).filter((item) => item !== ''),
     integer(name: string, fallback: number, min: number, max: number): number {
       const value = raw(name);
       if (value === undefined) return fallback;
@@ -143,13 +268,13 @@ function reader(env: NodeJS.ProcessEnv) {
       if (!/^[A-Fa-f0-9]*$/.test(value)) fail(name, value, 'a hex supportedFeatures bitmask such as "3"');
       return value;
     },
-    map(name: string): Record<string, string> {
+    map(name: string, form = '<party>=<scenario>'): Record<string, string> {
       const value = raw(name);
       const result: Record<string, string> = {};
       if (value === undefined) return result;
       for (const pair of value.split(',')) {
         const at = pair.lastIndexOf('=');
-        if (at <= 0 || at === pair.length - 1) fail(name, value, 'comma-separated <party>=<scenario> pairs');
+        if (at <= 0 || at === pair.length - 1) fail(name, value, `comma-separated ${form} pairs`);
         result[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
       }
       return result;

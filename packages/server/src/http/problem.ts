@@ -19,6 +19,10 @@ export const Cause = {
   MANDATORY_IE_INCORRECT: { status: 400, title: 'Mandatory information element incorrect' },
   OPTIONAL_IE_INCORRECT: { status: 400, title: 'Optional information element incorrect' },
   INVALID_QUERY_PARAM: { status: 400, title: 'Invalid query parameter' },
+  /** Ours (RFC 6750 error code): no, a malformed, an expired or an untrusted access token. */
+  INVALID_TOKEN: { status: 401, title: 'Invalid access token' },
+  /** The access token does not grant the API called (RFC 6750 insufficient_scope). */
+  REQUEST_NOT_AUTHORIZED: { status: 403, title: 'Request not authorized' },
   /** An attempt to change an attribute that is read-only or fixed at creation. */
   MODIFICATION_NOT_ALLOWED: { status: 403, title: 'Modification not allowed' },
   /** Provisional (proposed for TS 29.392): no Individual IMS Session with that id. */
@@ -28,12 +32,18 @@ export const Cause = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   /** Ours (simulator): an injected network event has nobody to notify. */
   NOTIFICATION_TARGET_NOT_CONFIGURED: { status: 409, title: 'No notification target configured' },
+  /** Ours: the request did not arrive in time (slow client). */
+  REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   INCORRECT_LENGTH: { status: 411, title: 'Incorrect length' },
   /** Ours: the body exceeds the configured limit. */
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Content too large' },
+  /** Ours: the request URI is longer than the configured limit. */
+  URI_TOO_LONG: { status: 414, title: 'URI too long' },
   /** Ours: the operation does not declare this request content type. */
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   NF_CONGESTION_RISK: { status: 429, title: 'Too many requests' },
+  /** Ours: the request headers are larger than the configured limit. */
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   SYSTEM_FAILURE: { status: 500, title: 'System failure' },
   /** Ours: a pseudo operation that exists only to carry a callback. */
   NOT_IMPLEMENTED: { status: 501, title: 'Not implemented' },

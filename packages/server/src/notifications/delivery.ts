@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { Agent, request, type Dispatcher } from 'undici';
 import { parseRetryAfter } from './backoff.js';
 
@@ -12,6 +13,8 @@ export interface DeliveryOptions {
   maxRedirects: number;
   /** Called before every request, each redirect hop included. */
   checkTarget?: TargetCheck | undefined;
+  /** Resolves host names when connecting; fails with code ERR_TARGET_REJECTED to refuse the address. */
+  lookup?: LookupFunction | undefined;
 }
 
 /** One 307/308 answer followed during an attempt. */
@@ -124,7 +127,7 @@ export class NotificationSender {
     this.#agent = new Agent({
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
-      connect: { timeout: options.timeoutMs },
+      connect: { timeout: options.timeoutMs, ...(options.lookup !== undefined && { lookup: options.lookup }) },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
@@ -210,6 +213,7 @@ export class NotificationSender {
       return { answered: true, status, location: header(response.headers, 'location'), retryAfter: header(response.headers, 'retry-after'), cause };
     } catch (err) {
       const code = errorCode(err) ?? '';
+      if (code === 'ERR_TARGET_REJECTED') return { answered: false, kind: 'failed', reason: 'target_rejected', error: `target refused: ${describe(err)}` };
       if (TIMEOUT_CODES.has(code)) {
         return { answered: false, kind: 'retry', reason: 'timeout', error: `${describe(err)} (${this.#options.timeoutMs} ms, ${url.href})` };
       }

@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { NewNotification, Outbox, OutboxEntry, Store } from '../store/store.js';
 import { backoffDelay } from './backoff.js';
 import { compileCallbackValidators, validateCallbackBody, type InvalidParam } from './callback-validator.js';
@@ -73,6 +74,8 @@ export interface NotificationEngineOptions {
   websockets?: WebSocketHub | undefined;
   /** SSRF policy, called before every request, each redirect hop included. */
   checkTarget?: TargetCheck | undefined;
+  /** SSRF policy at connect time: host name resolution that refuses forbidden addresses. */
+  lookup?: LookupFunction | undefined;
   /** Persists the new notification URI after a 308 (the session's notifUri, or the configured URI). */
   onPermanentRedirect(entry: OutboxEntry, newTarget: string): Promise<void>;
   metrics?: EngineMetrics | undefined;
@@ -110,6 +113,7 @@ export class NotificationEngine {
   readonly #policy: DeliveryPolicy;
   readonly #websockets: WebSocketHub | undefined;
   readonly #checkTarget: TargetCheck | undefined;
+  readonly #lookup: LookupFunction | undefined;
   readonly #onPermanentRedirect: (entry: OutboxEntry, newTarget: string) => Promise<void>;
   readonly #metrics: EngineMetrics | undefined;
   readonly #random: () => number;
@@ -146,6 +150,7 @@ export class NotificationEngine {
     this.#policy = { ...options.policy };
     this.#websockets = options.websockets;
     this.#checkTarget = options.checkTarget;
+    this.#lookup = options.lookup;
     this.#onPermanentRedirect = options.onPermanentRedirect;
     this.#metrics = options.metrics;
     this.#random = options.random ?? Math.random;
@@ -187,6 +192,7 @@ export class NotificationEngine {
       timeoutMs: this.#policy.timeoutMs,
       maxRedirects: this.#policy.maxRedirects,
       checkTarget: this.#checkTarget,
+      lookup: this.#lookup,
     });
     this.#schedule();
   }

@@ -39,6 +39,9 @@ const MAX_WRITE_ATTEMPTS = 8;
 /** Validates a whole ImsSession (used on the result of a merge patch). */
 export type SessionValidator = (session: unknown) => InvalidParam[];
 
+/** Refuses a notification URI the server may not send to (the SSRF policy); rejects with the reason. */
+export type NotifUriCheck = (uri: string) => Promise<void>;
+
 /**
  * The IMS session resources: creation with feature negotiation, replacement, merge-patch
  * modification, release, and the event reports that become IMS Session Notifications.
@@ -51,6 +54,7 @@ export class SessionService {
     private readonly notifier: Notifier,
     private readonly config: Pick<ServerConfig, 'apiRoot' | 'supportedFeatures'>,
     private readonly validateSession: SessionValidator,
+    private readonly checkNotifUri: NotifUriCheck = async () => undefined,
   ) {}
 
   /** Connects the simulator (or any observer of session life cycles). */
@@ -80,6 +84,7 @@ export class SessionService {
    * @see 3GPP TS 29.122 clauses 5.2.5.3, 5.2.5.4 and 5.2.7
    */
   async create(owner: string, input: ImsSession, scenario?: string): Promise<{ record: SessionRecord; afterResponse: () => Promise<void> }> {
+    await this.requireAllowedNotifUri(input.notifUri);
     const sessionId = randomUUID();
     const session: Record<string, unknown> = { ...input };
     for (const name of SERVER_SET) delete session[name];
@@ -106,6 +111,7 @@ export class SessionService {
 
   /** Replaces a session (PUT). Immutable attributes must be absent or unchanged. */
   async replace(owner: string, sessionId: string, input: ImsSession): Promise<SessionRecord> {
+    await this.requireAllowedNotifUri(input.notifUri);
     return this.update(owner, sessionId, (current) => {
       rejectImmutableChanges(this.representation(current), input, IMMUTABLE);
       const next: Record<string, unknown> = { ...input };
@@ -116,6 +122,7 @@ export class SessionService {
 
   /** Modifies a session with an RFC 7396 merge patch (PATCH); the result must still be an ImsSession. */
   async modify(owner: string, sessionId: string, patch: ImsSessionPatch): Promise<SessionRecord> {
+    if (typeof patch.notifUri === 'string') await this.requireAllowedNotifUri(patch.notifUri);
     return this.update(owner, sessionId, (current) => {
       rejectImmutableChanges(this.representation(current), patch as Record<string, unknown>, IMMUTABLE);
       const merged = applyMergePatch(current.session, patch) as Record<string, unknown>;
@@ -179,6 +186,18 @@ export class SessionService {
       if (!current || current.session.notifUri !== from) return;
       const next = { ...current, session: { ...current.session, notifUri: to }, version: current.version + 1, updatedAt: new Date().toISOString() };
       if (await this.store.sessions.replaceSession(next)) return;
+    }
+  }
+
+  /**
+   * Checked before anything is stored: a notifUri the server would refuse to send to is the
+   * client's mistake, told now rather than discovered at the first notification.
+   */
+  private async requireAllowedNotifUri(uri: string): Promise<void> {
+    try {
+      await this.checkNotifUri(uri);
+    } catch (error) {
+      throw new ProblemError('MANDATORY_IE_INCORRECT', 'The notifUri is not a notification target this server may send to.', [{ param: '/notifUri', reason: (error as Error).message }]);
     }
   }
 
