@@ -6,17 +6,26 @@
 // load on the machine hit every variant alike; wall-clock and CPU time (client and server, one
 // process) are both printed.
 //
-//   pnpm --filter @mmtel/client bench        (or: npx tsx bench/overhead.ts [cycles-per-round] [rounds])
-import { mkdtemp, rm } from 'node:fs/promises';
+//   pnpm --filter @mmtel/client bench   (or: npx tsx bench/overhead.ts [--cycles 200] [--rounds 15] [--warmup 200] [--out FILE])
+//
+// With --out, the medians are also written there as JSON (pnpm bench reads them).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { buildApp, loadConfig } from '@mmtel/server';
 import { createCallControlClient, type ImsSession } from '../src/index.js';
 
-const CYCLES = Number(process.argv[2] ?? 200);
-const ROUNDS = Number(process.argv[3] ?? 15);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { cycles: { type: 'string' }, rounds: { type: 'string' }, warmup: { type: 'string', default: '200' }, out: { type: 'string' } },
+});
+// The positional form ([cycles-per-round] [rounds]) is kept for old command lines.
+const CYCLES = Number(values.cycles ?? positionals[0] ?? 200);
+const ROUNDS = Number(values.rounds ?? positionals[1] ?? 15);
+const WARMUP = Number(values.warmup);
 const BASE = '/mmtel-callcontrol/v1/ims-sessions';
 const body: ImsSession = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
 const updated: ImsSession = { ...body, notifCorreId: 'bench' };
@@ -33,7 +42,7 @@ function rawCycle(apiRoot: string): Cycle {
     await put.json();
     const released = await fetch(`${apiRoot}${BASE}/${sessionId}`, { method: 'DELETE' });
     await released.arrayBuffer();
-    if (!created.ok || !put.ok || !released.ok) throw new Error('raw cycle failed');
+    if (!created.ok || !put.ok || !released.ok) throw new Error(`raw cycle failed: POST ${created.status}, PUT ${put.status}, DELETE ${released.status}`);
   };
 }
 
@@ -59,13 +68,20 @@ async function round(cycle: Cycle): Promise<{ wall: number; cpu: number }> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-async function compare(name: string, apiRoot: string): Promise<void> {
+/** Medians of one variant on one server, µs per call. */
+interface VariantFigures {
+  variant: string;
+  wallUs: number;
+  cpuUs: number;
+}
+
+async function compare(name: string, apiRoot: string): Promise<VariantFigures[]> {
   const variants: [string, Cycle][] = [
     ['raw fetch', rawCycle(apiRoot)],
     ['typed client (defaults)', clientCycle(apiRoot)],
     ['typed client (no retry, no timeout)', clientCycle(apiRoot, { retry: false, timeoutMs: false })],
   ];
-  for (let i = 0; i < 200; i++) for (const [, cycle] of variants) await cycle();
+  for (let i = 0; i < WARMUP; i++) for (const [, cycle] of variants) await cycle();
   const results = variants.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, [, cycle]] of variants.entries()) {
@@ -81,6 +97,7 @@ async function compare(name: string, apiRoot: string): Promise<void> {
     const cpu = median(results[i]!.cpu);
     console.log(`  ${label.padEnd(36)} wall ${wall.toFixed(1).padStart(7)} µs/call  ratio ${(wall / base.wall).toFixed(3)}   cpu ${cpu.toFixed(1).padStart(7)} µs/call  ratio ${(cpu / base.cpu).toFixed(3)}`);
   }
+  return variants.map(([variant], i) => ({ variant, wallUs: median(results[i]!.wall), cpuUs: median(results[i]!.cpu) }));
 }
 
 async function trivialServer(): Promise<{ apiRoot: string; close: () => Promise<void> }> {
@@ -107,21 +124,34 @@ async function referenceServer(): Promise<{ apiRoot: string; close: () => Promis
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
-  const config = loadConfig({ PORT: String(port), MMTEL_DATA_DIR: dataDir, MMTEL_SIM_SCENARIO: 'silent', MMTEL_PROFILE: 'production', LOG_LEVEL: 'silent' });
+  // The sessions' notifUri is on loopback, which the production profile refuses unless allowed.
+  const config = loadConfig({
+    PORT: String(port),
+    MMTEL_DATA_DIR: dataDir,
+    MMTEL_SIM_SCENARIO: 'silent',
+    MMTEL_PROFILE: 'production',
+    MMTEL_ALLOW_PRIVATE_TARGETS: 'true',
+    // One process runs client and server: a stall of the machine would read as overload of the
+    // server and shed calls (503), which this benchmark of the client does not measure.
+    MMTEL_OVERLOAD_PROTECTION: 'false',
+    LOG_LEVEL: 'silent',
+  });
   const app = await buildApp({ config, logger: false });
   await app.listen({ host: '127.0.0.1', port });
   return { apiRoot: config.apiRoot, close: async () => (await app.close(), await rm(dataDir, { recursive: true, force: true })) };
 }
 
 console.log(`Node ${process.version}: ${ROUNDS} alternating rounds of ${CYCLES} cycles (POST, PUT, DELETE) per variant, one call at a time; medians`);
-for (const [name, start] of [
-  ['trivial node:http server', trivialServer],
-  ['reference server (in-process)', referenceServer],
+const report: Record<string, VariantFigures[]> = {};
+for (const [key, name, start] of [
+  ['trivial', 'trivial node:http server', trivialServer],
+  ['reference', 'reference server (in-process)', referenceServer],
 ] as const) {
   const server = await start();
   try {
-    await compare(name, server.apiRoot);
+    report[key] = await compare(name, server.apiRoot);
   } finally {
     await server.close();
   }
 }
+if (values.out !== undefined) await writeFile(values.out, `${JSON.stringify({ cycles: CYCLES, rounds: ROUNDS, servers: report }, null, 2)}\n`);

@@ -9,13 +9,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { freePort, startReferenceServer } from '../src/reference-server.js';
 import { buildBaselineApp, CALL_CONTROL_BASE_PATH } from './support/baseline-app.js';
-import type { LoadMessage, LoadOptions, LoadResult } from './support/load-worker.js';
+import { BENCH_SESSION, percentile, runLoad } from './support/run-load.js';
 
 const TARGET_RATIO = 0.6;
 const WARMUP_MS = 1_000;
@@ -59,7 +56,8 @@ function positiveNumber(flag: string, value: string): number {
 
 /** The reference server as main.ts would run it in production, minus logs and simulated calls. */
 async function startServer(): Promise<Target> {
-  const server = await startReferenceServer({ MMTEL_PROFILE: 'production', MMTEL_SIM_SCENARIO: 'silent' });
+  // The session's notifUri is on loopback, which the production profile refuses unless allowed.
+  const server = await startReferenceServer({ MMTEL_PROFILE: 'production', MMTEL_SIM_SCENARIO: 'silent', MMTEL_ALLOW_PRIVATE_TARGETS: 'true' });
   return { name: 'server', origin: server.apiRoot, close: server.close };
 }
 
@@ -70,34 +68,6 @@ async function startBaseline(): Promise<Target> {
   return { name: 'baseline', origin: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-/**
- * Runs the load generator in a worker thread, so that the client's own CPU does not come out of
- * the target's event loop (which would flatten the ratio), and samples that event loop's
- * utilisation over the measured window. tsx is registered inside the worker by hand: a worker
- * does not inherit the tsx loader of its parent.
- */
-async function runLoad(options: LoadOptions): Promise<LoadResult & { eventLoopUtilization: number }> {
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const script = new URL('./support/load-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`;
-  const worker = new Worker(boot, { eval: true, workerData: options });
-  try {
-    return await new Promise((resolve, reject) => {
-      let from: ReturnType<typeof performance.eventLoopUtilization> | undefined;
-      let utilization = Number.NaN;
-      worker.on('message', (message: LoadMessage) => {
-        if (message.type === 'measuring') from = performance.eventLoopUtilization();
-        else if (message.type === 'measured' && from) utilization = performance.eventLoopUtilization(from).utilization;
-        else if (message.type === 'result') resolve({ ...message.result, eventLoopUtilization: utilization });
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`load worker exited with code ${code} before reporting`)));
-    });
-  } finally {
-    await worker.terminate();
-  }
-}
-
 /** Starts a target, loads it, stops it. */
 async function measure(start: () => Promise<Target>): Promise<{ name: string; figures: TargetFigures; errorSamples: string[] }> {
   const target = await start();
@@ -105,7 +75,7 @@ async function measure(start: () => Promise<Target>): Promise<{ name: string; fi
     const result = await runLoad({
       origin: target.origin,
       collectionPath: `${CALL_CONTROL_BASE_PATH}/ims-sessions`,
-      body: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' },
+      body: BENCH_SESSION,
       concurrency,
       warmupMs: WARMUP_MS,
       durationMs,
@@ -126,11 +96,6 @@ async function measure(start: () => Promise<Target>): Promise<{ name: string; fi
   } finally {
     await target.close();
   }
-}
-
-function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 /** Two decimals are all a noisy benchmark can vouch for. */

@@ -3,9 +3,11 @@
  * both at the same concurrency, to the same loopback receiver (node:http answering 204, in a
  * worker thread so that it does not share the event loop being measured).
  *
- *   tsx bench/notification-throughput.ts [--notifications 20000] [--sessions 200] [--concurrency 64]
+ *   tsx bench/notification-throughput.ts [--notifications 20000] [--sessions 200] [--concurrency 64] [--out FILE]
+ *
+ * With --out, the figures are also written there as JSON (pnpm bench reads them).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     notifications: { type: 'string', default: '20000' },
     sessions: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: String(DEFAULT_DELIVERY_POLICY.concurrency) },
+    out: { type: 'string' },
   },
 });
 const total = Number(values.notifications);
@@ -154,6 +157,10 @@ try {
   print(`raw undici POST loop:            ${baseline.toFixed(0)} requests/s`);
   print(`engine / raw:                    ${(engine.deliverPerS / baseline).toFixed(2)}`);
   print(`LMDB claim+finish alone:         ${storeOnly.toFixed(0)} notifications/s (no HTTP; the store's share)`);
+  if (values.out !== undefined) {
+    const figures = { notifications: total, sessions, concurrency, enqueuePerS: engine.enqueuePerS, engineDeliverPerS: engine.deliverPerS, failed: engine.failed, rawUndiciPerS: baseline, storeOnlyPerS: storeOnly };
+    await writeFile(values.out, `${JSON.stringify(figures, null, 2)}\n`);
+  }
 } finally {
   await receiver.worker.terminate();
 }

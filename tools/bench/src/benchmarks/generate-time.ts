@@ -1,0 +1,46 @@
+/**
+ * `pnpm generate` wall time, without changing the working tree: runs what `pnpm generate` runs
+ * (`tsx tools/codegen/src/cli.ts generate`) with `--check`, which does all the work (spec checks,
+ * bundling, generation in memory) and compares instead of writing. Times spawn → exit, `runs` times.
+ *
+ *   node --import tsx tools/bench/src/benchmarks/generate-time.ts [--runs 1] [--out FILE]
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from '../stats.js';
+import { parseBenchArgs, positive, writeResult } from '../result-file.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const TSX_CLI = join(REPO_ROOT, 'node_modules/.bin/tsx');
+
+/** What this child writes. */
+export interface GenerateTimeResult {
+  runsMs: number[];
+  medianMs: number;
+  /** Exit code of the last run: 0 up to date, 1 drift (the time still counts: all the work was done). */
+  exitCode: number | null;
+  output: string;
+}
+
+async function timeGenerate(): Promise<{ ms: number; exitCode: number | null; output: string }> {
+  const started = performance.now();
+  const child = spawn(TSX_CLI, ['tools/codegen/src/cli.ts', 'generate', '--check'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  return { ms: performance.now() - started, exitCode, output: output.trim().slice(-2000) };
+}
+
+const args = parseBenchArgs({ runs: { type: 'string', default: '1' } });
+const runsMs: number[] = [];
+let last: Awaited<ReturnType<typeof timeGenerate>> | undefined;
+for (let i = 0; i < positive('runs', args.runs); i++) {
+  last = await timeGenerate();
+  runsMs.push(last.ms);
+}
+await writeResult(args.out, { runsMs, medianMs: median(runsMs), exitCode: last?.exitCode ?? null, output: last?.output ?? '' } satisfies GenerateTimeResult);

@@ -1,0 +1,137 @@
+/**
+ * From what the benchmark children wrote to the figures of the table, with their baselines and
+ * targets. Pure: the runner reads the files, this decides what they mean.
+ */
+import type { CreateReleaseResult } from './benchmarks/create-release.js';
+import type { GenerateTimeResult } from './benchmarks/generate-time.js';
+import type { SessionMemoryResult } from './benchmarks/session-memory.js';
+import type { StartupResult } from './benchmarks/startup.js';
+import type { Figure } from './report.js';
+import { quantile } from './stats.js';
+
+/** What packages/server/bench/notification-throughput.ts writes with --out. */
+export interface NotificationResult {
+  notifications: number;
+  concurrency: number;
+  engineDeliverPerS: number;
+  rawUndiciPerS: number;
+  storeOnlyPerS: number;
+  failed: number;
+}
+
+/** What packages/client/bench/overhead.ts writes with --out: medians per server and variant. */
+export interface OverheadResult {
+  servers: Record<string, Array<{ variant: string; wallUs: number; cpuUs: number }>>;
+}
+
+/** A benchmark's output, or why there is none. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Everything one run measured; each create + release target has one result per round. */
+export interface RunResults {
+  createRelease: Record<'server' | 'fastify' | 'express', Array<Outcome<CreateReleaseResult>>>;
+  notifications: Outcome<NotificationResult>;
+  overhead: Outcome<OverheadResult>;
+  generate: Outcome<GenerateTimeResult>;
+  startup: Outcome<StartupResult>;
+  memory: Outcome<SessionMemoryResult>;
+}
+
+/** One target's create + release rounds merged: cycles over the total measured time, quantiles over every cycle. */
+export interface MergedLoad {
+  cyclesPerS: number;
+  p99Ms: number;
+  errors: number;
+  rounds: number;
+}
+
+/** Merges the rounds that succeeded; undefined when none did. */
+export function mergeRounds(rounds: ReadonlyArray<Outcome<CreateReleaseResult>>): MergedLoad | undefined {
+  const done = rounds.flatMap((round) => (round.ok ? [round.value] : []));
+  if (done.length === 0) return undefined;
+  const cycles = done.reduce((sum, r) => sum + r.cycles, 0);
+  const durationMs = done.reduce((sum, r) => sum + r.durationMs, 0);
+  return {
+    cyclesPerS: (cycles / durationMs) * 1000,
+    p99Ms: quantile(done.flatMap((r) => r.latenciesMs), 0.99),
+    errors: done.reduce((sum, r) => sum + r.errors, 0),
+    rounds: done.length,
+  };
+}
+
+const MB = 1024 * 1024;
+
+/** The figures of the table, in the order printed. */
+export function buildFigures(results: RunResults): Figure[] {
+  const server = mergeRounds(results.createRelease.server);
+  const fastify = mergeRounds(results.createRelease.fastify);
+  const express = mergeRounds(results.createRelease.express);
+  const loadNote = (name: string, rounds: ReadonlyArray<Outcome<CreateReleaseResult>>, merged: MergedLoad | undefined) => {
+    const failed = rounds.flatMap((round) => (round.ok ? [] : [round.error]));
+    const notes = [...(failed.length > 0 ? [`${name}: ${failed.length} round(s) failed: ${failed[0]}`] : []), ...(merged && merged.errors > 0 ? [`${name}: ${merged.errors} request errors`] : [])];
+    return notes.length > 0 ? notes.join('; ') : undefined;
+  };
+  const createNote = [loadNote('server', results.createRelease.server, server), loadNote('bare Fastify', results.createRelease.fastify, fastify), loadNote('Express', results.createRelease.express, express)]
+    .filter((note) => note !== undefined)
+    .join('; ');
+  const withNote = (figure: Figure, note: string | undefined): Figure => (note ? { ...figure, note } : figure);
+
+  const figures: Figure[] = [
+    withNote({ source: 'create-release', name: 'create+release: server vs bare Fastify', unit: 'cycles/s', value: server?.cyclesPerS, baseline: fastify?.cyclesPerS, baselineName: 'bare Fastify', target: { kind: 'ratio-at-least', min: 0.6, aim: 0.8 } }, createNote),
+    { source: 'create-release', name: 'create+release: server vs Express peer', unit: 'cycles/s', value: server?.cyclesPerS, baseline: express?.cyclesPerS, baselineName: 'Express', target: { kind: 'ratio-at-least', min: 2 } },
+    { source: 'create-release', name: 'create+release p99: server vs bare Fastify', unit: 'ms', value: server?.p99Ms, baseline: fastify?.p99Ms, baselineName: 'bare Fastify' },
+    { source: 'create-release', name: 'create+release p99: server vs Express peer', unit: 'ms', value: server?.p99Ms, baseline: express?.p99Ms, baselineName: 'Express' },
+  ];
+
+  const notifications = results.notifications;
+  figures.push(
+    withNote(
+      {
+        source: 'notifications',
+        name: 'notification delivery vs raw undici POST loop',
+        unit: 'notifs/s',
+        value: notifications.ok ? notifications.value.engineDeliverPerS : undefined,
+        baseline: notifications.ok ? notifications.value.rawUndiciPerS : undefined,
+        baselineName: 'raw undici',
+        target: { kind: 'ratio-at-least', min: 0.7 },
+      },
+      notifications.ok ? (notifications.value.failed > 0 ? `${notifications.value.failed} notifications failed` : undefined) : notifications.error,
+    ),
+  );
+
+  const overhead = results.overhead;
+  for (const [key, label] of [['trivial', 'trivial node:http server'], ['reference', 'reference server']] as const) {
+    const variants = overhead.ok ? overhead.value.servers[key] : undefined;
+    const raw = variants?.find((v) => v.variant === 'raw fetch');
+    const client = variants?.find((v) => v.variant === 'typed client (defaults)');
+    figures.push(
+      withNote(
+        { source: 'client', name: `client per call vs raw fetch (${label})`, unit: 'µs', value: client?.wallUs, baseline: raw?.wallUs, baselineName: 'raw fetch', target: { kind: 'ratio-at-most', max: 1.15 } },
+        overhead.ok ? undefined : overhead.error,
+      ),
+    );
+  }
+
+  const generate = results.generate;
+  figures.push(
+    withNote(
+      { source: 'generate', name: 'pnpm generate wall time (generate --check)', unit: 's', value: generate.ok ? generate.value.medianMs / 1000 : undefined, target: { kind: 'value-at-most', max: 5, unit: 's' } },
+      generate.ok ? (generate.value.exitCode !== 0 ? `generate --check exited ${generate.value.exitCode}: ${generate.value.output.slice(-300)}` : undefined) : generate.error,
+    ),
+  );
+
+  const startup = results.startup;
+  figures.push(
+    withNote(
+      { source: 'startup', name: 'server start-up to /readyz 200', unit: 's', value: startup.ok ? startup.value.serverMedianMs / 1000 : undefined, baseline: startup.ok ? startup.value.floorMedianMs / 1000 : undefined, baselineName: 'node+tsx floor' },
+      startup.ok ? undefined : startup.error,
+    ),
+  );
+
+  const memory = results.memory;
+  figures.push(
+    withNote({ source: 'memory', name: 'RSS per 10k live sessions', unit: 'MB', value: memory.ok ? memory.value.per10k.rss / MB : undefined }, memory.ok ? undefined : memory.error),
+    { source: 'memory', name: 'JS heap per 10k live sessions', unit: 'MB', value: memory.ok ? memory.value.per10k.heapUsed / MB : undefined },
+  );
+  return figures;
+}
