@@ -1,0 +1,43 @@
+import type { AddressInfo } from 'node:net';
+import { createCallControlClient } from '@mmtel/client';
+import { startReferenceServer } from '@mmtel/server';
+import { describe, expect, it } from 'vitest';
+import { describeCallControlClient } from '../../../packages/client/test/support/call-control-suite.js';
+import { BUNDLED_SPECS } from '../src/prism-spec.js';
+import { usePrismProxy } from '../src/prism-vitest.js';
+
+// The SDK's end-to-end suite, through Prism: every request the client sends and every response
+// the reference server gives is judged against the bundled specs, and any violation fails the
+// test it happened in. The server's apiRoot is Prism's origin, so the Location and self it hands
+// out lead back through Prism too.
+const prism = usePrismProxy({
+  specs: [BUNDLED_SPECS.callControl, BUNDLED_SPECS.callEvent],
+  upstream: async (origin) => {
+    // No overload shedding: a loaded test machine stalls the event loop, and the contract is under test.
+    const server = await startReferenceServer({ MMTEL_API_ROOT: origin, MMTEL_SIM_SCENARIO: 'silent', MMTEL_OVERLOAD_PROTECTION: 'false' });
+    return { origin: `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`, close: () => server.close() };
+  },
+});
+
+describeCallControlClient({
+  get apiRoot() {
+    return prism.origin;
+  },
+  throughPrism: true,
+});
+
+const session = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
+
+describe('Prism in front of the reference server', () => {
+  it('accepts a request without an access token, as security [{}, oAuth2ClientCredentials] allows', async () => {
+    const response = await fetch(`${prism.origin}/mmtel-callcontrol/v1/ims-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(session) });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('location')).toMatch(new RegExp(`^${prism.origin}/mmtel-callcontrol/v1/ims-sessions/`));
+  });
+
+  it('fails the test with Prism report when the client sends a request the spec forbids', async () => {
+    const result = await createCallControlClient({ baseUrl: prism.origin, retry: false }).createImsSession({ ...session, supportedFeatures: 'XYZ' });
+    expect(result.response.status).toBe(422);
+    expect(() => prism.assertNoViolations()).toThrowError(/POST \/mmtel-callcontrol\/v1\/ims-sessions -> 422 request\.body\.supportedFeatures: .*must match pattern/);
+  });
+});
