@@ -167,6 +167,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
 
   await app.register(websocket);
+  // A WebSocket upgrade refused with an HTTP answer (401, 404…) leaves a socket the HTTP server
+  // no longer tracks, half-open: close it, or it outlives the answer and holds up shutdown.
+  app.addHook('onResponse', async (request) => {
+    if (request.headers.upgrade !== undefined) request.raw.socket?.destroy();
+  });
   if (signingKey !== undefined) await registerTokenEndpoint(app, { config: { ...config.security.tokenEndpoint, ...config.security.oauth2 }, key: signingKey, defaultIssuer: `${config.apiRoot}/capif-security/v1` });
   await app.register(async (api) => {
     await installRateLimit(api, config.security.limits);

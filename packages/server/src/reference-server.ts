@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import { type BuildOptions, buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
 /** A reference server listening on loopback, as `startReferenceServer` starts it. */
@@ -28,9 +28,10 @@ export async function freePort(): Promise<number> {
  * Starts the reference MMTel Enabler Server in this process, on 127.0.0.1 and a free port, with
  * an embedded store in a fresh temporary directory: for an AS's tests, examples and benchmarks.
  * `env` is its configuration (the variables `main.ts` reads); by default scenarios run without
- * delay, notification retries are quick and nothing is logged.
+ * delay, notification retries are quick and nothing is logged. `build` holds the hooks only code
+ * can give (how AFs are identified, how notification target names resolve).
  */
-export async function startReferenceServer(env: Record<string, string> = {}): Promise<ReferenceServer> {
+export async function startReferenceServer(env: Record<string, string> = {}, build: Pick<BuildOptions, 'identify' | 'resolveTarget'> = {}): Promise<ReferenceServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mmtel-reference-'));
   const port = await freePort();
   const config = loadConfig({
@@ -42,7 +43,13 @@ export async function startReferenceServer(env: Record<string, string> = {}): Pr
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await buildApp({ config, logger: false });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ ...build, config, logger: false });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   try {
     await app.listen({ host: '127.0.0.1', port });
   } catch (error) {

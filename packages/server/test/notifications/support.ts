@@ -50,8 +50,8 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
 }
 
-/** Starts a receiver that is closed when the test ends. */
-export async function startReceiver(respond: Respond = noContent): Promise<Receiver> {
+/** Starts a receiver that is closed when the test ends; `host` is a loopback address (127.0.0.1 by default). */
+export async function startReceiver(respond: Respond = noContent, { host = '127.0.0.1' }: { host?: string } = {}): Promise<Receiver> {
   const requests: Received[] = [];
   const counts = new Map<string, number>();
   const server = createServer((req, res) => {
@@ -75,9 +75,9 @@ export async function startReceiver(respond: Respond = noContent): Promise<Recei
   });
   let connections = 0;
   server.on('connection', () => void (connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${host}:${port}`;
   onTestFinished(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, onTestFinished } from 'vitest';
+import type { BuildOptions } from '../../src/app.js';
 import { startReferenceServer } from '../../src/reference-server.js';
 
 export { freePort } from '../../src/reference-server.js';
+
+/** The build options only code can give. */
+export type BuildHooks = Pick<BuildOptions, 'identify' | 'resolveTarget'>;
 
 /** A reference server listening on loopback with an embedded store of its own. */
 export interface RunningServer {
@@ -14,8 +18,8 @@ export interface RunningServer {
 }
 
 /** Starts a server for one test, closed when the test ends. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const { server, close } = await launch(env);
+export async function startServer(env: Record<string, string> = {}, build: BuildHooks = {}): Promise<RunningServer> {
+  const { server, close } = await launch(env, build);
   onTestFinished(close);
   return server;
 }
@@ -24,11 +28,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
  * One server for all the tests of a file (each test works on its own sessions), started before
  * them and closed after them.
  */
-export function useServer(env: Record<string, string> = {}): RunningServer {
+export function useServer(env: Record<string, string> = {}, build: BuildHooks = {}): RunningServer {
   const shared = {} as RunningServer;
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    const launched = await launch(env);
+    const launched = await launch(env, build);
     Object.assign(shared, launched.server);
     close = launched.close;
   });
@@ -40,8 +44,8 @@ export function useServer(env: Record<string, string> = {}): RunningServer {
  * Builds and starts a server. `env` is its environment: the defaults keep notifications and the
  * simulator fast (no delays, tiny backoff).
  */
-async function launch(env: Record<string, string>): Promise<{ server: RunningServer; close: () => Promise<void> }> {
-  const { app, apiRoot, close } = await startReferenceServer({ MMTEL_SIM_SCENARIO: 'silent', MMTEL_NOTIFY_TIMEOUT_MS: '1000', ...env });
+async function launch(env: Record<string, string>, build: BuildHooks): Promise<{ server: RunningServer; close: () => Promise<void> }> {
+  const { app, apiRoot, close } = await startReferenceServer({ MMTEL_SIM_SCENARIO: 'silent', MMTEL_NOTIFY_TIMEOUT_MS: '1000', ...env }, build);
   const server: RunningServer = {
     app,
     apiRoot,
