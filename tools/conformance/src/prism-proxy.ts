@@ -19,7 +19,12 @@ export interface PrismViolation {
   findings: PrismFinding[];
 }
 
-/** A running Prism validation proxy (`prism proxy <spec> <upstream> --errors`) and its verdicts. */
+/**
+ * A running Prism validation proxy (`prism proxy <spec> <upstream> --errors`) and its verdicts.
+ * Verdicts come from Prism's answers, recorded before the caller gets them; the one exception, an
+ * upstream 501 that Prism replaces with a mock, is read from Prism's log and may land a moment
+ * after the caller got the mocked answer.
+ */
 export interface PrismProxy {
   /** Where callers send their requests, e.g. `http://127.0.0.1:40123`: use it as the apiRoot or the notification root. */
   origin: string;
@@ -53,6 +58,7 @@ export interface Upstream {
 
 const PRISM = join(dirname(createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
 const READY = /Prism is listening on/;
+const REMOCKED = /Upstream call to (\S+) has returned 501/;
 const START_TIMEOUT_MS = 60_000;
 
 /**
@@ -76,13 +82,17 @@ export async function startPrismProxy(options: PrismProxyOptions): Promise<Prism
     await upstream?.close();
     if (specDir !== undefined) await rm(specDir, { recursive: true, force: true });
   };
+  // Prism answers a 501 from the upstream with a mocked response (prism-core's factory, to
+  // "remock"); only its log tells, so the log line becomes a violation of its own.
+  const onRemock = (path: string) =>
+    violations.push({ request: `? ${path}`, status: 501, findings: [{ location: ['response'], severity: 'Error', message: 'the upstream answered 501 Not Implemented and Prism replaced it with a mocked response' }] });
   let running: RunningPrism;
   try {
     upstream = typeof options.upstream === 'string' ? { origin: options.upstream, close: async () => {} } : await options.upstream(origin);
     specDir = await mkdtemp(join(tmpdir(), 'mmtel-prism-'));
     const specFile = join(specDir, 'proxy-spec.json');
     await writeFile(specFile, JSON.stringify(await deriveProxySpec(options.specs)));
-    running = await runPrism(specFile, upstream.origin, prismPort);
+    running = await runPrism(specFile, upstream.origin, prismPort, onRemock);
   } catch (error) {
     await stop();
     throw error;
@@ -111,7 +121,7 @@ interface RunningPrism {
   stop(): Promise<void>;
 }
 
-async function runPrism(specFile: string, upstream: string, port: number): Promise<RunningPrism> {
+async function runPrism(specFile: string, upstream: string, port: number, onRemock: (path: string) => void): Promise<RunningPrism> {
   const args = [PRISM, 'proxy', specFile, upstream, '--errors', '--host', '127.0.0.1', '--port', String(port), '--cors', 'false'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -121,6 +131,8 @@ async function runPrism(specFile: string, upstream: string, port: number): Promi
     const keep = (line: string) => {
       lines.push(line);
       if (lines.length > 200) lines.shift();
+      const remocked = REMOCKED.exec(line);
+      if (remocked !== null) onRemock(remocked[1]!);
       if (READY.test(line)) {
         clearTimeout(timer);
         resolve();

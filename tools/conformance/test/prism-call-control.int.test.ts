@@ -35,7 +35,14 @@ describe('Prism in front of the reference server', () => {
     expect(response.headers.get('location')).toMatch(new RegExp(`^${prism.origin}/mmtel-callcontrol/v1/ims-sessions/`));
   });
 
-  it('fails the test with Prism report when the client sends a request the spec forbids', async () => {
+  it('hands out a Location that leads back through Prism, where a DELETE on it passes', async () => {
+    const created = await createCallControlClient({ baseUrl: prism.origin, retry: false }).createImsSession(session);
+    const location = created.data!.location;
+    expect(location.startsWith(`${prism.origin}/`)).toBe(true);
+    expect((await fetch(location, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it("fails the test with Prism's report when the client sends a request the spec forbids", async () => {
     const result = await createCallControlClient({ baseUrl: prism.origin, retry: false }).createImsSession({ ...session, supportedFeatures: 'XYZ' });
     expect(result.response.status).toBe(422);
     expect(() => prism.assertNoViolations()).toThrowError(/POST \/mmtel-callcontrol\/v1\/ims-sessions -> 422 request\.body\.supportedFeatures: .*must match pattern/);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PrismViolation } from '../src/prism-proxy.js';
 import { BUNDLED_SPECS } from '../src/prism-spec.js';
 import { usePrismProxy } from '../src/prism-vitest.js';
 
@@ -77,6 +78,17 @@ describe('the Prism harness', () => {
     upstream.answer = { status: 201, body: created };
     await post(valid);
     expect(prism.takeViolations()).toEqual([expect.objectContaining({ findings: [expect.objectContaining({ location: ['response', 'header'], message: expect.stringMatching(/location/i) })] })]);
+  });
+
+  it('records an upstream 501, which Prism hides behind a mocked response', async () => {
+    upstream.answer = { status: 501, body: { status: 501, cause: 'NOT_IMPLEMENTED' } };
+    const response = await fetch(`${prism.origin}${SESSIONS}/s-1`, { method: 'DELETE' });
+    expect(response.status).not.toBe(501);
+    const seen: PrismViolation[] = [];
+    await vi.waitFor(() => {
+      seen.push(...prism.takeViolations());
+      expect(seen).toContainEqual(expect.objectContaining({ request: `? ${SESSIONS}/s-1`, status: 501 }));
+    });
   });
 
   it('fails the test that caused a violation, quoting Prism', async () => {
