@@ -96,6 +96,13 @@ export async function openPostgresStore(options: {
   async function inTransaction<T>(action: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
+    // A checked-out client has no pool listener: a connection lost mid-transaction (PostgreSQL
+    // restarting) would emit an unhandled 'error' and crash the process. The query in flight
+    // rejects anyway; the listener only marks the client as not to be reused.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await action(client);
@@ -107,6 +114,7 @@ export async function openPostgresStore(options: {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -277,15 +285,18 @@ export async function openPostgresStore(options: {
 
   const finishBatch = createBatcher<{ id: string; update: FinishUpdate }, void>(
     async (calls) => {
-      await pool.query(`SELECT ${finishFn}($1, $2, $3, $4, $5, $6, $7)`, [
-        calls.map((c) => c.id),
-        calls.map((c) => c.update.state),
-        calls.map((c) => c.update.attempts),
-        calls.map((c) => c.update.target),
-        calls.map((c) => c.update.at),
-        calls.map((c) => c.update.status ?? null),
-        calls.map((c) => c.update.error ?? null),
-      ]);
+      // Idempotent (only pending entries change), so it may run again after a lost connection.
+      await whileUnreachable(() =>
+        pool.query(`SELECT ${finishFn}($1, $2, $3, $4, $5, $6, $7)`, [
+          calls.map((c) => c.id),
+          calls.map((c) => c.update.state),
+          calls.map((c) => c.update.attempts),
+          calls.map((c) => c.update.target),
+          calls.map((c) => c.update.at),
+          calls.map((c) => c.update.status ?? null),
+          calls.map((c) => c.update.error ?? null),
+        ]),
+      );
       return calls.map(() => undefined);
     },
     { slots: 4, maxBatch: 500, retryAlone: rejectedByData },
@@ -361,12 +372,15 @@ export async function openPostgresStore(options: {
     },
 
     async retry(id, update) {
-      await pool.query(
-        `UPDATE ${outbox}
-         SET attempts = $2, next_attempt_at = $3, target = $4, last_status = $5, last_error = $6,
-             lease_owner = NULL, lease_until = NULL
-         WHERE id = $1 AND state = 'pending'`,
-        [id, update.attempts, update.nextAttemptAt, update.target, update.status ?? null, update.error ?? null],
+      // Idempotent: sets the same values however often it runs.
+      await whileUnreachable(() =>
+        pool.query(
+          `UPDATE ${outbox}
+           SET attempts = $2, next_attempt_at = $3, target = $4, last_status = $5, last_error = $6,
+               lease_owner = NULL, lease_until = NULL
+           WHERE id = $1 AND state = 'pending'`,
+          [id, update.attempts, update.nextAttemptAt, update.target, update.status ?? null, update.error ?? null],
+        ),
       );
     },
 
@@ -434,6 +448,40 @@ export async function openPostgresStore(options: {
       await pool.end();
     },
   };
+}
+
+/**
+ * How long an outcome write (finish, retry) is tried again while PostgreSQL cannot be reached.
+ * Without it, an attempt whose outcome could not be written waits for its lease (90 s) to lapse
+ * and holds up its whole stream meanwhile; a restart of PostgreSQL takes seconds. Kept well under
+ * the lease, so that a late write cannot land after another instance has taken the lapsed lease.
+ */
+const OUTCOME_RETRY_BUDGET_MS = 20_000;
+
+/** Runs an idempotent write again, with growing pauses, while PostgreSQL is unreachable (up to the budget). */
+async function whileUnreachable<T>(write: () => Promise<T>, budgetMs = OUTCOME_RETRY_BUDGET_MS): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!lostConnection(error) || Date.now() + pause > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/**
+ * PostgreSQL could not be reached or dropped the connection (the statement itself was fine):
+ * a socket error, SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down,
+ * starting up), or pg's own "Connection terminated".
+ */
+function lostConnection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code))) return true;
+  return error instanceof Error && /^Connection terminated/.test(error.message);
 }
 
 /**

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import type { Store } from '../../src/store/store.js';
+import { imsNotification } from '../notifications/support.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+
+// The PostgreSQL store reached through a proxy the test cuts: a database restart or a network
+// blip, as the store sees it, without restarting the PostgreSQL other test files share.
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A store in a schema of its own, connected through a proxy; both dropped when the test ends. */
+async function proxiedStore(): Promise<{ store: Store; proxy: TcpProxy; admin: pg.Client; schema: string }> {
+  const direct = new URL(inject('databaseUrl'));
+  const proxy = await startTcpProxy(direct.hostname, Number(direct.port));
+  const proxied = new URL(direct);
+  proxied.port = String(proxy.port);
+  const schema = `faults_${randomUUID().replace(/-/g, '')}`;
+  const store = await openPostgresStore({ connectionString: proxied.toString(), schema, poolSize: 2 });
+  const admin = new pg.Client({ connectionString: direct.toString() });
+  await admin.connect();
+  onTestFinished(async () => {
+    await proxy.restore().catch(() => undefined);
+    await store.close();
+    await proxy.close();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+  return { store, proxy, admin, schema };
+}
+
+async function claimOne(store: Store) {
+  const [entry] = await store.outbox.enqueue([imsNotification(randomUUID(), 'http://127.0.0.1:9/as')]);
+  const [claimed] = await store.outbox.claim({ owner: 'test', now: Date.now(), limit: 1, leaseMs: 60_000 });
+  expect(claimed?.id).toBe(entry!.id);
+  return claimed!;
+}
+
+describe('the PostgreSQL store when PostgreSQL becomes unreachable for a moment', () => {
+  it('records a delivered notification once PostgreSQL is reachable again, instead of leaving it to its lease', async () => {
+    const { store, proxy } = await proxiedStore();
+    const entry = await claimOne(store);
+    await proxy.cut();
+    const finishing = store.outbox.finish(entry.id, { state: 'delivered', attempts: 1, target: entry.target, at: Date.now(), status: 204 }).catch((error: unknown) => error);
+    await sleep(500);
+    await proxy.restore();
+    expect(await finishing).toBeUndefined();
+    expect(await store.outbox.get(entry.id)).toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+
+  it('records a retry once PostgreSQL is reachable again, releasing the lease', async () => {
+    const { store, proxy } = await proxiedStore();
+    const entry = await claimOne(store);
+    await proxy.cut();
+    const retrying = store.outbox.retry(entry.id, { attempts: 1, nextAttemptAt: Date.now(), target: entry.target, status: 503, error: 'HTTP 503' }).catch((error: unknown) => error);
+    await sleep(500);
+    await proxy.restore();
+    expect(await retrying).toBeUndefined();
+    const stored = await store.outbox.get(entry.id);
+    expect(stored).toMatchObject({ state: 'pending', attempts: 1, lastStatus: 503 });
+    expect(stored?.leaseOwner).toBeUndefined();
+  });
+
+  it('fails a transaction whose connection is cut, without crashing the process, and works again afterwards', async () => {
+    const { store, proxy, admin, schema } = await proxiedStore();
+    const entry = await claimOne(store);
+    // Hold the stream's lock so that the retarget transaction is open and waiting when the cut comes.
+    await admin.query('BEGIN');
+    await admin.query(`SELECT 1 FROM ${schema}.outbox_streams WHERE stream = $1 FOR UPDATE`, [entry.stream]);
+    const retargeting = store.outbox.retarget(entry.stream, entry.target, 'http://127.0.0.1:9/moved');
+    for (let waiting = false; !waiting; await sleep(20)) {
+      const { rowCount } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%outbox_streams%' AND pid <> pg_backend_pid()`);
+      waiting = rowCount !== null && rowCount > 0;
+    }
+    await proxy.cut();
+    await expect(retargeting).rejects.toThrow();
+    await admin.query('ROLLBACK');
+    await proxy.restore();
+    expect(await store.outbox.retarget(entry.stream, entry.target, 'http://127.0.0.1:9/moved')).toBe(1);
+  });
+});
