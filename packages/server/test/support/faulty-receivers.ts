@@ -152,12 +152,18 @@ export async function startFaultyReceivers(options: FaultyReceiversOptions): Pro
     if (fault !== 'redirect' && fault !== 'moved') chains.delete(key);
     const other = (receiver + 1 + Math.floor(drawFor(seed, drawKey(key), 'target', seen.get(key)!) * (count - 1))) % count;
     switch (fault) {
-      case 'ok':
-        arrival.status = 204;
-        arrival.acked = true;
-        if (okDelayMs > 0) later(okDelayMs, () => res.writeHead(204).end());
-        else res.writeHead(204).end();
+      case 'ok': {
+        const answer = () => {
+          // A sender killed meanwhile never gets the acknowledgement.
+          if (res.destroyed) return;
+          arrival.status = 204;
+          arrival.acked = true;
+          res.writeHead(204).end();
+        };
+        if (okDelayMs > 0) later(okDelayMs, answer);
+        else answer();
         return;
+      }
       case 'error': {
         const status = [500, 502, 503][Math.floor(drawFor(seed, drawKey(key), 'status', seen.get(key)!) * 3)]!;
         arrival.status = status;

@@ -12,6 +12,11 @@ export interface TestPostgres {
   /** Connection string for the `postgres` superuser over 127.0.0.1. */
   url: string;
   stop(): Promise<void>;
+  /**
+   * Stops the server (fast shutdown: sessions are cut, open transactions rolled back), keeps it
+   * down for `downMs`, and starts it again on the same port and data.
+   */
+  restart(downMs?: number): Promise<void>;
 }
 
 /**
@@ -64,6 +69,11 @@ export async function startPostgres(): Promise<TestPostgres> {
         async stop() {
           await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
           await rm(dir, { recursive: true, force: true });
+        },
+        async restart(downMs = 0) {
+          await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+          await new Promise((resolve) => setTimeout(resolve, downMs));
+          await run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', '-o', settings, 'start']);
         },
       };
     }

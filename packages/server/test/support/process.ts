@@ -18,8 +18,11 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `src/main.ts` with `env` and waits until /readyz answers 200; killed when the test ends. */
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts `src/main.ts` with `env` and waits until /readyz answers 200; killed when the test ends,
+ * or handed to `onFinished` (for a server started in `beforeAll`, where no test is running).
+ */
+export async function spawnServer(env: Record<string, string>, onFinished: (kill: () => Promise<void>) => void = onTestFinished): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', tsxLoader, 'src/main.ts'], {
     cwd: packageDir,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
@@ -33,7 +36,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   };
-  onTestFinished(kill);
+  onFinished(kill);
   const apiRoot = `http://127.0.0.1:${env.PORT}`;
   const until = Date.now() + 30_000;
   for (;;) {
