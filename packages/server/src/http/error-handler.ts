@@ -48,6 +48,8 @@ function validationProblem(error: FastifyError, request: FastifyRequest): Proble
   const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
   const invalidParams = toInvalidParams(error.validation as never, context === 'body' ? '' : `${context} `);
   if (context !== 'body') return problem('INVALID_QUERY_PARAM', error.message, invalidParams);
+  // A body that is not even a JSON object (an array, a string, null) is a malformed message, not an incorrect IE.
+  if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) return problem('INVALID_MSG_FORMAT', 'The body is not a JSON object.', invalidParams);
   if (error.validation!.some((e) => e.keyword === 'required')) return problem('MANDATORY_IE_MISSING', 'A mandatory attribute is missing.', invalidParams);
   const required = topLevelRequired(request);
   const mandatory = invalidParams.some((p) => required.has(p.param.split('/')[1] ?? ''));

@@ -66,6 +66,13 @@ describe('POST /ims-sessions', () => {
     expect((await problemOf(response)).cause).toBe('INVALID_MSG_FORMAT');
   });
 
+  it.each(['[]', '"callingParty"', '42', 'null'])('answers 400 INVALID_MSG_FORMAT to a body that is JSON but no object: %s', async (body) => {
+    const server = shared;
+    const response = await server.request('POST', SESSIONS, { body });
+    expect(response.status).toBe(400);
+    expect((await problemOf(response)).cause).toBe('INVALID_MSG_FORMAT');
+  });
+
   it('answers 400 when the body is missing', async () => {
     const server = shared;
     const response = await server.request('POST', SESSIONS);
