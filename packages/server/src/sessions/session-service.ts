@@ -29,10 +29,12 @@ export interface SessionObserver {
   sessionReleased(sessionId: string): void;
 }
 
-/** Attributes the server sets; ignored when a client sends them on creation. */
+/** Attributes the server sets; ignored when a client sends them (ImsSession description). */
 const SERVER_SET = ['self', 'sessionId', 'sessionState'] as const;
-/** Attributes fixed at creation: a PUT or PATCH that changes one gets 403. */
-const IMMUTABLE = ['callingParty', 'calledParty', 'supportedFeatures', ...SERVER_SET] as const;
+/** Attributes fixed at creation (ImsSession description): a PUT or PATCH that changes one gets 403. */
+const FIXED = ['callingParty', 'calledParty', 'supportedFeatures', 'sessionId', 'self'] as const;
+/** Attributes a PUT or PATCH never changes: the fixed ones, and sessionState, which it ignores. */
+const IMMUTABLE = [...FIXED, 'sessionState'] as const;
 /** Optimistic-concurrency retries before a write is reported as a failure. */
 const MAX_WRITE_ATTEMPTS = 8;
 
@@ -113,7 +115,7 @@ export class SessionService {
   async replace(owner: string, sessionId: string, input: ImsSession): Promise<SessionRecord> {
     await this.requireAllowedNotifUri(input.notifUri);
     return this.update(owner, sessionId, (current) => {
-      rejectImmutableChanges(this.representation(current), input, IMMUTABLE);
+      rejectImmutableChanges(this.representation(current), input, FIXED);
       const next: Record<string, unknown> = { ...input };
       for (const name of IMMUTABLE) delete next[name];
       return this.keepServerSet(current, next);
@@ -124,8 +126,10 @@ export class SessionService {
   async modify(owner: string, sessionId: string, patch: ImsSessionPatch): Promise<SessionRecord> {
     if (typeof patch.notifUri === 'string') await this.requireAllowedNotifUri(patch.notifUri);
     return this.update(owner, sessionId, (current) => {
-      rejectImmutableChanges(this.representation(current), patch as Record<string, unknown>, IMMUTABLE);
-      const merged = applyMergePatch(current.session, patch) as Record<string, unknown>;
+      rejectImmutableChanges(this.representation(current), patch as Record<string, unknown>, FIXED);
+      const ignored: Record<string, unknown> = { ...patch };
+      for (const name of SERVER_SET) delete ignored[name];
+      const merged = applyMergePatch(current.session, ignored) as Record<string, unknown>;
       const invalid = this.validateSession(merged);
       if (invalid.length > 0) throw new ProblemError('MANDATORY_IE_INCORRECT', 'The patched IMS session is not a valid ImsSession.', invalid);
       return this.keepServerSet(current, merged);

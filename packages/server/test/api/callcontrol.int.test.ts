@@ -114,6 +114,14 @@ describe('PUT /ims-sessions/{sessionId}', () => {
     expect(problem.invalidParams).toEqual([expect.objectContaining({ param: '/calledParty' })]);
   });
 
+  it('ignores a sessionState in the body, as the spec says of the attributes the server sets', async () => {
+    const server = shared;
+    const { id, session } = await created(server);
+    const response = await server.request('PUT', `${SESSIONS}/${id}`, { json: { ...session, sessionState: 'ESTABLISHED', notifCorreId: 'corr-2' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ sessionState: 'INITIATING', notifCorreId: 'corr-2' });
+  });
+
   it('answers 404 SESSION_NOT_FOUND for an unknown session', async () => {
     const server = shared;
     const response = await server.request('PUT', `${SESSIONS}/no-such-session`, { json: imsSession() });
@@ -135,6 +143,16 @@ describe('PATCH /ims-sessions/{sessionId}', () => {
     expect(session).not.toHaveProperty('notifCorreId');
     expect(session.events).toEqual(['SESSION_TERMINATION']);
     expect(session.mediaComponents).toEqual({ audio: { mediaId: 'audio', mediaType: 'AUDIO', mediaDirection: 'SENDRECV' } });
+  });
+
+  it('ignores a sessionState in the patch, whatever its value', async () => {
+    const server = shared;
+    const { id } = await created(server);
+    for (const sessionState of ['TERMINATED', 42]) {
+      const response = await server.request('PATCH', `${SESSIONS}/${id}`, { json: { sessionState, notifCorreId: 'c' }, contentType: 'application/merge-patch+json' });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ sessionState: 'INITIATING', notifCorreId: 'c' });
+    }
   });
 
   it('answers 415 for a PATCH sent as application/json', async () => {
