@@ -73,6 +73,28 @@ describe('POST /ims-sessions', () => {
     expect((await problemOf(response)).cause).toBe('INVALID_MSG_FORMAT');
   });
 
+  it('answers 400 naming the attribute to a number literal that overflows to Infinity, which JSON cannot echo', async () => {
+    const server = shared;
+    const body = JSON.stringify(imsSession({ maxDuration: 0 })).replace('"maxDuration":0', '"maxDuration":1e400');
+    const response = await server.request('POST', SESSIONS, { body });
+    expect(response.status).toBe(400);
+    const problem = await problemOf(response);
+    expect(problem.cause).toBe('OPTIONAL_IE_INCORRECT');
+    expect(problem.invalidParams).toEqual([expect.objectContaining({ param: '/maxDuration' })]);
+  });
+
+  it.each([
+    ['arrays', (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`],
+    ['objects', (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`],
+  ])('answers 400 INVALID_MSG_FORMAT, not 500, to an extension attribute of %s nested 5000 deep, and 201 to one 30 deep', async (_name, nested) => {
+    const server = shared;
+    const body = (depth: number) => `${JSON.stringify(imsSession()).slice(0, -1)},"extension":${nested(depth)}}`;
+    const deep = await server.request('POST', SESSIONS, { body: body(5000) });
+    expect(deep.status).toBe(400);
+    expect((await problemOf(deep)).cause).toBe('INVALID_MSG_FORMAT');
+    expect((await server.request('POST', SESSIONS, { body: body(30) })).status).toBe(201);
+  });
+
   it('answers 400 when the body is missing', async () => {
     const server = shared;
     const response = await server.request('POST', SESSIONS);
