@@ -1,6 +1,7 @@
 import { callbacks } from '@mmtel/types';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { linearRegExp } from './linear-patterns.js';
 import type { CallbackName, InvalidParam, NotificationBodies, NotificationKind } from './notifications.js';
 import type { ReceiverCauseName } from './problems.js';
 
@@ -41,6 +42,8 @@ const ajv = new Ajv({
   allErrors: true,
   // The 3GPP ImsPublicId pattern (TS 29.562) escapes `\:`, `\@`, `\/`, which the `u` flag rejects.
   unicodeRegExp: false,
+  // ... and backtracks exponentially on a near miss: a notification of 100 bytes must not hang the AS.
+  code: { regExp: linearRegExp },
 });
 addFormats(ajv);
 
