@@ -8,6 +8,8 @@ import type { CallbackName, NotificationHandlers, ProblemDetails } from './notif
 import { responseOf } from './outcomes.js';
 import { receiverProblem, type ReceiverCauseName } from './problems.js';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Where the receiver serves each callback. */
 export type NotificationPaths = Partial<Record<CallbackName, string>>;
 
@@ -52,7 +54,17 @@ function registerCallbackRoute(scope: FastifyInstance, callback: CallbackName, p
   const report = reporter(options.onError);
   // Only the callback's declared request content type is parsed; any other gets 415.
   scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser(callbacks[callback].requestContentType, { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
+  const parseJson = scope.getDefaultJsonParser('error', 'error');
+  scope.addContentTypeParser(callbacks[callback].requestContentType, { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body);
+    } catch {
+      // RFC 8259 clause 8.1: JSON between systems is UTF-8; a lossy decode would hand the handler U+FFFD instead of a 400.
+      return done(Object.assign(new SyntaxError('The body is not UTF-8 (RFC 8259 clause 8.1).'), { statusCode: 400 }), undefined);
+    }
+    parseJson(request, text, done);
+  });
 
   scope.setErrorHandler((error: FastifyError, request, reply) => {
     const protocol = protocolFailure(error);

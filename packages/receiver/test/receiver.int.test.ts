@@ -112,6 +112,20 @@ describe('a notification the sender got wrong', () => {
     expect(await response.json()).toMatchObject({ status: 400, cause: 'INVALID_MSG_FORMAT' });
   });
 
+  it('answers 400 INVALID_MSG_FORMAT, without calling the handler, to bytes that are not UTF-8 inside a JSON string', async () => {
+    const received: unknown[] = [];
+    const errors: NotificationError[] = [];
+    const receiver = await startReceiver({ handlers: { onImsSessionEvent: (n) => void received.push(n) }, onError: (error) => errors.push(error) });
+    const json = JSON.stringify(imsSessionEvent({ notifCorreId: '@@' }));
+    const at = json.indexOf('@@');
+    const body = Buffer.concat([Buffer.from(json.slice(0, at)), Buffer.from([0xff, 0x80]), Buffer.from(json.slice(at + 2))]);
+    const response = await fetch(receiver.url(IMS_PATH), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ status: 400, cause: 'INVALID_MSG_FORMAT' });
+    expect(received).toEqual([]);
+    expect(errors.map((e) => e.code)).toEqual(['INVALID_JSON']);
+  });
+
   it('answers 400 INVALID_MSG_FORMAT to an empty application/json body', async () => {
     const receiver = await startReceiver({ handlers: { onImsSessionEvent: () => undefined } });
     const response = await receiver.post(IMS_PATH, '');
