@@ -15,7 +15,7 @@ import { freePort } from '../support/server.js';
 /** Acknowledged requests before the SIGKILL: enough that sessions and a backlog of notifications exist. */
 const KILL_AFTER = 150;
 
-// Spawning a server takes 2-3 s on a quiet machine and up to ~18 s on a loaded one: the set-up bound is generous.
+// Spawning a server took up to ~18 s on a loaded 2-core machine (Ajv compiling the specs, module loading): generous set-up bound.
 const seed = faultSeed();
 const cleanups: (() => Promise<void>)[] = [];
 let receivers: FaultyReceivers;
