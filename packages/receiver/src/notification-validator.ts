@@ -86,6 +86,11 @@ export function compileNotificationValidators(names: readonly CallbackName[] = O
  */
 export function validateNotification(callback: CallbackName, body: unknown): ValidNotification | InvalidNotification {
   const alternatives = alternativesOf(callback);
+  const overflowed = nonFinitePointers(body);
+  if (overflowed.length > 0) {
+    const invalidParams = overflowed.map((param) => ({ param, reason: 'must be a number a double can hold (the literal overflows to Infinity)' }));
+    return { valid: false, cause: causeOf([], invalidParams, closestAlternative(alternatives, body).required, body), invalidParams };
+  }
   for (const { kind, validate } of alternatives) {
     if (validate(body)) return { valid: true, kind, notification: body } as ValidNotification;
   }
@@ -105,6 +110,21 @@ function closestAlternative(alternatives: Alternative[], body: unknown): Alterna
   let best = alternatives[0]!;
   for (const alternative of alternatives.slice(1)) if (present(alternative) > present(best)) best = alternative;
   return best;
+}
+
+/**
+ * JSON Pointers of the numbers JSON.parse made ±Infinity (a literal such as `1e400`): Ajv's
+ * `integer` and `minimum` let them through, and no JSON can carry them on. Walks without recursion.
+ */
+function nonFinitePointers(body: unknown): string[] {
+  const found: string[] = [];
+  const pending: Array<[unknown, string]> = [[body, '']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, pointer] = next;
+    if (typeof value === 'number' && !Number.isFinite(value)) found.push(pointer);
+    else if (typeof value === 'object' && value !== null) for (const [key, child] of Object.entries(value)) pending.push([child, `${pointer}/${escapeToken(key)}`]);
+  }
+  return found.sort();
 }
 
 /** Escapes one reference token of a JSON Pointer (RFC 6901). */

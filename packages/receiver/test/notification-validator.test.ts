@@ -27,6 +27,15 @@ describe('validateNotification', () => {
     expect(validateNotification('sessionEventNotification', body)).toMatchObject({ valid: false, invalidParams: [{ param: '/mediaInfoList/a~1b~0c/mediaType' }] });
   });
 
+  it('rejects a number literal that overflows to Infinity, which Ajv takes for an integer', () => {
+    const body = JSON.parse(JSON.stringify(sessionEvent({ mediaInfoList: { m: { mediaId: 'm', mediaType: 'DC', dcMediaSpecification: { streams: { s: { streamId: 1, maxRetry: 0, maxTime: 0, priority: 1 } } } } } })).replace('"maxRetry":0', '"maxRetry":1e400'));
+    expect(validateNotification('sessionEventNotification', body)).toMatchObject({
+      valid: false,
+      cause: 'OPTIONAL_IE_INCORRECT',
+      invalidParams: [{ param: '/mediaInfoList/m/dcMediaSpecification/streams/s/maxRetry' }],
+    });
+  });
+
   it('accepts an extensible enumeration value that this version does not know', () => {
     const body = sessionEvent({ notificationEvent: { eventType: 'SOME_FUTURE_EVENT' } });
     expect(validateNotification('sessionEventNotification', body)).toMatchObject({ valid: true });
