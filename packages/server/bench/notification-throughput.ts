@@ -1,7 +1,8 @@
 /**
  * Notification delivery throughput: the engine on an LMDB outbox against a raw undici POST loop,
  * both at the same concurrency, to the same loopback receiver (node:http answering 204, in a
- * worker thread so that it does not share the event loop being measured).
+ * process of its own so that neither its event loop nor its CPU time counts here). Also prints
+ * the CPU time each spends per notification, which other work on the machine barely changes.
  *
  *   tsx bench/notification-throughput.ts [--notifications 20000] [--sessions 200] [--concurrency 64] [--out FILE]
  *
@@ -10,8 +11,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { Agent, request } from 'undici';
 import { DEFAULT_DELIVERY_POLICY, NotificationEngine, type EngineLogger } from '../src/notifications/index.js';
 import { openLmdbStore } from '../src/store/lmdb-store.js';
@@ -33,21 +35,24 @@ function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-const RECEIVER = `
-const { createServer } = require('node:http');
-const { parentPort } = require('node:worker_threads');
-const server = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => { res.writeHead(204); res.end(); });
-});
-server.keepAliveTimeout = 30000;
-server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
-`;
+/** Starts the receiver process; `stop` ends it. */
+async function startReceiver(): Promise<{ url: string; stop(): void }> {
+  const child = fork(fileURLToPath(new URL('./support/loopback-receiver.ts', import.meta.url)), [], {
+    execArgv: ['--import', import.meta.resolve('tsx')],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as number));
+    child.once('exit', (code) => reject(new Error(`receiver exited with code ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/notify`, stop: () => child.kill() };
+}
 
-async function startReceiver(): Promise<{ url: string; worker: Worker }> {
-  const worker = new Worker(RECEIVER, { eval: true });
-  const port = await new Promise<number>((resolve) => worker.once('message', resolve));
-  return { url: `http://127.0.0.1:${port}/notify`, worker };
+/** CPU time (µs, user + system, every thread of this process) used by `run`. */
+async function cpuOf<T>(run: () => Promise<T>): Promise<{ result: T; cpuUs: number }> {
+  const from = process.cpuUsage();
+  const result = await run();
+  const used = process.cpuUsage(from);
+  return { result, cpuUs: used.user + used.system };
 }
 
 function notification(i: number, url: string): NewNotification {
@@ -69,7 +74,7 @@ function notification(i: number, url: string): NewNotification {
 const quiet: EngineLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Enqueues `count` notifications into a fresh LMDB store and times the engine delivering them. */
-async function runEngine(count: number, url: string): Promise<{ enqueuePerS: number; deliverPerS: number; failed: number }> {
+async function runEngine(count: number, url: string): Promise<{ enqueuePerS: number; deliverPerS: number; cpuUsPerNotification: number; failed: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'mmtel-bench-'));
   const store = await openLmdbStore({ path: dir });
   try {
@@ -86,14 +91,16 @@ async function runEngine(count: number, url: string): Promise<{ enqueuePerS: num
     const enqueueMs = performance.now() - enqueueStart;
 
     const start = performance.now();
-    engine.start();
-    await engine.whenIdle();
+    const { cpuUs } = await cpuOf(async () => {
+      engine.start();
+      await engine.whenIdle();
+    });
     const ms = performance.now() - start;
     await engine.stop();
     const failed = (await store.outbox.list({ state: 'failed' })).length;
     const pending = await store.outbox.depth();
     if (pending !== 0) throw new Error(`${pending} notifications still pending`);
-    return { enqueuePerS: (count / enqueueMs) * 1000, deliverPerS: (count / ms) * 1000, failed };
+    return { enqueuePerS: (count / enqueueMs) * 1000, deliverPerS: (count / ms) * 1000, cpuUsPerNotification: cpuUs / count, failed };
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
@@ -123,11 +130,12 @@ async function runStoreOnly(count: number, url: string): Promise<number> {
 }
 
 /** The same POSTs with nothing but undici, `concurrency` loops at once. */
-async function runBaseline(count: number, url: string): Promise<number> {
+async function runBaseline(count: number, url: string): Promise<{ perS: number; cpuUsPerRequest: number }> {
   const agent = new Agent({ keepAliveTimeout: 10_000 });
   const body = JSON.stringify(notification(0, url).body);
   let next = 0;
   const start = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
@@ -139,8 +147,9 @@ async function runBaseline(count: number, url: string): Promise<number> {
     }),
   );
   const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
   await agent.close();
-  return (count / ms) * 1000;
+  return { perS: (count / ms) * 1000, cpuUsPerRequest: (used.user + used.system) / count };
 }
 
 const receiver = await startReceiver();
@@ -153,14 +162,25 @@ try {
   const baseline = await runBaseline(total, receiver.url);
   const storeOnly = await runStoreOnly(total, receiver.url);
   print(`enqueue (LMDB, batches of 1000): ${engine.enqueuePerS.toFixed(0)} notifications/s`);
-  print(`engine delivery:                 ${engine.deliverPerS.toFixed(0)} notifications/s${engine.failed > 0 ? ` (${engine.failed} failed)` : ''}`);
-  print(`raw undici POST loop:            ${baseline.toFixed(0)} requests/s`);
-  print(`engine / raw:                    ${(engine.deliverPerS / baseline).toFixed(2)}`);
+  print(`engine delivery:                 ${engine.deliverPerS.toFixed(0)} notifications/s, ${engine.cpuUsPerNotification.toFixed(0)} µs CPU each${engine.failed > 0 ? ` (${engine.failed} failed)` : ''}`);
+  print(`raw undici POST loop:            ${baseline.perS.toFixed(0)} requests/s, ${baseline.cpuUsPerRequest.toFixed(0)} µs CPU each`);
+  print(`engine / raw:                    ${(engine.deliverPerS / baseline.perS).toFixed(2)} (throughput), ${(baseline.cpuUsPerRequest / engine.cpuUsPerNotification).toFixed(2)} (CPU)`);
   print(`LMDB claim+finish alone:         ${storeOnly.toFixed(0)} notifications/s (no HTTP; the store's share)`);
   if (values.out !== undefined) {
-    const figures = { notifications: total, sessions, concurrency, enqueuePerS: engine.enqueuePerS, engineDeliverPerS: engine.deliverPerS, failed: engine.failed, rawUndiciPerS: baseline, storeOnlyPerS: storeOnly };
+    const figures = {
+      notifications: total,
+      sessions,
+      concurrency,
+      enqueuePerS: engine.enqueuePerS,
+      engineDeliverPerS: engine.deliverPerS,
+      engineCpuUsPerNotification: engine.cpuUsPerNotification,
+      failed: engine.failed,
+      rawUndiciPerS: baseline.perS,
+      rawCpuUsPerRequest: baseline.cpuUsPerRequest,
+      storeOnlyPerS: storeOnly,
+    };
     await writeFile(values.out, `${JSON.stringify(figures, null, 2)}\n`);
   }
 } finally {
-  await receiver.worker.terminate();
+  receiver.stop();
 }

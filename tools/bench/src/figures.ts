@@ -14,7 +14,9 @@ export interface NotificationResult {
   notifications: number;
   concurrency: number;
   engineDeliverPerS: number;
+  engineCpuUsPerNotification: number;
   rawUndiciPerS: number;
+  rawCpuUsPerRequest: number;
   storeOnlyPerS: number;
   failed: number;
 }
@@ -41,6 +43,8 @@ export interface RunResults {
 export interface MergedLoad {
   cyclesPerS: number;
   p99Ms: number;
+  /** The target's CPU time per cycle over every round, µs. */
+  cpuUsPerCycle: number;
   errors: number;
   rounds: number;
 }
@@ -54,6 +58,7 @@ export function mergeRounds(rounds: ReadonlyArray<Outcome<CreateReleaseResult>>)
   return {
     cyclesPerS: (cycles / durationMs) * 1000,
     p99Ms: quantile(done.flatMap((r) => r.latenciesMs), 0.99),
+    cpuUsPerCycle: done.reduce((sum, r) => sum + r.cpuUsPerCycle * r.cycles, 0) / cycles,
     errors: done.reduce((sum, r) => sum + r.errors, 0),
     rounds: done.length,
   };
@@ -81,6 +86,8 @@ export function buildFigures(results: RunResults): Figure[] {
     { source: 'create-release', name: 'create+release: server vs Express peer', unit: 'cycles/s', value: server?.cyclesPerS, baseline: express?.cyclesPerS, baselineName: 'Express', target: { kind: 'ratio-at-least', min: 2 } },
     { source: 'create-release', name: 'create+release p99: server vs bare Fastify', unit: 'ms', value: server?.p99Ms, baseline: fastify?.p99Ms, baselineName: 'bare Fastify' },
     { source: 'create-release', name: 'create+release p99: server vs Express peer', unit: 'ms', value: server?.p99Ms, baseline: express?.p99Ms, baselineName: 'Express' },
+    { source: 'create-release', name: 'create+release CPU per cycle: server vs bare Fastify', unit: 'µs', value: server?.cpuUsPerCycle, baseline: fastify?.cpuUsPerCycle, baselineName: 'bare Fastify' },
+    { source: 'create-release', name: 'create+release CPU per cycle: server vs Express peer', unit: 'µs', value: server?.cpuUsPerCycle, baseline: express?.cpuUsPerCycle, baselineName: 'Express' },
   ];
 
   const notifications = results.notifications;
@@ -97,6 +104,14 @@ export function buildFigures(results: RunResults): Figure[] {
       },
       notifications.ok ? (notifications.value.failed > 0 ? `${notifications.value.failed} notifications failed` : undefined) : notifications.error,
     ),
+    {
+      source: 'notifications',
+      name: 'notification CPU each vs raw undici POST',
+      unit: 'µs',
+      value: notifications.ok ? notifications.value.engineCpuUsPerNotification : undefined,
+      baseline: notifications.ok ? notifications.value.rawCpuUsPerRequest : undefined,
+      baselineName: 'raw undici',
+    },
   );
 
   const overhead = results.overhead;

@@ -34,7 +34,7 @@ for (const name of only) if (!(BENCHMARKS as readonly string[]).includes(name)) 
 /** Durations and sizes: the full run fits in about two to three minutes on a quiet 2-core machine. */
 const SIZES = values.quick
   ? { rounds: 1, warmupS: 0.5, durationS: 1, notifications: 3_000, overhead: ['--cycles', '20', '--rounds', '3', '--warmup', '20'], startupRuns: 1, sessions: 2_000 }
-  : { rounds: 2, warmupS: 1, durationS: 4, notifications: 20_000, overhead: ['--cycles', '60', '--rounds', '7', '--warmup', '100'], startupRuns: 3, sessions: 10_000 };
+  : { rounds: 2, warmupS: 1, durationS: 4, notifications: 20_000, overhead: ['--cycles', '50', '--rounds', '7', '--warmup', '50'], startupRuns: 3, sessions: 10_000 };
 /** A child that takes longer than this is killed and reported as failed. */
 const CHILD_TIMEOUT_MS = values.quick ? 120_000 : 300_000;
 

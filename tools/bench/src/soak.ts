@@ -13,8 +13,8 @@
  *
  * Warm-up (--warmup, seconds from the first request): excluded from the memory verdict; it covers
  * the JIT, the connection pools, the LMDB map and the outbox filling up to its steady state
- * (delivered notifications are kept 5 s, pruned every 5 s), and V8 shrinking the heap it grew at
- * start-up over its first forced collections (measured: RSS settles 20-25 s into a run).
+ * (delivered notifications are kept 5 s, pruned every 5 s), and most of V8 shrinking the heap it
+ * grew at start-up over its first forced collections (RSS settled 25-35 s into the runs measured).
  *
  * --gc-every: the server runs with its inspector on loopback and is asked for a full garbage
  * collection every so many seconds (0: never). Left alone, V8 grows its heap for about the first
@@ -23,9 +23,11 @@
  *
  * Passes (exit 0) when there were no errors (a non-2xx answer, a request without answer, a
  * notification given up, delivered but not received, or left in the outbox after a 30 s drain) and
- * memory is stable: RSS is a sawtooth (allocation, then collection), so the run after the warm-up
- * is cut into 5 s windows and the median RSS of every window must be within ±tolerance of the
- * first window's. Exit 1 otherwise; 2 on bad flags. Not part of CI (it runs for a minute on purpose).
+ * memory is stable. RSS is a sawtooth (allocation, then collection), so the run after the warm-up
+ * is cut into 5 s windows and each is summed up by its median RSS; memory is stable when no window
+ * is more than --tolerance (10%) above any earlier window. Growth fails; memory handed back later
+ * (V8 shrinking the heap it grew at start-up, which under load can take past the warm-up) is only
+ * reported. Exit 1 otherwise; 2 on bad flags. Not part of CI (it runs for a minute on purpose).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -345,9 +347,17 @@ async function main(): Promise<void> {
       const inside = warm.filter((s) => s.t >= from && s.t < from + WINDOW_MS).map((s) => s.rss);
       if (inside.length > 0) windows.push(quantile(inside, 0.5));
     }
+    // Growth is what a soak looks for: the largest rise of a window over the lowest before it.
+    // Memory handed back to the system later in the run (V8 shrinking its heap) is reported, not failed.
+    let worst = 0;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const median of windows) {
+      if (Number.isFinite(lowest)) worst = Math.max(worst, (median - lowest) / lowest);
+      lowest = Math.min(lowest, median);
+    }
     const reference = windows[0] ?? Number.NaN;
-    const worst = windows.map((w) => (w - reference) / reference).reduce((w, d) => (Math.abs(d) > Math.abs(w) ? d : w), 0);
-    const stable = windows.length >= 2 && Number.isFinite(reference) && Math.abs(worst) <= o.tolerance;
+    const fell = (Math.min(...windows) - reference) / reference;
+    const stable = windows.length >= 2 && Number.isFinite(reference) && worst <= o.tolerance;
     const first = samples[0]!;
     const last = samples.at(-1)!;
 
@@ -357,14 +367,14 @@ async function main(): Promise<void> {
     print(`notifications ${received} received; server: ${accepted} accepted, ${delivered} delivered, ${retried} retried, ${givenUp} given up, ${depth} left in the outbox; ${expected - accepted} of ${expected} not sent: session released before its scenario ended`);
     print(`errors        ${errors} (non-2xx or unanswered ${httpErrors}, given up ${givenUp}, delivered but not received ${missing}, not drained ${undrained}${skipped > 0 ? `; ${skipped} requests not sent: too many in flight` : ''})`);
     print(`memory (RSS)  start ${mb(first.rss)} MB, end ${mb(last.rss)} MB (anon ${mb(last.anon)}, file ${mb(last.file)}); min ${mb(Math.min(...warm.map((s) => s.rss)))}, max ${mb(Math.max(...warm.map((s) => s.rss)))} after the ${o.warmupS} s warm-up`);
-    print(`              medians of 5 s windows after the warm-up: ${windows.map(mb).join(', ')} MB; worst ${(worst * 100).toFixed(1)}% from the first (limit ±${(o.tolerance * 100).toFixed(0)}%); slope ${(slopePerMinute(warm.map((s) => ({ t: s.t, y: s.rss }))) / 2 ** 20).toFixed(2)} MB/min`);
+    print(`              medians of 5 s windows after the warm-up: ${windows.map(mb).join(', ')} MB; largest rise over an earlier window ${(worst * 100).toFixed(1)}% (limit ${(o.tolerance * 100).toFixed(0)}%); lowest ${(fell * 100).toFixed(1)}% from the first; slope ${(slopePerMinute(warm.map((s) => ({ t: s.t, y: s.rss }))) / 2 ** 20).toFixed(2)} MB/min`);
     print(`heap in use   start ${mb(first.heapUsed)} MB, end ${mb(last.heapUsed)} MB, slope after warm-up ${(slopePerMinute(warm.map((s) => ({ t: s.t, y: s.heapUsed }))) / 2 ** 20).toFixed(2)} MB/min`);
     print(`samples (s: RSS/heap MB, major GCs) ${samples.filter((_, i) => i % 5 === 0).map((s) => `${Math.round(s.t / 1000)}: ${mb(s.rss)}/${mb(s.heapUsed)} ${s.majorGcs}`).join(', ')}`);
     const pass = errors === 0 && stable;
     print(pass ? 'PASS' : `FAIL:${errors > 0 ? ' errors' : ''}${stable ? '' : ' memory not stable'}`);
 
     if (o.json !== undefined) {
-      await writeFile(o.json, `${JSON.stringify({ options: o, sent, actualRate, answers: Object.fromEntries(answers), created, received, expected, accepted, delivered, givenUp, retried, errors, memory: { windows, reference, worst, stable, samples } }, null, 2)}\n`);
+      await writeFile(o.json, `${JSON.stringify({ options: o, sent, actualRate, answers: Object.fromEntries(answers), created, received, expected, accepted, delivered, givenUp, retried, errors, memory: { windows, largestRise: worst, fellFromFirst: fell, stable, samples } }, null, 2)}\n`);
     }
     await agent.close();
     process.exitCode = pass ? 0 : 1;

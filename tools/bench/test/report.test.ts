@@ -71,15 +71,15 @@ describe('the table', () => {
 });
 
 describe('mergeRounds', () => {
-  const round = (cycles: number, durationMs: number, latenciesMs: number[], errors = 0): Outcome<CreateReleaseResult> => ({
+  const round = (cycles: number, durationMs: number, latenciesMs: number[], cpuUsPerCycle: number, errors = 0): Outcome<CreateReleaseResult> => ({
     ok: true,
-    value: { target: 'server', concurrency: 32, durationMs, cycles, cyclesPerS: 0, p50Ms: 0, p99Ms: 0, latenciesMs, errors, errorSamples: [], eventLoopUtilization: 1 },
+    value: { target: 'server', concurrency: 32, durationMs, cycles, cyclesPerS: 0, p50Ms: 0, p99Ms: 0, latenciesMs, errors, errorSamples: [], eventLoopUtilization: 1, cpuUsPerCycle },
   });
 
-  it('divides the cycles of every round by their total measured time and takes the quantile over every cycle', () => {
+  it('divides the cycles and CPU time of every round by their totals and takes the quantile over every cycle', () => {
     const latencies = (from: number) => Array.from({ length: 100 }, (_, i) => from + i);
-    const merged = mergeRounds([round(1000, 1000, latencies(0)), round(3000, 3000, latencies(100), 2), { ok: false, error: 'crashed' }]);
-    expect(merged).toEqual({ cyclesPerS: 1000, p99Ms: 198, errors: 2, rounds: 2 });
+    const merged = mergeRounds([round(1000, 1000, latencies(0), 400), round(3000, 3000, latencies(100), 800, 2), { ok: false, error: 'crashed' }]);
+    expect(merged).toEqual({ cyclesPerS: 1000, p99Ms: 198, cpuUsPerCycle: 700, errors: 2, rounds: 2 });
   });
 
   it('has nothing to merge when every round failed', () => {

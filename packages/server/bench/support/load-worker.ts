@@ -1,7 +1,7 @@
 /**
- * The load generator, run in a worker thread (see runLoad in create-release.ts): `concurrency`
- * loops, each creating an IMS session and releasing it through the Location it got, over one
- * undici Pool. It reports when measuring starts and stops, then the figures.
+ * The load generator, run in a worker thread or in a child process of its own (see runLoad in
+ * run-load.ts): `concurrency` loops, each creating an IMS session and releasing it through the
+ * Location it got, over one undici Pool. It reports when measuring starts and stops, then the figures.
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -101,4 +101,10 @@ if (parentPort) {
   const port = parentPort;
   const result = await run(workerData as LoadOptions, (message) => port.postMessage(message));
   port.postMessage({ type: 'result', result } satisfies LoadMessage, [result.latenciesMs.buffer]);
+} else if (process.send !== undefined && process.env['MMTEL_LOAD_OPTIONS'] !== undefined) {
+  // Forked (advanced serialization): the options come in the environment, the messages go over IPC.
+  const send = (message: LoadMessage) => process.send!(message);
+  const result = await run(JSON.parse(process.env['MMTEL_LOAD_OPTIONS']) as LoadOptions, send);
+  send({ type: 'result', result });
+  process.disconnect();
 }

@@ -1,9 +1,14 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { LoadMessage, LoadOptions, LoadResult } from './load-worker.js';
 
-/** A load run's result, with the share of the measured window this thread's event loop was busy. */
-export type MeasuredLoad = LoadResult & { eventLoopUtilization: number };
+/**
+ * A load run's result, with the share of the measured window this thread's event loop was busy
+ * and the CPU time this process used in it (µs, user + system, all its threads).
+ */
+export type MeasuredLoad = LoadResult & { eventLoopUtilization: number; cpuUs: number };
 
 /**
  * Runs the create + release load generator (load-worker.ts) in a worker thread, so that the
@@ -17,20 +22,55 @@ export async function runLoad(options: LoadOptions): Promise<MeasuredLoad> {
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`;
   const worker = new Worker(boot, { eval: true, workerData: options });
   try {
-    return await new Promise((resolve, reject) => {
-      let from: ReturnType<typeof performance.eventLoopUtilization> | undefined;
-      let utilization = Number.NaN;
-      worker.on('message', (message: LoadMessage) => {
-        if (message.type === 'measuring') from = performance.eventLoopUtilization();
-        else if (message.type === 'measured' && from) utilization = performance.eventLoopUtilization(from).utilization;
-        else if (message.type === 'result') resolve({ ...message.result, eventLoopUtilization: utilization });
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`load worker exited with code ${code} before reporting`)));
+    return await measure((listener) => worker.on('message', listener), (fail) => {
+      worker.once('error', fail);
+      worker.once('exit', (code) => fail(new Error(`load worker exited with code ${code} before reporting`)));
     });
   } finally {
     await worker.terminate();
   }
+}
+
+/**
+ * The same load from a child process of its own, so that this process's CPU time over the
+ * measured window is the target's alone (a worker thread's would count in it).
+ */
+export async function runLoadInProcess(options: LoadOptions): Promise<MeasuredLoad> {
+  const child = fork(fileURLToPath(new URL('./load-worker.ts', import.meta.url)), [], {
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    env: { ...process.env, MMTEL_LOAD_OPTIONS: JSON.stringify(options) },
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    return await measure((listener) => child.on('message', listener), (fail) => {
+      child.once('error', fail);
+      child.once('exit', (code) => fail(new Error(`load process exited with code ${code} before reporting`)));
+    });
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** Samples this thread's event-loop utilisation and this process's CPU time between `measuring` and `measured`. */
+function measure(
+  onMessage: (listener: (message: LoadMessage) => void) => void,
+  onFailure: (fail: (error: Error) => void) => void,
+): Promise<MeasuredLoad> {
+  return new Promise((resolve, reject) => {
+    let from: { elu: ReturnType<typeof performance.eventLoopUtilization>; cpu: NodeJS.CpuUsage } | undefined;
+    let utilization = Number.NaN;
+    let cpuUs = Number.NaN;
+    onMessage((message) => {
+      if (message.type === 'measuring') from = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage() };
+      else if (message.type === 'measured' && from) {
+        utilization = performance.eventLoopUtilization(from.elu).utilization;
+        const used = process.cpuUsage(from.cpu);
+        cpuUs = used.user + used.system;
+      } else if (message.type === 'result') resolve({ ...message.result, eventLoopUtilization: utilization, cpuUs });
+    });
+    onFailure(reject);
+  });
 }
 
 /** The q-quantile of ascending `sorted` (nearest rank); NaN when empty. */

@@ -1,15 +1,16 @@
 /**
  * One target of the create + release benchmark, in a process of its own so that no other target
  * warms or pollutes it: starts the target in this process, drives `concurrency` loops of POST +
- * DELETE against it from a worker thread (packages/server/bench/support/load-worker.ts), stops it,
- * and writes cycles/s and the cycle latencies' quantiles.
+ * DELETE against it from a child process (packages/server/bench/support/load-worker.ts), stops it,
+ * and writes cycles/s, the cycle latencies' quantiles and the target's CPU time per cycle (which,
+ * unlike throughput, other work on the machine barely changes).
  *
  *   node --import tsx tools/bench/src/benchmarks/create-release.ts --target server|fastify|express \
  *     [--concurrency 32] [--warmup 1] [--duration 5] [--out FILE]
  */
 import { startReferenceServer, freePort } from '@mmtel/server';
 import { buildBaselineApp } from '../../../../packages/server/bench/support/baseline-app.js';
-import { BENCH_SESSION, percentile, runLoad } from '../../../../packages/server/bench/support/run-load.js';
+import { BENCH_SESSION, percentile, runLoadInProcess } from '../../../../packages/server/bench/support/run-load.js';
 import { CALL_CONTROL_BASE_PATH, startExpressPeer } from '../peers/express-peer.js';
 import { parseBenchArgs, positive, writeResult } from '../result-file.js';
 
@@ -28,6 +29,8 @@ export interface CreateReleaseResult {
   errorSamples: string[];
   /** Share of the measured window the target's event loop was busy (near 1: the target is the bottleneck). */
   eventLoopUtilization: number;
+  /** The target process's CPU time (all its threads) over the measured window, per counted cycle, µs. */
+  cpuUsPerCycle: number;
 }
 
 const TARGETS = {
@@ -75,7 +78,7 @@ async function prime(origin: string): Promise<void> {
 const target = await TARGETS[name as keyof typeof TARGETS]();
 try {
   await prime(target.origin);
-  const load = await runLoad({
+  const load = await runLoadInProcess({
     origin: target.origin,
     collectionPath: `${CALL_CONTROL_BASE_PATH}/ims-sessions`,
     body: BENCH_SESSION,
@@ -96,6 +99,7 @@ try {
     errors: load.errors,
     errorSamples: load.errorSamples,
     eventLoopUtilization: load.eventLoopUtilization,
+    cpuUsPerCycle: load.cpuUs / load.cycles,
   } satisfies CreateReleaseResult);
 } finally {
   await target.close();
