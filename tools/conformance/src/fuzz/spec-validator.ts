@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import type { Schema, SpecDocument } from './spec-documents.js';
+
+/** One Ajv error, as far as the fuzz oracles read it. */
+export interface SchemaError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** A compiled schema: true when `value` is valid; `errors` from the last call. */
+export type Validate = ((value: unknown) => boolean) & { errors?: SchemaError[] | null };
+
+interface AjvInstance {
+  addSchema(schema: object, key: string): AjvInstance;
+  compile(schema: object): Validate;
+}
+
+// Ajv is not a dependency of this package (pnpm's strict layout hides the server's copy), so it
+// is loaded from where @mmtel/server resolves it: the same Ajv the server validates with, but
+// configured here, independently of the server's own options module.
+const fromServer = createRequire(createRequire(import.meta.url).resolve('@mmtel/server'));
+const { Ajv } = fromServer('ajv') as { Ajv: new (options: object) => AjvInstance };
+const addFormats = (fromServer('ajv-formats') as { default: (ajv: AjvInstance) => AjvInstance }).default;
+
+/**
+ * Validates values against the schemas of the bundled specs with Ajv, the judge the generator
+ * is checked by: `unicodeRegExp: false` because the TS 29.562 ImsPublicId pattern escapes `\:`,
+ * which Unicode-mode regular expressions reject; no coercion, no defaults.
+ */
+export class SpecValidator {
+  private readonly ajv: AjvInstance;
+  private readonly cache = new Map<Schema, Validate>();
+
+  constructor(private readonly spec: SpecDocument) {
+    this.ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false, useDefaults: false, unicodeRegExp: false });
+    addFormats(this.ajv);
+    this.ajv.addSchema(spec.doc as object, spec.file);
+  }
+
+  /** The compiled validator of `schema`, a schema object of (or inside) this spec. */
+  compile(schema: Schema): Validate {
+    let validate = this.cache.get(schema);
+    if (validate === undefined) {
+      validate = this.ajv.compile(anchorRefs(schema, this.spec.file) as object);
+      this.cache.set(schema, validate);
+    }
+    return validate;
+  }
+
+  /** The errors of `value` against `schema`, or `[]` when it is valid. */
+  errors(schema: Schema, value: unknown): SchemaError[] {
+    const validate = this.compile(schema);
+    return validate(value) ? [] : [...(validate.errors ?? [])];
+  }
+}
+
+/** Rewrites the local `#/…` refs of an inline schema to point into the document added as `file`. */
+function anchorRefs(value: unknown, file: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => anchorRefs(item, file));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${file}${v}` : anchorRefs(v, file)]));
+}
