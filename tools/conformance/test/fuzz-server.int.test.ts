@@ -380,13 +380,14 @@ describe('findings of the fuzz tests in the reference server, replayed (fuzz-see
   // of four characters make a vulnerable server about 9 times slower; a linear one answers both at once.
   it.fails('open: F1 takes exponentially longer for each domain label of an ImsPublicId near miss', async () => {
     const nearMiss = (labels: number): WireRequest => jsonRequest(create, { callingParty: 'tel:+4930123456', calledParty: `sip:a@${'bbbb.'.repeat(labels)}com `, notifUri: 'http://127.0.0.1:9/n' });
-    const fastest = async (labels: number) => {
+    // The fastest of a few tries each, so that a moment of load on the machine does not decide.
+    const fastest = async (labels: number, tries: number) => {
       let best = Infinity;
-      for (let i = 0; i < 2; i++) best = Math.min(best, (await send(server.origin, nearMiss(labels))).ms);
+      for (let i = 0; i < tries; i++) best = Math.min(best, (await send(server.origin, nearMiss(labels))).ms);
       return best;
     };
-    const small = await fastest(12);
-    const large = await fastest(14);
+    const small = await fastest(12, 3);
+    const large = await fastest(14, 2);
     expect(large).toBeLessThan(3 * small + 100);
   });
 });
