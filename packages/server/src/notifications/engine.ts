@@ -27,7 +27,7 @@ export interface DeliveryPolicy {
   leaseMs: number;
 }
 
-/** Claims in flight at once (one committing, one gathering the next batch). */
+/** Claims in flight at once (one answering, one gathering the next batch). */
 const MAX_OVERLAPPING_CLAIMS = 2;
 
 /** The production defaults. */
@@ -249,8 +249,8 @@ export class NotificationEngine {
 
   /**
    * Claims while something may have become claimable and there is room (claimed entries ahead
-   * of the requests, up to twice the concurrency). Up to two claims overlap: with LMDB one
-   * commits while the next gathers the outcomes written meanwhile into the following commit.
+   * of the requests, up to twice the concurrency). Up to two claims overlap, so that a slow claim
+   * (a PostgreSQL round trip) does not hold the next one back.
    */
   #tick(): void {
     if (!this.#running) return;
@@ -453,13 +453,8 @@ export class NotificationEngine {
     }
   }
 
-  /**
-   * Awaits an outcome write, waking the loop as soon as it is issued: a claim issued now may
-   * already see it (LMDB runs the transactions queued together in one commit), so the stream's
-   * next entry need not wait for this commit and then for another.
-   */
+  /** Awaits an outcome write (the attempt's end wakes the loop once it is stored). */
   async #written(write: Promise<void>): Promise<void> {
-    this.wake();
     await write;
   }
 

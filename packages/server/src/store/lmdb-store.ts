@@ -26,29 +26,35 @@ import type {
  *   ready     [availableAt, stream]          -> id        the head of each stream with pending entries, and only it
  *   finished  [finishedAt, id]               -> '1'       prune
  *
- * `availableAt` is when the head may next be claimed: its nextAttemptAt, or its lease expiry while
- * leased. Claim walks `ready` from the start and stops at the first key later than `now`, so it
- * touches only what it returns. An entry is its stream's head exactly when `ready` maps
+ * `availableAt` is when the head may next be claimed: its nextAttemptAt (or, in a store written by
+ * an older version, its lease expiry while leased: see releaseLeases). Claim walks `ready` from the
+ * start and stops at the first key later than `now`, so it touches only what it returns and the
+ * heads leased meanwhile. An entry is its stream's head exactly when `ready` maps
  * [availableAt(entry), stream] to its id. Entries of a stream normally finish in seq order (only the
  * head is claimable), so the entry after the head is normally the next pending one.
  *
- * Why this shape: claim and finish are the hot path (one of each per notification). They rewrite
- * only a ~100-byte binary state record, never the body (written once by enqueue, read once by
- * claim); they touch few other records (claim: 3 writes, finish: 4); and what a batch of them
- * rewrites sits in few B-tree pages, since `states`, `ready` and `finished` are keyed by creation or
- * due time (ids sort by creation) and the heads being delivered are the oldest pending entries.
+ * Leases are kept in memory, not in the store: the embedded store belongs to one server process,
+ * and a process that stops loses its leases anyway (releaseLeases frees them at the next open), so
+ * writing them only cost a commit per claim and three writes per notification. Claim is therefore a
+ * read of what is committed; a lease is dropped once the finish or retry of its entry is committed,
+ * so no claim can see the entry pending and unleased before its outcome is visible.
+ *
+ * Why this shape: claim and finish are the hot path (one of each per notification). Finish
+ * rewrites only a ~100-byte binary state record, never the body (written once by enqueue, read once
+ * by claim); it touches few other records (4 writes); and what a batch of finishes rewrites sits in
+ * few B-tree pages, since `states`, `ready` and `finished` are keyed by creation or due time (ids
+ * sort by creation) and the heads being delivered are the oldest pending entries.
  *
  * Every read-modify-write runs inside a `root.transaction` callback: LMDB has a single writer, so
- * seq allocation, the session compare-and-set and claim are atomic. lmdb-js runs the callbacks
- * queued meanwhile in one commit; claim, finish and retry moreover share one callback per commit
- * (see `submit`), since a commit (its fsync above all) costs far more than what it carries. A
- * callback that throws does not roll back the writes it already made, so each operation validates
- * first and writes last.
+ * seq allocation and the session compare-and-set are atomic. lmdb-js runs the callbacks queued
+ * meanwhile in one commit; finish and retry moreover share one callback per commit (see `submit`),
+ * since a commit (its fsync above all) costs far more than what it carries. A callback that throws
+ * does not roll back the writes it already made, so each operation validates first and writes last.
  *
- * Durability: enqueue and the session writes resolve once fsynced (`root.flushed`). Claim, finish
- * and retry resolve once committed (visible to every reader, and surviving a kill of the process)
- * without waiting for the fsync: one lost with the machine leaves its entry pending (leased at
- * worst, until the lease lapses), so the entry is delivered again: at least once, never lost.
+ * Durability: enqueue and the session writes resolve once fsynced (`root.flushed`). Finish and retry
+ * resolve once committed (visible to every reader, and surviving a kill of the process) without
+ * waiting for the fsync: one lost with the machine leaves its entry pending, so the entry is
+ * delivered again: at least once, never lost.
  */
 
 /** Stored under meta 'layout'; bump on any incompatible change of the layout above. */
@@ -88,7 +94,13 @@ interface StateRecord {
   finishedAt: number | undefined;
 }
 
-/** A claim, finish or retry waiting for the next commit of the outbox write queue. */
+/** A claim's hold on an entry (in memory: see the layout notes). */
+interface Lease {
+  owner: string;
+  until: number;
+}
+
+/** A finish or retry waiting for the next commit of the outbox write queue. */
 interface Queued {
   run(): unknown;
   resolve(value: unknown): void;
@@ -141,6 +153,7 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
   /**
    * The embedded store belongs to one server process, so a lease found at open was held by a
    * process that died mid-attempt: release it now instead of letting its entry wait for it to lapse.
+   * (Only versions that stored leases left any.)
    */
   async function releaseLeases(): Promise<void> {
     await root.transaction(() => {
@@ -162,9 +175,15 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
     return result;
   };
 
+  /** Entries leased by claims of this process, by id; see the layout notes. */
+  const leases = new Map<string, Lease>();
+
+  /** The entry as stored, with its lease while it is pending and leased. */
   const entryOf = (id: string, state: StateRecord): OutboxEntry | undefined => {
     const fixed = bodies.get(id);
-    return fixed === undefined ? undefined : toEntry(id, fixed, state);
+    if (fixed === undefined) return undefined;
+    const lease = state.state === 'pending' ? leases.get(id) : undefined;
+    return toEntry(id, fixed, lease === undefined ? state : leasedState(state, lease.owner, lease.until));
   };
 
   const entryAt = (id: string): OutboxEntry | undefined => {
@@ -238,12 +257,11 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
   };
 
   /*
-   * Claim, finish and retry share a write queue: one transaction callback per commit applies every
-   * call queued since the previous one, in call order, and writes the pending counter once. Each
-   * call resolves once its commit is done. A claim queues the callback at once; a finish or retry
-   * waits for the end of the event-loop turn (setImmediate), so that the outcomes of the responses
-   * read in one turn share a commit (the engine records them one entry at a time). A claim sees
-   * every outcome recorded before it was called.
+   * Finish and retry share a write queue: one transaction callback per commit applies every call
+   * queued since the previous one, in call order, and writes the pending counter once. Each call
+   * resolves once its commit is done. The callback waits for the end of the event-loop turn
+   * (setImmediate), so that the outcomes of the responses read in one turn share a commit (the
+   * engine records them one entry at a time).
    */
   let queued: Queued[] = [];
   /** A transaction is queued whose callback has not run yet: it will take what is queued meanwhile. */
@@ -295,12 +313,17 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
     }
   };
 
-  const submit = <T>(run: () => T, urgent: boolean): Promise<T> =>
+  const submit = <T>(run: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       queued.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (transactionQueued) return;
-      if (urgent) startTransaction();
-      else delayed ??= setImmediate(startTransaction);
+      delayed ??= setImmediate(startTransaction);
+    });
+
+  /** Drops the lease of an entry once its outcome is committed (a failed commit keeps it until it lapses). */
+  const releasing = (id: string, write: Promise<void>): Promise<void> =>
+    write.then(() => {
+      leases.delete(id);
     });
 
   const sessionStore: SessionStore = {
@@ -365,38 +388,37 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
     },
 
     async claim({ owner, now, limit, leaseMs }) {
-      if (limit <= 0) return [];
-      return submit(() => {
-        const due: Array<{ key: ReadyKey; id: string }> = [];
-        for (const { key, value } of ready.getRange({ limit })) {
-          if (key[0] > now) break;
-          due.push({ key, id: value });
+      const claimed: OutboxEntry[] = [];
+      if (limit <= 0) return claimed;
+      const lease: Lease = { owner, until: now + leaseMs };
+      for (const { key, value: id } of ready.getRange({})) {
+        if (key[0] > now || claimed.length >= limit) break;
+        const held = leases.get(id);
+        if (held !== undefined && held.until > now) continue;
+        const current = states.get(id);
+        if (current === undefined || current.state !== 'pending') continue;
+        leases.set(id, lease);
+        const entry = entryOf(id, current);
+        if (entry === undefined) {
+          leases.delete(id);
+          continue;
         }
-        const leaseUntil = now + leaseMs;
-        const claimed: OutboxEntry[] = [];
-        for (const { key, id } of due) {
-          const current = states.get(id);
-          if (current === undefined || current.state !== 'pending') continue;
-          const leased = leasedState(current, owner, leaseUntil);
-          const entry = entryOf(id, leased);
-          if (entry === undefined) continue;
-          void states.put(id, leased);
-          void ready.remove(key);
-          void ready.put([availableAt(leased), key[1]], id);
-          claimed.push(entry);
-        }
-        return claimed;
-      }, true);
+        claimed.push(entry);
+      }
+      return claimed;
     },
 
     finish(id, update) {
-      return submit(() => {
-        if (finishNow(id, update)) pendingDelta -= 1;
-      }, false);
+      return releasing(
+        id,
+        submit(() => {
+          if (finishNow(id, update)) pendingDelta -= 1;
+        }),
+      );
     },
 
     retry(id, update) {
-      return submit(() => retryNow(id, update), false);
+      return releasing(id, submit(() => retryNow(id, update)));
     },
 
     async retarget(stream, from, to) {
@@ -434,8 +456,15 @@ export async function openLmdbStore(options: { path: string }): Promise<Store> {
     },
 
     async nextDueAt() {
-      for (const key of ready.getKeys({ limit: 1 })) return key[0];
-      return undefined;
+      // A leased head is due when its lease lapses; the first head not leased bounds every later one.
+      let next: number | undefined;
+      for (const { key, value: id } of ready.getRange({})) {
+        const held = leases.get(id);
+        const due = held === undefined ? key[0] : Math.max(key[0], held.until);
+        next = next === undefined ? due : Math.min(next, due);
+        if (held === undefined) break;
+      }
+      return next;
     },
 
     async prune(before) {
