@@ -117,8 +117,8 @@ interface Candidate {
 /**
  * The mutations of a valid `body` of `schema`: one change each, by construction invalid (or,
  * for `unknown-extensible-enum`, valid), labelled with the status, cause and invalidParams
- * pointer TS 29.122 clause 5.2.6 and TS 29.500 table 5.2.7.2-1 call for. Empty when the body
- * offers no place to break (then the caller has nothing to test for this body).
+ * pointer TS 29.122 clause 5.2.6 and TS 29.500 table 5.2.7.2-1 call for. Undefined when the
+ * body offers no place to break (then the caller has nothing to test for this body).
  */
 export function mutationsOf(spec: SpecDocument, schema: Schema, body: unknown, options: MutationOptions = {}): fc.Arbitrary<Mutation> | undefined {
   const sites = sitesOf(spec, schema, body);
