@@ -1,7 +1,6 @@
-import { callbacks } from '@mmtel/types';
+import { callbacks, linearRegExp } from '@mmtel/types';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { linearRegExp } from './linear-patterns.js';
 import type { CallbackName, InvalidParam, NotificationBodies, NotificationKind } from './notifications.js';
 import type { ReceiverCauseName } from './problems.js';
 

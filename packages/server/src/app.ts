@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import responseValidation from '@fastify/response-validation';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { ConfigError, type ServerConfig } from './config.js';
 import type { HandlerContext } from './handler-context.js';
@@ -75,6 +75,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     pluginTimeout: 60_000,
     ajv: { customOptions: ajvOptions, plugins: [ajvFormats] },
     ...httpServerOptions(config.security),
+    frameworkErrors: routingProblem,
   });
   // Bodies are sent as the handlers built them: JSON.stringify drops nothing, unlike a
   // schema-driven serializer that silently removes attributes it does not know.
@@ -194,7 +195,30 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
  */
 function installJsonParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/problem+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/problem+json'], { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body);
+    } catch {
+      // RFC 8259 clause 8.1: JSON between systems is UTF-8; a lossy decode would store U+FFFD (fuzz finding F5).
+      return done(Object.assign(new SyntaxError('The body is not UTF-8 (RFC 8259 clause 8.1).'), { statusCode: 400 }), undefined);
+    }
+    parseJson(request, text, done);
+  });
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Errors Fastify raises while routing, before any hook: a path parameter over `maxParamLength`
+ * (no resource can have such an id: 404) and a malformed percent-encoding (400), as ProblemDetails
+ * (fuzz findings F8 and F9).
+ */
+function routingProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') void sendProblem(reply, problem('RESOURCE_URI_STRUCTURE_NOT_FOUND', 'No resource has an identifier that long.'));
+  else if (error.code === 'FST_ERR_BAD_URL') void sendProblem(reply, problem('INVALID_MSG_FORMAT', 'The request URI is not validly percent-encoded.'));
+  else void sendProblem(reply, problem('INVALID_MSG_FORMAT', error.message));
 }
 
 /** TS 29.122 clause 5.2.5.4: the AF opens the websocketUri returned at creation; notifications then arrive on it. */

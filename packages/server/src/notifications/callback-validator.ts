@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { callbacks, type CallbackName } from '@mmtel/types';
+import { callbacks, linearRegExp, type CallbackName } from '@mmtel/types';
 
 // ajv-formats is CommonJS: under NodeNext the default import is `module.exports`, typed as the
 // module; its `default` property is the plugin (at run time, the same function).
@@ -21,6 +21,8 @@ const ajv = new Ajv({
   allErrors: true,
   // The 3GPP patterns (e.g. ImsPublicId) escape characters such as `\:` that the `u` flag rejects.
   unicodeRegExp: false,
+  // ImsPublicId as written backtracks exponentially (fuzz finding F1).
+  code: { regExp: linearRegExp },
 });
 addFormats(ajv);
 

@@ -1,6 +1,5 @@
-import type { CodeOptions } from 'ajv';
-
-type RegExpEngine = NonNullable<CodeOptions['regExp']>;
+/** An Ajv `code.regExp` engine (structurally; this package does not depend on Ajv). */
+export type RegExpEngine = ((pattern: string, flags: string) => RegExp) & { code: string };
 
 /**
  * Parts of the specs' `pattern`s that backtrack exponentially, each with an equivalent that runs
@@ -18,7 +17,8 @@ export function linearPattern(pattern: string): string {
 }
 
 /**
- * The RegExp engine of the receiver's Ajv (`code.regExp`): the spec's pattern, with the same
- * flags Ajv would use, rewritten where it would backtrack exponentially.
+ * The RegExp engine for every Ajv that validates against the specs (`code.regExp`), in the server
+ * and in the receiver: the spec's pattern, with the flags Ajv would use, rewritten where it would
+ * backtrack exponentially.
  */
 export const linearRegExp: RegExpEngine = Object.assign((pattern: string, flags: string) => new RegExp(linearPattern(pattern), flags), { code: 'linearRegExp' });
