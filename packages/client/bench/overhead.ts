@@ -2,8 +2,9 @@
 // cycle (POST, PUT, DELETE), one call at a time, against the same loopback server, in-process.
 // Two servers: a trivial node:http server answering canned bodies (the client's own cost shows
 // most) and the reference server (simulator silent, embedded store, production profile).
-// Short rounds of each variant alternate and the medians are compared, so that drift and other
-// load on the machine hit every variant alike; wall-clock and CPU time (client and server, one
+// Short rounds of each variant alternate (each round starting with another variant) and the
+// medians are compared, so that drift, garbage collection and other load on the machine hit every
+// variant alike; wall-clock and CPU time (client and server, one
 // process) are both printed.
 //
 //   pnpm --filter @mmtel/client bench   (or: npx tsx bench/overhead.ts [--cycles 200] [--rounds 15] [--warmup 200] [--out FILE])
@@ -84,8 +85,11 @@ async function compare(name: string, apiRoot: string): Promise<VariantFigures[]>
   for (let i = 0; i < WARMUP; i++) for (const [, cycle] of variants) await cycle();
   const results = variants.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [i, [, cycle]] of variants.entries()) {
-      const { wall, cpu } = await round(cycle);
+    // Each round starts with another variant: the garbage one variant leaves is collected during
+    // the next, so a fixed order would charge the client's garbage to raw fetch.
+    for (let k = 0; k < variants.length; k++) {
+      const i = (r + k) % variants.length;
+      const { wall, cpu } = await round(variants[i]![1]);
       results[i]!.wall.push(wall);
       results[i]!.cpu.push(cpu);
     }

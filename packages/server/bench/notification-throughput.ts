@@ -4,7 +4,10 @@
  * process of its own so that neither its event loop nor its CPU time counts here). Also prints
  * the CPU time each spends per notification, which other work on the machine barely changes.
  *
- *   tsx bench/notification-throughput.ts [--notifications 20000] [--sessions 200] [--concurrency 64] [--out FILE]
+ *   tsx bench/notification-throughput.ts [--notifications 20000] [--sessions 200] [--concurrency 64] [--rounds 1] [--out FILE]
+ *
+ * With --rounds N, engine and raw loop alternate N times (each round starting with the other one)
+ * and the medians are reported, so that a burst of other work on the machine does not decide.
  *
  * With --out, the figures are also written there as JSON (pnpm bench reads them).
  */
@@ -22,12 +25,14 @@ import type { NewNotification } from '../src/store/store.js';
 const { values } = parseArgs({
   options: {
     notifications: { type: 'string', default: '20000' },
+    rounds: { type: 'string', default: '1' },
     sessions: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: String(DEFAULT_DELIVERY_POLICY.concurrency) },
     out: { type: 'string' },
   },
 });
 const total = Number(values.notifications);
+const rounds = Number(values.rounds);
 const sessions = Number(values.sessions);
 const concurrency = Number(values.concurrency);
 
@@ -45,6 +50,11 @@ async function startReceiver(): Promise<{ url: string; stop(): void }> {
     child.once('exit', (code) => reject(new Error(`receiver exited with code ${code}`)));
   });
   return { url: `http://127.0.0.1:${port}/notify`, stop: () => child.kill() };
+}
+
+/** The median (the upper one of an even count). */
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 }
 
 /** CPU time (µs, user + system, every thread of this process) used by `run`. */
@@ -154,12 +164,28 @@ async function runBaseline(count: number, url: string): Promise<{ perS: number; 
 
 const receiver = await startReceiver();
 try {
-  print(`${total} notifications, ${sessions} sessions, concurrency ${concurrency}, receiver ${receiver.url}`);
+  print(`${total} notifications, ${sessions} sessions, concurrency ${concurrency}, ${rounds} round(s) (medians), receiver ${receiver.url}`);
   await runEngine(Math.min(2_000, total), receiver.url);
   await runBaseline(Math.min(2_000, total), receiver.url);
 
-  const engine = await runEngine(total, receiver.url);
-  const baseline = await runBaseline(total, receiver.url);
+  const engines: Array<Awaited<ReturnType<typeof runEngine>>> = [];
+  const baselines: Array<Awaited<ReturnType<typeof runBaseline>>> = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      engines.push(await runEngine(total, receiver.url));
+      baselines.push(await runBaseline(total, receiver.url));
+    } else {
+      baselines.push(await runBaseline(total, receiver.url));
+      engines.push(await runEngine(total, receiver.url));
+    }
+  }
+  const engine = {
+    enqueuePerS: median(engines.map((e) => e.enqueuePerS)),
+    deliverPerS: median(engines.map((e) => e.deliverPerS)),
+    cpuUsPerNotification: median(engines.map((e) => e.cpuUsPerNotification)),
+    failed: engines.reduce((sum, e) => sum + e.failed, 0),
+  };
+  const baseline = { perS: median(baselines.map((b) => b.perS)), cpuUsPerRequest: median(baselines.map((b) => b.cpuUsPerRequest)) };
   const storeOnly = await runStoreOnly(total, receiver.url);
   print(`enqueue (LMDB, batches of 1000): ${engine.enqueuePerS.toFixed(0)} notifications/s`);
   print(`engine delivery:                 ${engine.deliverPerS.toFixed(0)} notifications/s, ${engine.cpuUsPerNotification.toFixed(0)} µs CPU each${engine.failed > 0 ? ` (${engine.failed} failed)` : ''}`);
@@ -169,6 +195,7 @@ try {
   if (values.out !== undefined) {
     const figures = {
       notifications: total,
+      rounds,
       sessions,
       concurrency,
       enqueuePerS: engine.enqueuePerS,

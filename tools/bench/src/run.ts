@@ -33,8 +33,8 @@ for (const name of only) if (!(BENCHMARKS as readonly string[]).includes(name)) 
 
 /** Durations and sizes: the full run fits in about two to three minutes on a quiet 2-core machine. */
 const SIZES = values.quick
-  ? { rounds: 1, warmupS: 0.5, durationS: 1, notifications: 3_000, overhead: ['--cycles', '20', '--rounds', '3', '--warmup', '20'], startupRuns: 1, sessions: 2_000 }
-  : { rounds: 2, warmupS: 1, durationS: 4, notifications: 20_000, overhead: ['--cycles', '50', '--rounds', '7', '--warmup', '50'], startupRuns: 3, sessions: 10_000 };
+  ? { rounds: 1, warmupS: 0.5, durationS: 1, notifications: 3_000, notificationRounds: 1, overhead: ['--cycles', '20', '--rounds', '3', '--warmup', '20'], startupRuns: 1, sessions: 2_000 }
+  : { rounds: 2, warmupS: 1, durationS: 4, notifications: 8_000, notificationRounds: 3, overhead: ['--cycles', '30', '--rounds', '12', '--warmup', '50'], startupRuns: 3, sessions: 10_000 };
 /** A child that takes longer than this is killed and reported as failed. */
 const CHILD_TIMEOUT_MS = values.quick ? 120_000 : 300_000;
 
@@ -140,7 +140,9 @@ if (only.has('create-release')) {
 }
 if (only.has('notifications')) {
   print('notification delivery:');
-  results.notifications = await runChild('engine and raw undici', 'packages/server/bench/notification-throughput.ts', ['--notifications', String(SIZES.notifications)]);
+  results.notifications = await runChild(`engine and raw undici, ${SIZES.notificationRounds} round(s)`, 'packages/server/bench/notification-throughput.ts', [
+    '--notifications', String(SIZES.notifications), '--rounds', String(SIZES.notificationRounds),
+  ]);
 }
 if (only.has('client')) {
   print('client overhead:');
