@@ -371,7 +371,7 @@ describe('findings of the fuzz tests in the reference server, replayed (fuzz-see
     await expectAnswer(judge, server, req, want);
   });
 
-  it.fails('open: F4 names the whole body "/" in invalidParams, which RFC 6901 reads as the attribute named ""; the whole body is ""', async () => {
+  it('fixed: F4 names the whole body "" in invalidParams (RFC 6901), not "/" (the attribute named "")', async () => {
     const answer = await send(server.origin, { method: 'POST', path: pathOf(create), contentType: 'application/json', body: '[]' });
     expect((JSON.parse(answer.text) as { invalidParams: Array<{ param: string }> }).invalidParams.map((p) => p.param)).toEqual(['']);
   });

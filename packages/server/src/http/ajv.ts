@@ -39,7 +39,8 @@ export function toInvalidParams(errors: readonly ErrorObject[] | null | undefine
   const byParam = new Map<string, string>();
   for (const error of errors ?? []) {
     const missing = error.keyword === 'required' ? `/${String((error.params as { missingProperty: string }).missingProperty)}` : '';
-    const param = `${prefix}${error.instancePath}${missing}` || '/';
+    // RFC 6901: the whole document is the empty pointer "" ("/" would name an attribute called "").
+    const param = `${prefix}${error.instancePath}${missing}`;
     // anyOf reports each branch and then itself; the first message is the most specific one.
     if (!byParam.has(param)) byParam.set(param, error.message ?? 'is invalid');
   }

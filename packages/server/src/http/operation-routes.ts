@@ -43,7 +43,7 @@ function requireDeclaredBody(request: FastifyRequest, definition: OperationDefin
   if (definition.requestContentTypes.length === 0) return;
   const hasBody = request.body !== undefined;
   if (!hasBody) {
-    if (definition.bodyRequired) throw new ProblemError('MANDATORY_IE_MISSING', `The request needs a body (${definition.requestContentTypes.join(' or ')}).`, [{ param: '/', reason: 'request body is required' }]);
+    if (definition.bodyRequired) throw new ProblemError('MANDATORY_IE_MISSING', `The request needs a body (${definition.requestContentTypes.join(' or ')}).`, [{ param: '', reason: 'request body is required' }]);
     return;
   }
   const type = mediaType(request.headers['content-type']);
