@@ -167,7 +167,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     },
   });
 
-  await app.register(websocket);
   // A WebSocket upgrade refused with an HTTP answer (401, 404…) leaves a socket the HTTP server
   // no longer tracks, half-open: close it, or it outlives the answer and holds up shutdown.
   app.addHook('onResponse', async (request) => {
@@ -183,7 +182,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(openapiGlue, { specification: forGlue(spec), operationResolver: operationResolver(handlers, contextOf), prefix: basePathOf(spec) });
     }
   });
-  registerNotificationWebsocket(app, websockets, store);
+  // In a scope of its own: @fastify/websocket wraps the handler of every route in its scope, and
+  // the API routes have no use for that (a measurable cost per request).
+  await app.register(async (scope) => {
+    await scope.register(websocket);
+    registerNotificationWebsocket(scope, websockets, store);
+  });
   registerOperationsRoutes(app, store, metrics);
   return app;
 }
