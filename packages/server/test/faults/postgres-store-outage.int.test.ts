@@ -70,8 +70,13 @@ describe('the PostgreSQL store when PostgreSQL becomes unreachable for a moment'
     await admin.query('BEGIN');
     await admin.query(`SELECT 1 FROM ${schema}.outbox_streams WHERE stream = $1 FOR UPDATE`, [entry.stream]);
     const retargeting = store.outbox.retarget(entry.stream, entry.target, 'http://127.0.0.1:9/moved');
+    let settled = false;
+    void retargeting.then(() => (settled = true), () => (settled = true));
     for (let waiting = false; !waiting; await sleep(20)) {
-      const { rowCount } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%outbox_streams%' AND pid <> pg_backend_pid()`);
+      // A retarget that ended before waiting (e.g. no connection to be had) would leave this loop spinning.
+      if (settled) throw new Error(`the retarget ended before it waited on the stream lock: ${String(await retargeting.catch((error: unknown) => error))}`);
+      // This test's schema only: other test files use the same PostgreSQL in parallel.
+      const { rowCount } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${schema}%outbox_streams%`]);
       waiting = rowCount !== null && rowCount > 0;
     }
     await proxy.cut();

@@ -57,6 +57,9 @@ export async function startPostgres(): Promise<TestPostgres> {
       const settings = [
         `-c listen_addresses=127.0.0.1 -p ${port} -k '${dir}'`,
         '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+        // Test files run in parallel, each with pools of up to 10 connections per server instance:
+        // the default 100 has been exhausted ("too many clients"), failing unrelated tests.
+        '-c max_connections=400',
       ].join(' ');
       try {
         await run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', '-o', settings, 'start']);
