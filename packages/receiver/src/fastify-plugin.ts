@@ -1,4 +1,4 @@
-import { callbacks } from '@mmtel/types';
+import { callbacks, utf8JsonText } from '@mmtel/types';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { fastifyPlugin } from 'fastify-plugin';
 import { dispatchNotification, servedCallbacks, type Dispatched } from './dispatch.js';
@@ -8,7 +8,6 @@ import type { CallbackName, NotificationHandlers, ProblemDetails } from './notif
 import { responseOf } from './outcomes.js';
 import { receiverProblem, type ReceiverCauseName } from './problems.js';
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Where the receiver serves each callback. */
 export type NotificationPaths = Partial<Record<CallbackName, string>>;
@@ -58,10 +57,9 @@ function registerCallbackRoute(scope: FastifyInstance, callback: CallbackName, p
   scope.addContentTypeParser(callbacks[callback].requestContentType, { parseAs: 'buffer' }, (request, body: Buffer, done) => {
     let text: string;
     try {
-      text = strictUtf8.decode(body);
-    } catch {
-      // RFC 8259 clause 8.1: JSON between systems is UTF-8; a lossy decode would hand the handler U+FFFD instead of a 400.
-      return done(Object.assign(new SyntaxError('The body is not UTF-8 (RFC 8259 clause 8.1).'), { statusCode: 400 }), undefined);
+      text = utf8JsonText(body);
+    } catch (error) {
+      return done(error as Error, undefined);
     }
     parseJson(request, text, done);
   });

@@ -3,6 +3,7 @@ import responseValidation from '@fastify/response-validation';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
+import { utf8JsonText } from '@mmtel/types';
 import { ConfigError, type ServerConfig } from './config.js';
 import type { HandlerContext } from './handler-context.js';
 import { handlers } from './handlers/index.js';
@@ -203,16 +204,14 @@ function installJsonParsers(app: FastifyInstance): void {
   app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/problem+json'], { parseAs: 'buffer' }, (request, body: Buffer, done) => {
     let text: string;
     try {
-      text = strictUtf8.decode(body);
-    } catch {
-      // RFC 8259 clause 8.1: JSON between systems is UTF-8; a lossy decode would store U+FFFD (fuzz finding F5).
-      return done(Object.assign(new SyntaxError('The body is not UTF-8 (RFC 8259 clause 8.1).'), { statusCode: 400 }), undefined);
+      text = utf8JsonText(body);
+    } catch (error) {
+      return done(error as Error, undefined);
     }
     parseJson(request, text, done);
   });
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Errors Fastify raises while routing, before any hook: a path parameter over `maxParamLength`

@@ -43,7 +43,7 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
   if (!socket.writable) return void socket.destroy();
   const cause: CauseName = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'INVALID_MSG_FORMAT';
   const detail = cause === 'HEADERS_TOO_LARGE' ? 'The request headers exceed the size this server accepts.' : cause === 'REQUEST_TIMEOUT' ? 'The request did not arrive in time.' : 'The request is not valid HTTP/1.1.';
-  const body = JSON.stringify(problem(cause, detail));
-  const status = problem(cause).status;
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const answer = problem(cause, detail);
+  const body = JSON.stringify(answer);
+  socket.end(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

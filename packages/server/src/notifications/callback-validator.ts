@@ -1,10 +1,6 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { callbacks, linearRegExp, type CallbackName } from '@mmtel/types';
-
-// ajv-formats is CommonJS: under NodeNext the default import is `module.exports`, typed as the
-// module; its `default` property is the plugin (at run time, the same function).
-const addFormats = addFormatsModule.default;
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { callbacks, type CallbackName } from '@mmtel/types';
+import { createAjv } from '../http/ajv.js';
 
 /** One offending attribute of a notification body (TS 29.122 InvalidParam shape). */
 export interface InvalidParam {
@@ -16,15 +12,8 @@ export interface InvalidParam {
 /** The result of checking a notification body against its callback's request schema. */
 export type CallbackValidation = { valid: true } | { valid: false; invalidParams: InvalidParam[] };
 
-const ajv = new Ajv({
-  strict: false,
-  allErrors: true,
-  // The 3GPP patterns (e.g. ImsPublicId) escape characters such as `\:` that the `u` flag rejects.
-  unicodeRegExp: false,
-  // ImsPublicId as written backtracks exponentially (fuzz finding F1).
-  code: { regExp: linearRegExp },
-});
-addFormats(ajv);
+// The server's one Ajv configuration (no coercion, 3GPP patterns compiled linear), as for requests.
+const ajv = createAjv();
 
 /**
  * A callback's validator and, when its body is one of several types (`allOf: [{anyOf: [...]}]`,
