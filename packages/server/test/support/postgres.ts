@@ -1,9 +1,10 @@
 import { execFile as execFileCallback } from 'node:child_process';
-import { access, chmod, chown, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensurePostgresBin } from '@mmtel/toolchain';
 
 const execFile = promisify(execFileCallback);
 
@@ -20,12 +21,13 @@ export interface TestPostgres {
 }
 
 /**
- * Starts a private PostgreSQL cluster from the installed server binaries (initdb, pg_ctl): trust
+ * Starts a private PostgreSQL cluster from the server binaries (initdb, pg_ctl; installed with
+ * apt-get first when missing, see `ensurePostgresBin`): trust
  * auth, loopback only on a free port, unix socket and data in a fresh temp directory, fsync off.
  * As root the server runs as the `postgres` user, since initdb refuses root.
  */
 export async function startPostgres(): Promise<TestPostgres> {
-  const bin = await findPostgresBin();
+  const bin = await ensurePostgresBin((line) => process.stderr.write(`${line}\n`));
   const dir = await mkdtemp(join(tmpdir(), 'mmtel-pg-'));
   const data = join(dir, 'data');
   const log = join(dir, 'postgres.log');
@@ -84,33 +86,6 @@ export async function startPostgres(): Promise<TestPostgres> {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** The newest Debian server bin directory (/usr/lib/postgresql/<major>/bin), else initdb on PATH. */
-async function findPostgresBin(): Promise<string> {
-  const root = '/usr/lib/postgresql';
-  const majors = (await readdir(root).catch(() => []))
-    .filter((name) => /^\d+$/.test(name))
-    .sort((a, b) => Number(b) - Number(a));
-  const candidates = [
-    ...majors.map((major) => join(root, major, 'bin')),
-    ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean),
-  ];
-  for (const candidate of candidates) {
-    const found = await Promise.all(
-      ['initdb', 'pg_ctl'].map((tool) =>
-        access(join(candidate, tool)).then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    if (found.every(Boolean)) return candidate;
-  }
-  throw new Error(
-    'PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin or on PATH. ' +
-      'Install them (Debian: apt-get install postgresql) or set DATABASE_URL to a server the tests may use.',
-  );
 }
 
 async function userIds(user: string): Promise<{ uid: number; gid: number }> {

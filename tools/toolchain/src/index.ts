@@ -1,0 +1,5 @@
+export { findJavaToolchain, type JavaToolchain } from './java-toolchain.js';
+export { ensurePostgresBin, findPostgresBin, POSTGRES_PACKAGE } from './postgres-binaries.js';
+export { basePython, ensurePythonEnv, pythonVersion, type PythonEnv, type PythonEnvSpec } from './python-env.js';
+export { cacheDir, repoRoot } from './repo-paths.js';
+export { CommandError, runCommand, tail, type RunOptions, type RunResult } from './run-command.js';
