@@ -3,3 +3,4 @@ export { ensurePostgresBin, findPostgresBin, POSTGRES_PACKAGE } from './postgres
 export { basePython, ensurePythonEnv, pythonVersion, type PythonEnv, type PythonEnvSpec } from './python-env.js';
 export { cacheDir, repoRoot } from './repo-paths.js';
 export { CommandError, runCommand, tail, type RunOptions, type RunResult } from './run-command.js';
+export { parseJUnitXml, readJUnitReports, type JUnitCase } from './junit-report.js';
