@@ -35,10 +35,13 @@ for (const input of inputs.map((path) => resolve(cwd, path))) {
       '--strip-extras',
       '--no-emit-find-links',
       '--output-file',
-      output,
-      input,
+      relative(repoRoot, output),
+      shown,
     ],
     {
+      // Relative paths from the root: the lock names its input (`# via -r …`) as given, and must
+      // not carry this machine's directories.
+      cwd: repoRoot,
       timeoutMs: 600_000,
       env: { CUSTOM_COMPILE_COMMAND: `pnpm --filter @mmtel/toolchain lock-python ${shown}` },
       onOutput: (chunk) => process.stderr.write(chunk),
