@@ -5,22 +5,24 @@
  *   - swagger-parser `validate` on each API root (what the 3GPP mirror CI runs); its errors carry
  *     no line, so they are mapped back to a file and line here (JSON path through the $refs, or the
  *     offending $ref itself);
- *   - optionally spectral (CLI, `--format json`) with tools/codegen/lint/spectral.yaml.
+ *   - optionally spectral (CLI, `--format json`) with tools/codegen/lint/spectral.yaml;
+ *   - optionally `openapi-generator validate --recommend` (check-openapi-generator.ts), the parser
+ *     the Java and Python SDKs are generated with.
  *
  * Policy: every returned diagnostic is a failure, warnings included (zero errors AND zero
- * warnings), for all three tools. Spectral info/hint results are not returned.
+ * warnings), for every tool. Spectral info/hint results are not returned.
  *
  * The code generator calls `checkSpecs({ root, files, spectral: false })` on every `pnpm generate`:
  * redocly runs in a child process while swagger-parser validates in this one.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { positionOf, YamlCache } from './spec-positions.js';
 
-export type SpecTool = 'redocly' | 'swagger-parser' | 'spectral';
+export type SpecTool = 'redocly' | 'swagger-parser' | 'spectral' | 'openapi-generator';
 
 export interface SpecDiagnostic {
   tool: SpecTool;
@@ -42,6 +44,11 @@ export interface CheckSpecsOptions {
   files: string[];
   /** Also run spectral (slower, ~2 s); off for `pnpm generate`. */
   spectral?: boolean;
+  /**
+   * Also run `openapi-generator validate` (a JVM per API root, ~2 s; needs a JDK, the jar comes
+   * from Maven Central once); off for `pnpm generate`, which must not need a JVM.
+   */
+  openapiGenerator?: boolean;
 }
 
 const CODEGEN_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -70,6 +77,9 @@ export async function checkSpecs(options: CheckSpecsOptions): Promise<SpecDiagno
     ...present.map((f) => runSwaggerParser(root, f)),
   ];
   if (options.spectral) runs.push(runSpectral(root, present));
+  if (options.openapiGenerator) {
+    runs.push(import('./check-openapi-generator.js').then(({ runOpenApiGenerator }) => runOpenApiGenerator(root, present)));
+  }
   for (const result of await Promise.all(runs)) diagnostics.push(...result);
   return sortAndDedupe(diagnostics);
 }
@@ -514,57 +524,6 @@ function getAtPointer(
     path = [...path, segment];
   }
   return { file, path, node };
-}
-
-interface LoadedYaml {
-  doc: Document;
-  lines: LineCounter;
-  value: unknown;
-}
-
-class YamlCache {
-  private readonly files = new Map<string, LoadedYaml | undefined>();
-
-  get(file: string): LoadedYaml | undefined {
-    if (this.files.has(file)) return this.files.get(file);
-    let loaded: LoadedYaml | undefined;
-    try {
-      const lines = new LineCounter();
-      const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, uniqueKeys: false });
-      loaded = { doc, lines, value: doc.toJS({ maxAliasCount: -1 }) as unknown };
-    } catch {
-      loaded = undefined;
-    }
-    this.files.set(file, loaded);
-    return loaded;
-  }
-}
-
-/** Line and column of the key (or item) at `path` in a file, or of its deepest existing ancestor. */
-function positionOf(cache: YamlCache, file: string, path: string[]): { line: number; column: number } {
-  const loaded = cache.get(file);
-  if (!loaded) return { line: 1, column: 1 };
-  let node: unknown = loaded.doc.contents;
-  let offset = 0;
-  for (const segment of path) {
-    let next: unknown;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === segment);
-      if (pair) {
-        const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
-        if (keyRange) offset = keyRange[0];
-        next = pair.value;
-      }
-    } else if (isSeq(node) && /^\d+$/.test(segment)) {
-      next = node.items[Number(segment)];
-      const range = (next as { range?: [number, number, number] } | undefined)?.range;
-      if (range) offset = range[0];
-    }
-    if (next === undefined) break;
-    node = next;
-  }
-  const pos = loaded.lines.linePos(offset);
-  return { line: pos.line, column: pos.col };
 }
 
 function sortAndDedupe(diagnostics: SpecDiagnostic[]): SpecDiagnostic[] {
