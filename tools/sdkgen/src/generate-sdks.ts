@@ -9,8 +9,6 @@ import type { SdkTarget } from './sdk-targets.js';
 export interface StagedSdks {
   /** Holds each target's output under its repo-relative `outputDir`. */
   dir: string;
-  /** What the generator printed at level WARN or above (its banner left out). */
-  warnings: string[];
   remove(): Promise<void>;
 }
 
@@ -48,8 +46,8 @@ export async function stageSdks(root: string, targets: readonly SdkTarget[]): Pr
     if (run.code !== 0 || /\[FAIL\]|Generation failed/.test(run.output)) {
       throw new Error(`openapi-generator batch failed:\n${run.output}`);
     }
-    const warnings = run.output.split('\n').filter((line) => /\b(WARN|ERROR)\b/.test(line));
-    return { dir: join(dir, 'out'), warnings, remove };
+    // batch keeps each generator's log to itself (even with --verbose): only failures are seen.
+    return { dir: join(dir, 'out'), remove };
   } catch (error) {
     await remove();
     throw error;
