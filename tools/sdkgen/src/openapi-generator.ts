@@ -4,7 +4,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, runCommand, type RunOptions, type RunResult } from '@mmtel/toolchain';
+import { cacheDir, runCommand, withFileLock, type RunOptions, type RunResult } from '@mmtel/toolchain';
 
 /** tools/sdkgen: holds openapitools.json, which pins the wrapper's generator version. */
 export const sdkgenDir = fileURLToPath(new URL('..', import.meta.url));
@@ -55,8 +55,16 @@ async function fetchJar(log: (line: string) => void): Promise<string> {
   }
   const jar = join(cacheDir, 'openapi-generator', `${version}.jar`);
   if ((await isFile(jar)) && (await sha256(jar)) === expected) return jar;
-  await rm(jar, { force: true });
+  // Parallel test files may all want it: one downloads, the others wait.
+  return withFileLock(`${jar}.lock`, async () => {
+    if ((await isFile(jar)) && (await sha256(jar)) === expected) return jar;
+    await rm(jar, { force: true });
+    await download(version, expected, jar, log);
+    return jar;
+  });
+}
 
+async function download(version: string, expected: string, jar: string, log: (line: string) => void): Promise<void> {
   log(`downloading openapi-generator ${version} from Maven Central`);
   const wrapper = createRequire(join(sdkgenDir, 'package.json')).resolve('@openapitools/openapi-generator-cli/main.js');
   // The wrapper resolves storageDir against PWD: it must be this directory.
@@ -70,7 +78,6 @@ async function fetchJar(log: (line: string) => void): Promise<string> {
     await rm(jar, { force: true });
     throw new Error(`openapi-generator ${version}: expected a jar with SHA-256 ${expected} at ${jar}, got ${actual ?? 'no file'}`);
   }
-  return jar;
 }
 
 /** Runs `java -jar <generator> args…` (warnings and errors only in the log). */

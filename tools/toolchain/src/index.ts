@@ -4,3 +4,4 @@ export { basePython, ensurePythonEnv, pythonVersion, type PythonEnv, type Python
 export { cacheDir, repoRoot } from './repo-paths.js';
 export { CommandError, runCommand, tail, type RunOptions, type RunResult } from './run-command.js';
 export { parseJUnitXml, readJUnitReports, type JUnitCase } from './junit-report.js';
+export { withFileLock } from './file-lock.js';

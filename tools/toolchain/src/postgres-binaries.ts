@@ -1,5 +1,7 @@
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { withFileLock } from './file-lock.js';
+import { cacheDir } from './repo-paths.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -25,6 +27,11 @@ export async function ensurePostgresBin(log: (line: string) => void = () => unde
         `Install them (Debian: apt-get install ${POSTGRES_PACKAGE}) or set DATABASE_URL to a server the tests may use.`,
     );
   }
+  // Test projects set up in parallel processes: one installs, the others wait and find it.
+  return withFileLock(join(cacheDir, 'apt-postgresql.lock'), async () => (await findPostgresBin()) ?? installPostgres(log));
+}
+
+async function installPostgres(log: (line: string) => void): Promise<string> {
   log(`PostgreSQL server binaries missing: installing ${POSTGRES_PACKAGE} with apt-get`);
   // The tests start clusters of their own: Debian's default cluster would only take memory and port 5432.
   await mkdir('/etc/postgresql-common', { recursive: true });

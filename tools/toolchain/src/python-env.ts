@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { withFileLock } from './file-lock.js';
 import { join } from 'node:path';
 import { cacheDir } from './repo-paths.js';
 import { runCommand, type RunOptions, type RunResult } from './run-command.js';
@@ -68,9 +69,7 @@ export async function ensurePythonEnv(spec: PythonEnvSpec): Promise<PythonEnv> {
   const ready = join(dir, '.ready');
   if (await exists(ready)) return env;
 
-  await mkdir(join(cacheDir, 'python'), { recursive: true });
-  const release = await acquireLock(`${dir}.lock`);
-  try {
+  return withFileLock(`${dir}.lock`, async () => {
     if (await exists(ready)) return env;
     spec.log?.(`creating the Python environment ${dir}`);
     await rm(dir, { recursive: true, force: true });
@@ -81,9 +80,7 @@ export async function ensurePythonEnv(spec: PythonEnvSpec): Promise<PythonEnv> {
     );
     await writeFile(ready, `${spec.lockFile}\n`);
     return env;
-  } finally {
-    await release();
-  }
+  });
 }
 
 function pythonEnvAt(dir: string): PythonEnv {
@@ -98,27 +95,6 @@ function pythonEnvAt(dir: string): PythonEnv {
         env: { PATH: `${join(dir, 'bin')}:${process.env['PATH'] ?? ''}`, PYTHONNOUSERSITE: '1', ...options.env },
       }),
   };
-}
-
-/**
- * A lock held as a directory (mkdir is atomic): waits while another process holds it, and takes
- * over a lock left by a process that died (older than `staleMs`).
- */
-async function acquireLock(path: string, staleMs = 15 * 60_000): Promise<() => Promise<void>> {
-  for (;;) {
-    try {
-      await mkdir(path);
-      return () => rm(path, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const age = await stat(path).then(
-      (s) => Date.now() - s.mtimeMs,
-      () => 0,
-    );
-    if (age > staleMs) await rm(path, { recursive: true, force: true });
-    else await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 async function exists(path: string): Promise<boolean> {
