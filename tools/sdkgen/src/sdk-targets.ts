@@ -123,6 +123,11 @@ function pythonTarget(api: (typeof apis)[number]): SdkTarget {
         packageName: `mmtel_${api.key}`,
         projectName: project,
         packageVersion: VERSION,
+        // The schemas leave additionalProperties unset, i.e. allowed: a newer peer may send attributes
+        // this version does not know. By default the generator drops them when reading, so a session
+        // read from a newer server and PUT back would lose them; with this each model keeps them in
+        // `additional_properties` and writes them out again.
+        disallowAdditionalPropertiesIfNotPresent: false,
       },
     },
   };

@@ -27,6 +27,7 @@ class DcEndpoint(BaseModel):
     sctp_port: Optional[Annotated[int, Field(le=65535, strict=True, ge=0)]] = Field(default=None, description="The SCTP port of the data channel endpoint.", alias="sctpPort")
     fingerprint: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="The certificate fingerprint of the DTLS association, i.e. the hash function followed by the fingerprint value (RFC 8122). ")
     tls_id: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="The TLS identifier of the DTLS association (RFC 8842).", alias="tlsId")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["sctpPort", "fingerprint", "tlsId"]
 
     @field_validator('fingerprint', mode="before")
@@ -79,8 +80,10 @@ class DcEndpoint(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -88,6 +91,11 @@ class DcEndpoint(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -104,6 +112,11 @@ class DcEndpoint(BaseModel):
             "fingerprint": obj.get("fingerprint"),
             "tlsId": obj.get("tlsId")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

@@ -32,6 +32,7 @@ class DcMediaSpecification(BaseModel):
     local_dc_endpoint: Optional[DcEndpoint] = Field(default=None, alias="localDcEndpoint")
     remote_dc_endpoint: Optional[DcEndpoint] = Field(default=None, alias="remoteDcEndpoint")
     security_setup: Optional[SecuritySetup] = Field(default=None, alias="securitySetup")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["streams", "maxMessageSize", "localDcEndpoint", "remoteDcEndpoint", "securitySetup"]
 
     model_config = ConfigDict(
@@ -64,8 +65,10 @@ class DcMediaSpecification(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -85,6 +88,11 @@ class DcMediaSpecification(BaseModel):
         # override the default output from pydantic by calling `to_dict()` of remote_dc_endpoint
         if self.remote_dc_endpoint:
             _dict['remoteDcEndpoint'] = self.remote_dc_endpoint.to_dict()
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -108,6 +116,11 @@ class DcMediaSpecification(BaseModel):
             "remoteDcEndpoint": DcEndpoint.from_dict(obj["remoteDcEndpoint"]) if obj.get("remoteDcEndpoint") is not None else None,
             "securitySetup": obj.get("securitySetup")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

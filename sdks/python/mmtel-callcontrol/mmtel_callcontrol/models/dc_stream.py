@@ -31,6 +31,7 @@ class DcStream(BaseModel):
     max_time: Optional[StrictInt] = Field(default=0, description="The maximum lifetime of a message, in milliseconds.", alias="maxTime")
     priority: Optional[StrictInt] = Field(default=256, description="The priority of the data channel.")
     app_binding_info: Optional[StrictStr] = Field(default=None, description="The DC application binding information.", alias="appBindingInfo")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["streamId", "subprotocol", "order", "maxRetry", "maxTime", "priority", "appBindingInfo"]
 
     @field_validator('subprotocol', mode="before")
@@ -73,8 +74,10 @@ class DcStream(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -82,6 +85,11 @@ class DcStream(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -102,6 +110,11 @@ class DcStream(BaseModel):
             "priority": obj.get("priority") if obj.get("priority") is not None else 256,
             "appBindingInfo": obj.get("appBindingInfo")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

@@ -41,6 +41,7 @@ class ImsSession(BaseModel):
     websock_notif_config: Optional[WebsockNotifConfig] = Field(default=None, alias="websockNotifConfig")
     session_state: Optional[ImsSessionState] = Field(default=None, description="The current state of the IMS session, set by the server.", alias="sessionState")
     max_duration: Optional[Annotated[int, Field(strict=True, ge=0)]] = Field(default=None, description="Unsigned integer identifying a period of time in units of seconds.", alias="maxDuration")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["self", "supportedFeatures", "callingParty", "calledParty", "sessionId", "mediaComponents", "notifUri", "notifCorreId", "events", "requestTestNotification", "websockNotifConfig", "sessionState", "maxDuration"]
 
     @field_validator('supported_features', mode="before")
@@ -100,11 +101,13 @@ class ImsSession(BaseModel):
         * OpenAPI `readOnly` fields are excluded.
         * OpenAPI `readOnly` fields are excluded.
         * OpenAPI `readOnly` fields are excluded.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
             "var_self",
             "session_id",
             "session_state",
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -121,6 +124,11 @@ class ImsSession(BaseModel):
         # override the default output from pydantic by calling `to_dict()` of websock_notif_config
         if self.websock_notif_config:
             _dict['websockNotifConfig'] = self.websock_notif_config.to_dict()
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -152,6 +160,11 @@ class ImsSession(BaseModel):
             "sessionState": obj.get("sessionState"),
             "maxDuration": obj.get("maxDuration")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

@@ -29,6 +29,7 @@ class ImsSessionEventNotification(BaseModel):
     session_id: Optional[StrictStr] = Field(default=None, description="IMS Session Identifier.", alias="sessionId")
     notif_corre_id: Optional[StrictStr] = Field(default=None, description="The notification correlation identifier provided by the AF in the \"Individual IMS Session\" resource. It shall be present if it was provided. ", alias="notifCorreId")
     event_reports: Annotated[List[ImsSessionEventReport], Field(min_length=1)] = Field(description="Contains the reported IMS session events.", alias="eventReports")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["session", "sessionId", "notifCorreId", "eventReports"]
 
     model_config = ConfigDict(
@@ -61,8 +62,10 @@ class ImsSessionEventNotification(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -76,6 +79,11 @@ class ImsSessionEventNotification(BaseModel):
             for _item_event_reports in self.event_reports:
                 _items.append(_item_event_reports.to_dict() if _item_event_reports is not None else None)
             _dict['eventReports'] = _items
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -93,6 +101,11 @@ class ImsSessionEventNotification(BaseModel):
             "notifCorreId": obj.get("notifCorreId"),
             "eventReports": [ImsSessionEventReport.from_dict(_item) for _item in obj["eventReports"]] if obj.get("eventReports") is not None else None
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

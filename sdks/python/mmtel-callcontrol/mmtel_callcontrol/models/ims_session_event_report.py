@@ -34,6 +34,7 @@ class ImsSessionEventReport(BaseModel):
     session_state: Optional[ImsSessionState] = Field(default=None, alias="sessionState")
     media_info_list: Optional[Dict[str, MediaInfo]] = Field(default=None, description="Contains the media information of the IMS session at the time of the event. A map (list of key-value pairs) where the mediaId serves as key of each MediaInfo entry. ", alias="mediaInfoList")
     cause: Optional[StrictStr] = Field(default=None, description="The reason of a failure or a termination of the IMS session or of a media change, e.g. a SIP status code such as \"486\". ")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["event", "timeStamp", "eventInitiator", "sessionState", "mediaInfoList", "cause"]
 
     model_config = ConfigDict(
@@ -66,8 +67,10 @@ class ImsSessionEventReport(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -81,6 +84,11 @@ class ImsSessionEventReport(BaseModel):
             for _key_media_info_list in self.media_info_list:
                 _field_dict[_key_media_info_list] = self.media_info_list[_key_media_info_list].to_dict() if self.media_info_list[_key_media_info_list] is not None else None
             _dict['mediaInfoList'] = _field_dict
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -105,6 +113,11 @@ class ImsSessionEventReport(BaseModel):
             else None,
             "cause": obj.get("cause")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

@@ -31,6 +31,7 @@ class ImsSessionPatch(BaseModel):
     notif_corre_id: Optional[StrictStr] = Field(default=None, description="The notification correlation identifier. The null value removes the existing notification correlation identifier. ", alias="notifCorreId")
     events: Optional[Annotated[List[ImsSessionEvent], Field(min_length=1)]] = Field(default=None, description="The IMS session events to be reported to the AF. The null value removes the event filter, i.e. all the events are reported. ")
     max_duration: Optional[Annotated[int, Field(strict=True, ge=0)]] = Field(default=None, description="Unsigned integer identifying a period of time in units of seconds with \"nullable=true\" property. ", alias="maxDuration")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["mediaComponents", "notifUri", "notifCorreId", "events", "maxDuration"]
 
     model_config = ConfigDict(
@@ -63,8 +64,10 @@ class ImsSessionPatch(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -78,6 +81,11 @@ class ImsSessionPatch(BaseModel):
             for _key_media_components in self.media_components:
                 _field_dict[_key_media_components] = self.media_components[_key_media_components].to_dict() if self.media_components[_key_media_components] is not None else None
             _dict['mediaComponents'] = _field_dict
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         # set to None if notif_corre_id (nullable) is None
         # and model_fields_set contains the field
         if self.notif_corre_id is None and "notif_corre_id" in self.model_fields_set:
@@ -116,6 +124,11 @@ class ImsSessionPatch(BaseModel):
             "events": obj.get("events"),
             "maxDuration": obj.get("maxDuration")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

@@ -25,6 +25,7 @@ class InvalidParam(BaseModel):
     """ # noqa: E501
     param: StrictStr = Field(description="Attribute's name encoded as a JSON Pointer, or header's name. ")
     reason: Optional[StrictStr] = Field(default=None, description="A human-readable reason, e.g. \"must be a positive integer\".")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["param", "reason"]
 
     model_config = ConfigDict(
@@ -57,8 +58,10 @@ class InvalidParam(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -66,6 +69,11 @@ class InvalidParam(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -81,6 +89,11 @@ class InvalidParam(BaseModel):
             "param": obj.get("param"),
             "reason": obj.get("reason")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

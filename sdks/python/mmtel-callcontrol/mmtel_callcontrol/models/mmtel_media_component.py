@@ -34,6 +34,7 @@ class MmtelMediaComponent(BaseModel):
     media_direction: Optional[MediaDirection] = Field(default=None, alias="mediaDirection")
     dc_media_specification: Optional[DcMediaSpecification] = Field(default=None, alias="dcMediaSpecification")
     codecs: Optional[Annotated[List[StrictStr], Field(min_length=1)]] = Field(default=None, description="The codecs of the media component.")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["mediaId", "mediaType", "mediaOperation", "mediaDirection", "dcMediaSpecification", "codecs"]
 
     model_config = ConfigDict(
@@ -66,8 +67,10 @@ class MmtelMediaComponent(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -78,6 +81,11 @@ class MmtelMediaComponent(BaseModel):
         # override the default output from pydantic by calling `to_dict()` of dc_media_specification
         if self.dc_media_specification:
             _dict['dcMediaSpecification'] = self.dc_media_specification.to_dict()
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -97,6 +105,11 @@ class MmtelMediaComponent(BaseModel):
             "dcMediaSpecification": DcMediaSpecification.from_dict(obj["dcMediaSpecification"]) if obj.get("dcMediaSpecification") is not None else None,
             "codecs": obj.get("codecs")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

@@ -24,6 +24,7 @@ class TestNotification(BaseModel):
     Represents a notification that can be sent to test whether a chosen notification mechanism works (clause 5.2.5.3 of 3GPP TS 29.122). 
     """ # noqa: E501
     subscription: StrictStr = Field(description="string formatted according to IETF RFC 3986 identifying a referenced resource. ")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["subscription"]
 
     model_config = ConfigDict(
@@ -56,8 +57,10 @@ class TestNotification(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -65,6 +68,11 @@ class TestNotification(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -79,6 +87,11 @@ class TestNotification(BaseModel):
         _obj = cls.model_validate({
             "subscription": obj.get("subscription")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

@@ -25,6 +25,7 @@ class WebsockNotifConfig(BaseModel):
     """ # noqa: E501
     websocket_uri: Optional[StrictStr] = Field(default=None, description="string formatted according to IETF RFC 3986 identifying a referenced resource. ", alias="websocketUri")
     request_websocket_uri: Optional[StrictBool] = Field(default=None, description="Set by the SCS/AS to indicate that the Websocket delivery is requested.", alias="requestWebsocketUri")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["websocketUri", "requestWebsocketUri"]
 
     model_config = ConfigDict(
@@ -57,8 +58,10 @@ class WebsockNotifConfig(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -66,6 +69,11 @@ class WebsockNotifConfig(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -81,6 +89,11 @@ class WebsockNotifConfig(BaseModel):
             "websocketUri": obj.get("websocketUri"),
             "requestWebsocketUri": obj.get("requestWebsocketUri")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

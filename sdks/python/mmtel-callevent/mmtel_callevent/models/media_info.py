@@ -28,6 +28,7 @@ class MediaInfo(BaseModel):
     media_id: StrictStr = Field(description="IMS Media Flow Identifier.", alias="mediaId")
     media_type: MediaType = Field(alias="mediaType")
     dc_media_specification: Optional[DcMediaSpecification] = Field(default=None, alias="dcMediaSpecification")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["mediaId", "mediaType", "dcMediaSpecification"]
 
     model_config = ConfigDict(
@@ -60,8 +61,10 @@ class MediaInfo(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -72,6 +75,11 @@ class MediaInfo(BaseModel):
         # override the default output from pydantic by calling `to_dict()` of dc_media_specification
         if self.dc_media_specification:
             _dict['dcMediaSpecification'] = self.dc_media_specification.to_dict()
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -88,6 +96,11 @@ class MediaInfo(BaseModel):
             "mediaType": obj.get("mediaType"),
             "dcMediaSpecification": DcMediaSpecification.from_dict(obj["dcMediaSpecification"]) if obj.get("dcMediaSpecification") is not None else None
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

@@ -27,6 +27,7 @@ class NotificationEvent(BaseModel):
     """ # noqa: E501
     event_type: EventType = Field(alias="eventType")
     event_initiator: Optional[EventInitiator] = Field(default=None, alias="eventInitiator")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["eventType", "eventInitiator"]
 
     model_config = ConfigDict(
@@ -59,8 +60,10 @@ class NotificationEvent(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -68,6 +71,11 @@ class NotificationEvent(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -83,6 +91,11 @@ class NotificationEvent(BaseModel):
             "eventType": obj.get("eventType"),
             "eventInitiator": obj.get("eventInitiator")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

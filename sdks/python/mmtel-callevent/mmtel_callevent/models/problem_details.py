@@ -33,6 +33,7 @@ class ProblemDetails(BaseModel):
     cause: Optional[StrictStr] = Field(default=None, description="A machine-readable application error cause specific to this occurrence of the problem. This IE should be present and provide application-related error information, if available. ")
     invalid_params: Optional[Annotated[List[InvalidParam], Field(min_length=1)]] = Field(default=None, description="Description of invalid parameters, for a request rejected due to invalid parameters. ", alias="invalidParams")
     supported_features: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="A string used to indicate the features supported by an API that is used as defined in clause 6.6 of 3GPP TS 29.500. The string shall contain a bitmask indicating the supported features in hexadecimal representation. Each character in the string shall take a value of \"0\" to \"9\", \"a\" to \"f\" or \"A\" to \"F\" and shall represent the support of 4 features. The most significant character, representing the highest-numbered features, shall appear first in the string, and the character representing features 1 to 4 shall appear last in the string. The list of features and their numbering (starting with 1) are defined separately for each API. If the string contains a lower number of characters than there are defined features for an API, all features that would be represented by characters that are not present in the string are not supported. An empty string indicates that no optional feature is supported. Examples: \"1\" indicates feature 1 only, \"5\" indicates features 1 and 3, \"11\" indicates features 1 and 5. ", alias="supportedFeatures")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["type", "title", "status", "detail", "instance", "cause", "invalidParams", "supportedFeatures"]
 
     @field_validator('supported_features', mode="before")
@@ -75,8 +76,10 @@ class ProblemDetails(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -90,6 +93,11 @@ class ProblemDetails(BaseModel):
             for _item_invalid_params in self.invalid_params:
                 _items.append(_item_invalid_params.to_dict() if _item_invalid_params is not None else None)
             _dict['invalidParams'] = _items
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -111,6 +119,11 @@ class ProblemDetails(BaseModel):
             "invalidParams": [InvalidParam.from_dict(_item) for _item in obj["invalidParams"]] if obj.get("invalidParams") is not None else None,
             "supportedFeatures": obj.get("supportedFeatures")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

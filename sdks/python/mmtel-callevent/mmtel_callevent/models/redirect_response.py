@@ -26,6 +26,7 @@ class RedirectResponse(BaseModel):
     cause: Optional[StrictStr] = Field(default=None, description="The reason of the redirection.")
     target_scp: Optional[StrictStr] = Field(default=None, description="String providing an URI formatted according to RFC 3986.", alias="targetScp")
     target_sepp: Optional[StrictStr] = Field(default=None, description="String providing an URI formatted according to RFC 3986.", alias="targetSepp")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["cause", "targetScp", "targetSepp"]
 
     model_config = ConfigDict(
@@ -58,8 +59,10 @@ class RedirectResponse(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -67,6 +70,11 @@ class RedirectResponse(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -83,6 +91,11 @@ class RedirectResponse(BaseModel):
             "targetScp": obj.get("targetScp"),
             "targetSepp": obj.get("targetSepp")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

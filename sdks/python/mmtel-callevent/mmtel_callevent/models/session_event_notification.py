@@ -30,6 +30,7 @@ class SessionEventNotification(BaseModel):
     session_id: StrictStr = Field(description="IMS Session Identifier.", alias="sessionId")
     session_info: Optional[SessionInfo] = Field(default=None, alias="sessionInfo")
     media_info_list: Optional[Dict[str, MediaInfo]] = Field(default=None, description="Contains the media information of the IMS session. A map (list of key-value pairs) where the mediaId serves as key of each MediaInfo entry. ", alias="mediaInfoList")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["notificationEvent", "sessionId", "sessionInfo", "mediaInfoList"]
 
     model_config = ConfigDict(
@@ -62,8 +63,10 @@ class SessionEventNotification(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -83,6 +86,11 @@ class SessionEventNotification(BaseModel):
             for _key_media_info_list in self.media_info_list:
                 _field_dict[_key_media_info_list] = self.media_info_list[_key_media_info_list].to_dict() if self.media_info_list[_key_media_info_list] is not None else None
             _dict['mediaInfoList'] = _field_dict
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -105,6 +113,11 @@ class SessionEventNotification(BaseModel):
             if obj.get("mediaInfoList") is not None
             else None
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 

@@ -28,6 +28,7 @@ class SessionInfo(BaseModel):
     calling_identity: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="IMS Public Identity in SIP URI format or TEL URI format.", alias="callingIdentity")
     called_identity: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="IMS Public Identity in SIP URI format or TEL URI format.", alias="calledIdentity")
     session_case: Optional[SessionCase] = Field(default=None, alias="sessionCase")
+    additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["callingIdentity", "calledIdentity", "sessionCase"]
 
     @field_validator('calling_identity', mode="before")
@@ -80,8 +81,10 @@ class SessionInfo(BaseModel):
         * `None` is only added to the output dict for nullable fields that
           were set at model initialization. Other fields with value `None`
           are ignored.
+        * Fields in `self.additional_properties` are added to the output dict.
         """
         excluded_fields: Set[str] = set([
+            "additional_properties",
         ])
 
         _dict = self.model_dump(
@@ -89,6 +92,11 @@ class SessionInfo(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # puts key-value pairs in additional_properties in the top level
+        if self.additional_properties is not None:
+            for _key, _value in self.additional_properties.items():
+                _dict[_key] = _value
+
         return _dict
 
     @classmethod
@@ -105,6 +113,11 @@ class SessionInfo(BaseModel):
             "calledIdentity": obj.get("calledIdentity"),
             "sessionCase": obj.get("sessionCase")
         })
+        # store additional fields in additional_properties
+        for _key in obj.keys():
+            if _key not in cls.__properties:
+                _obj.additional_properties[_key] = obj.get(_key)
+
         return _obj
 
 
