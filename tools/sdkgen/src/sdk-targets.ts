@@ -90,6 +90,16 @@ function javaTarget(api: (typeof apis)[number]): SdkTarget {
         // A merge patch (ImsSessionPatch) removes an attribute by sending null: nullable attributes
         // are JsonNullable, which tells "absent" from "null".
         openApiNullable: true,
+        // Maps and lists start as null, not empty: an empty `mediaComponents` or `events` the caller
+        // never set would be sent, and the specs forbid both (minProperties/minItems 1); in a merge
+        // patch it would even be a change.
+        containerDefaultToNull: true,
+        // The hand-written Maven parent and aggregator sdks/java/pom.xml pins every plugin and
+        // dependency version and the Java release once for the SDKs, the integration tests and
+        // the example (templates/java/libraries/native/pom.mustache names it).
+        parentGroupId: 'org.mmtel',
+        parentArtifactId: 'mmtel-java-parent',
+        parentVersion: VERSION,
         licenseName: 'Apache-2.0',
         licenseUrl: 'https://www.apache.org/licenses/LICENSE-2.0',
         developerName: 'MMTel OpenAPI toolkit',

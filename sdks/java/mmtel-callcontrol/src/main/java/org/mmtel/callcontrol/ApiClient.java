@@ -4,7 +4,6 @@
  *
  * MMTel_CallControl 1.0.0-alpha.1: MMTel Enabler Server Call Control Service.   © 2025, 3GPP Organizational Partners (ARIB, ATIS, CCSA, ETSI, TSDSI, TTA, TTC).   All rights reserved. 
  */
-
 package org.mmtel.callcontrol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -209,8 +208,16 @@ public class ApiClient {
     return basePath;
   }
 
+  /**
+   * The HttpClient builder of a new ApiClient: HTTP/1.1, because the JDK's default (HTTP/2) turns
+   * each request to an http:// URI into an h2c upgrade request, which servers that do not speak
+   * h2c may mishandle (a request body lost to WebSocket upgrade handling). For HTTP/2 over TLS,
+   * set {@code HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)} with setHttpClientBuilder.
+   *
+   * @return a builder for HTTP/1.1
+   */
   public static HttpClient.Builder createDefaultHttpClientBuilder() {
-    return HttpClient.newBuilder();
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
   }
 
   public final void updateBaseUri(String baseUri) {

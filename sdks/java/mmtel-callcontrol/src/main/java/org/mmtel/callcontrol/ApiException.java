@@ -5,7 +5,6 @@
  * MMTel_CallControl 1.0.0-alpha.1: MMTel Enabler Server Call Control Service.   © 2025, 3GPP Organizational Partners (ARIB, ATIS, CCSA, ETSI, TSDSI, TTA, TTC).   All rights reserved. 
  */
 
-
 package org.mmtel.callcontrol;
 
 import java.net.http.HttpHeaders;
@@ -83,5 +82,25 @@ public class ApiException extends Exception {
      */
     public String getResponseBody() {
         return responseBody;
+    }
+
+    /**
+     * The response body read as {@code type} with the SDK's JSON settings: for an error status of
+     * these APIs, the ProblemDetails the server sent ({@code getResponseBodyAs(ProblemDetails.class)}).
+     *
+     * @param <T> the model type
+     * @param type the generated model class to read the body into
+     * @return the body as {@code type}, or null when the response had no body
+     * @throws java.io.UncheckedIOException when the body is not JSON of that type
+     */
+    public <T> T getResponseBodyAs(Class<T> type) {
+        if (responseBody == null || responseBody.isBlank()) {
+            return null;
+        }
+        try {
+            return ApiClient.createDefaultObjectMapper().readValue(responseBody, type);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -43,7 +43,7 @@ import org.mmtel.callcontrol.ApiClient;
 public class DcMediaSpecification {
   public static final String JSON_PROPERTY_STREAMS = "streams";
   @jakarta.annotation.Nonnull
-  private Map<String, DcStream> streams = new HashMap<>();
+  private Map<String, DcStream> streams;
 
   public static final String JSON_PROPERTY_MAX_MESSAGE_SIZE = "maxMessageSize";
   @jakarta.annotation.Nullable

@@ -74,7 +74,7 @@ public class ImsSession {
 
   public static final String JSON_PROPERTY_MEDIA_COMPONENTS = "mediaComponents";
   @jakarta.annotation.Nullable
-  private Map<String, MmtelMediaComponent> mediaComponents = new HashMap<>();
+  private Map<String, MmtelMediaComponent> mediaComponents;
 
   public static final String JSON_PROPERTY_NOTIF_URI = "notifUri";
   @jakarta.annotation.Nonnull
@@ -86,7 +86,7 @@ public class ImsSession {
 
   public static final String JSON_PROPERTY_EVENTS = "events";
   @jakarta.annotation.Nullable
-  private List<ImsSessionEvent> events = new ArrayList<>();
+  private List<ImsSessionEvent> events;
 
   public static final String JSON_PROPERTY_REQUEST_TEST_NOTIFICATION = "requestTestNotification";
   @jakarta.annotation.Nullable
@@ -124,7 +124,7 @@ public class ImsSession {
    * @return self
    */
   @jakarta.annotation.Nullable
-  @JsonProperty(value = JSON_PROPERTY_SELF, required = false)
+  @JsonProperty(value = JSON_PROPERTY_SELF, required = false, access = JsonProperty.Access.WRITE_ONLY)
   @JsonInclude(value = JsonInclude.Include.USE_DEFAULTS)
   public String getSelf() {
     return self;
@@ -210,7 +210,7 @@ public class ImsSession {
    * @return sessionId
    */
   @jakarta.annotation.Nullable
-  @JsonProperty(value = JSON_PROPERTY_SESSION_ID, required = false)
+  @JsonProperty(value = JSON_PROPERTY_SESSION_ID, required = false, access = JsonProperty.Access.WRITE_ONLY)
   @JsonInclude(value = JsonInclude.Include.USE_DEFAULTS)
   public String getSessionId() {
     return sessionId;
@@ -384,7 +384,7 @@ public class ImsSession {
    * @return sessionState
    */
   @jakarta.annotation.Nullable
-  @JsonProperty(value = JSON_PROPERTY_SESSION_STATE, required = false)
+  @JsonProperty(value = JSON_PROPERTY_SESSION_STATE, required = false, access = JsonProperty.Access.WRITE_ONLY)
   @JsonInclude(value = JsonInclude.Include.USE_DEFAULTS)
   public ImsSessionState getSessionState() {
     return sessionState;

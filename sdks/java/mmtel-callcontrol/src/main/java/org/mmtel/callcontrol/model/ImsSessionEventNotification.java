@@ -52,7 +52,7 @@ public class ImsSessionEventNotification {
 
   public static final String JSON_PROPERTY_EVENT_REPORTS = "eventReports";
   @jakarta.annotation.Nonnull
-  private List<ImsSessionEventReport> eventReports = new ArrayList<>();
+  private List<ImsSessionEventReport> eventReports;
 
   public ImsSessionEventNotification() { 
   }

@@ -62,7 +62,7 @@ public class ImsSessionEventReport {
 
   public static final String JSON_PROPERTY_MEDIA_INFO_LIST = "mediaInfoList";
   @jakarta.annotation.Nullable
-  private Map<String, MediaInfo> mediaInfoList = new HashMap<>();
+  private Map<String, MediaInfo> mediaInfoList;
 
   public static final String JSON_PROPERTY_CAUSE = "cause";
   @jakarta.annotation.Nullable

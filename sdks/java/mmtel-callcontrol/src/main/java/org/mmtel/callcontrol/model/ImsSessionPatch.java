@@ -48,7 +48,7 @@ import org.mmtel.callcontrol.ApiClient;
 public class ImsSessionPatch {
   public static final String JSON_PROPERTY_MEDIA_COMPONENTS = "mediaComponents";
   @jakarta.annotation.Nullable
-  private Map<String, MmtelMediaComponentRm> mediaComponents = new HashMap<>();
+  private Map<String, MmtelMediaComponentRm> mediaComponents;
 
   public static final String JSON_PROPERTY_NOTIF_URI = "notifUri";
   @jakarta.annotation.Nullable

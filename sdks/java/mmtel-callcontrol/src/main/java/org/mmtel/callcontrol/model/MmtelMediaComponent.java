@@ -65,7 +65,7 @@ public class MmtelMediaComponent {
 
   public static final String JSON_PROPERTY_CODECS = "codecs";
   @jakarta.annotation.Nullable
-  private List<String> codecs = new ArrayList<>();
+  private List<String> codecs;
 
   public MmtelMediaComponent() { 
   }

@@ -86,6 +86,7 @@ public class NotifyImsSessionRequest extends AbstractOpenApiSchema {
             Object deserialized = null;
             // deserialize ImsSessionEventNotification
             try {
+                requireProperties(tree, ImsSessionEventNotification.class, ctxt);
                 deserialized = tree.traverse(jp.getCodec()).readValueAs(ImsSessionEventNotification.class);
                 NotifyImsSessionRequest ret = new NotifyImsSessionRequest();
                 ret.setActualInstance(deserialized);
@@ -97,6 +98,7 @@ public class NotifyImsSessionRequest extends AbstractOpenApiSchema {
 
             // deserialize TestNotification
             try {
+                requireProperties(tree, TestNotification.class, ctxt);
                 deserialized = tree.traverse(jp.getCodec()).readValueAs(TestNotification.class);
                 NotifyImsSessionRequest ret = new NotifyImsSessionRequest();
                 ret.setActualInstance(deserialized);
@@ -107,6 +109,22 @@ public class NotifyImsSessionRequest extends AbstractOpenApiSchema {
             }
 
             throw new IOException("Failed deserialization for NotifyImsSessionRequest: no match found");
+        }
+
+        /**
+         * Fails unless {@code tree} is an object holding every attribute that {@code type} marks
+         * as required, so that a branch is chosen by the attributes its schema requires.
+         */
+        private static void requireProperties(JsonNode tree, Class<?> type, DeserializationContext ctxt) {
+            if (!tree.isObject()) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            com.fasterxml.jackson.databind.BeanDescription description = ctxt.getConfig().introspect(ctxt.constructType(type));
+            for (com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition property : description.findProperties()) {
+                if (property.isRequired() && !tree.has(property.getName())) {
+                    throw new IllegalArgumentException("required attribute '" + property.getName() + "' of " + type.getSimpleName() + " is missing");
+                }
+            }
         }
 
         /**

@@ -68,7 +68,7 @@ public class ProblemDetails {
 
   public static final String JSON_PROPERTY_INVALID_PARAMS = "invalidParams";
   @jakarta.annotation.Nullable
-  private List<InvalidParam> invalidParams = new ArrayList<>();
+  private List<InvalidParam> invalidParams;
 
   public static final String JSON_PROPERTY_SUPPORTED_FEATURES = "supportedFeatures";
   @jakarta.annotation.Nullable

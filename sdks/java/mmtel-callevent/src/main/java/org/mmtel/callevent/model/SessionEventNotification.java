@@ -54,7 +54,7 @@ public class SessionEventNotification {
 
   public static final String JSON_PROPERTY_MEDIA_INFO_LIST = "mediaInfoList";
   @jakarta.annotation.Nullable
-  private Map<String, MediaInfo> mediaInfoList = new HashMap<>();
+  private Map<String, MediaInfo> mediaInfoList;
 
   public SessionEventNotification() { 
   }
