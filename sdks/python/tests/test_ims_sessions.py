@@ -105,6 +105,18 @@ def test_patch_sends_only_the_attributes_that_were_set(sessions_api, session_api
     assert patched.events == [ImsSessionEvent.SESSION_TERMINATION]
 
 
+def test_a_patch_read_from_json_sends_only_what_the_json_had(sessions_api, session_api, new_session):
+    created = sessions_api.create_ims_session(new_session(notif_corre_id="call-1", events=[ImsSessionEvent.SESSION_TERMINATION]))
+
+    # Absent stays absent: only an explicit null removes an attribute (RFC 7396).
+    patch = ImsSessionPatch.from_json('{"maxDuration": 30, "mediaComponents": {"audio": {"mediaId": "audio", "mediaType": "AUDIO"}}}')
+    assert json.loads(patch.to_json()) == {"maxDuration": 30, "mediaComponents": {"audio": {"mediaId": "audio", "mediaType": "AUDIO"}}}
+    patched = session_api.modify_ims_session(created.session_id, patch)
+
+    assert (patched.max_duration, patched.notif_corre_id, patched.events) == (30, "call-1", [ImsSessionEvent.SESSION_TERMINATION])
+    assert patched.media_components["audio"].codecs is None
+
+
 def test_patch_removes_a_media_component_with_a_null_map_entry(sessions_api, session_api, new_session):
     created = sessions_api.create_ims_session(
         new_session(

@@ -104,7 +104,9 @@ class DcMediaSpecification(BaseModel):
         if not isinstance(obj, dict):
             return cls.model_validate(obj)
 
-        _obj = cls.model_validate({
+        # Only the attributes the input has are set (tools/sdkgen): an absent nullable attribute stays
+        # unset, so that to_dict() does not turn it into an explicit null.
+        _obj = cls.model_validate({_key: _value for _key, _value in {
             "streams": dict(
                 (_k, DcStream.from_dict(_v))
                 for _k, _v in obj["streams"].items()
@@ -115,7 +117,7 @@ class DcMediaSpecification(BaseModel):
             "localDcEndpoint": DcEndpoint.from_dict(obj["localDcEndpoint"]) if obj.get("localDcEndpoint") is not None else None,
             "remoteDcEndpoint": DcEndpoint.from_dict(obj["remoteDcEndpoint"]) if obj.get("remoteDcEndpoint") is not None else None,
             "securitySetup": obj.get("securitySetup")
-        })
+        }.items() if _key in obj})
         # store additional fields in additional_properties
         for _key in obj.keys():
             if _key not in cls.__properties:

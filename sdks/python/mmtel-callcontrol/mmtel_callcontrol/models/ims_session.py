@@ -140,7 +140,9 @@ class ImsSession(BaseModel):
         if not isinstance(obj, dict):
             return cls.model_validate(obj)
 
-        _obj = cls.model_validate({
+        # Only the attributes the input has are set (tools/sdkgen): an absent nullable attribute stays
+        # unset, so that to_dict() does not turn it into an explicit null.
+        _obj = cls.model_validate({_key: _value for _key, _value in {
             "self": obj.get("self"),
             "supportedFeatures": obj.get("supportedFeatures"),
             "callingParty": obj.get("callingParty"),
@@ -159,7 +161,7 @@ class ImsSession(BaseModel):
             "websockNotifConfig": WebsockNotifConfig.from_dict(obj["websockNotifConfig"]) if obj.get("websockNotifConfig") is not None else None,
             "sessionState": obj.get("sessionState"),
             "maxDuration": obj.get("maxDuration")
-        })
+        }.items() if _key in obj})
         # store additional fields in additional_properties
         for _key in obj.keys():
             if _key not in cls.__properties:

@@ -109,7 +109,9 @@ class ProblemDetails(BaseModel):
         if not isinstance(obj, dict):
             return cls.model_validate(obj)
 
-        _obj = cls.model_validate({
+        # Only the attributes the input has are set (tools/sdkgen): an absent nullable attribute stays
+        # unset, so that to_dict() does not turn it into an explicit null.
+        _obj = cls.model_validate({_key: _value for _key, _value in {
             "type": obj.get("type"),
             "title": obj.get("title"),
             "status": obj.get("status"),
@@ -118,7 +120,7 @@ class ProblemDetails(BaseModel):
             "cause": obj.get("cause"),
             "invalidParams": [InvalidParam.from_dict(_item) for _item in obj["invalidParams"]] if obj.get("invalidParams") is not None else None,
             "supportedFeatures": obj.get("supportedFeatures")
-        })
+        }.items() if _key in obj})
         # store additional fields in additional_properties
         for _key in obj.keys():
             if _key not in cls.__properties:

@@ -107,11 +107,13 @@ class DcEndpoint(BaseModel):
         if not isinstance(obj, dict):
             return cls.model_validate(obj)
 
-        _obj = cls.model_validate({
+        # Only the attributes the input has are set (tools/sdkgen): an absent nullable attribute stays
+        # unset, so that to_dict() does not turn it into an explicit null.
+        _obj = cls.model_validate({_key: _value for _key, _value in {
             "sctpPort": obj.get("sctpPort"),
             "fingerprint": obj.get("fingerprint"),
             "tlsId": obj.get("tlsId")
-        })
+        }.items() if _key in obj})
         # store additional fields in additional_properties
         for _key in obj.keys():
             if _key not in cls.__properties:

@@ -101,7 +101,9 @@ class DcStream(BaseModel):
         if not isinstance(obj, dict):
             return cls.model_validate(obj)
 
-        _obj = cls.model_validate({
+        # Only the attributes the input has are set (tools/sdkgen): an absent nullable attribute stays
+        # unset, so that to_dict() does not turn it into an explicit null.
+        _obj = cls.model_validate({_key: _value for _key, _value in {
             "streamId": obj.get("streamId") if obj.get("streamId") is not None else 0,
             "subprotocol": obj.get("subprotocol"),
             "order": obj.get("order"),
@@ -109,7 +111,7 @@ class DcStream(BaseModel):
             "maxTime": obj.get("maxTime") if obj.get("maxTime") is not None else 0,
             "priority": obj.get("priority") if obj.get("priority") is not None else 256,
             "appBindingInfo": obj.get("appBindingInfo")
-        })
+        }.items() if _key in obj})
         # store additional fields in additional_properties
         for _key in obj.keys():
             if _key not in cls.__properties:

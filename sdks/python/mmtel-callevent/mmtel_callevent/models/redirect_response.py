@@ -86,11 +86,13 @@ class RedirectResponse(BaseModel):
         if not isinstance(obj, dict):
             return cls.model_validate(obj)
 
-        _obj = cls.model_validate({
+        # Only the attributes the input has are set (tools/sdkgen): an absent nullable attribute stays
+        # unset, so that to_dict() does not turn it into an explicit null.
+        _obj = cls.model_validate({_key: _value for _key, _value in {
             "cause": obj.get("cause"),
             "targetScp": obj.get("targetScp"),
             "targetSepp": obj.get("targetSepp")
-        })
+        }.items() if _key in obj})
         # store additional fields in additional_properties
         for _key in obj.keys():
             if _key not in cls.__properties:

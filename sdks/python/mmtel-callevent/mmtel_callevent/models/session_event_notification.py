@@ -102,7 +102,9 @@ class SessionEventNotification(BaseModel):
         if not isinstance(obj, dict):
             return cls.model_validate(obj)
 
-        _obj = cls.model_validate({
+        # Only the attributes the input has are set (tools/sdkgen): an absent nullable attribute stays
+        # unset, so that to_dict() does not turn it into an explicit null.
+        _obj = cls.model_validate({_key: _value for _key, _value in {
             "notificationEvent": NotificationEvent.from_dict(obj["notificationEvent"]) if obj.get("notificationEvent") is not None else None,
             "sessionId": obj.get("sessionId"),
             "sessionInfo": SessionInfo.from_dict(obj["sessionInfo"]) if obj.get("sessionInfo") is not None else None,
@@ -112,7 +114,7 @@ class SessionEventNotification(BaseModel):
             )
             if obj.get("mediaInfoList") is not None
             else None
-        })
+        }.items() if _key in obj})
         # store additional fields in additional_properties
         for _key in obj.keys():
             if _key not in cls.__properties:
