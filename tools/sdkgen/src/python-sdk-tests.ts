@@ -7,13 +7,27 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheDir, ensurePythonEnv, parseJUnitXml, repoRoot, type JUnitCase, type PythonEnv } from '@mmtel/toolchain';
+import { basePython, cacheDir, ensurePythonEnv, parseJUnitXml, pythonVersion, repoRoot, type JUnitCase, type PythonEnv } from '@mmtel/toolchain';
 
 /** The hand-written pytest suite. */
 export const pythonTestsDir = join(repoRoot, 'sdks', 'python', 'tests');
 
 /** The generated SDK projects the suite imports, each directory holding one package. */
 export const pythonSdkDirs = ['mmtel-callcontrol', 'mmtel-callevent'].map((name) => join(repoRoot, 'sdks', 'python', name));
+
+/**
+ * The interpreter's version, when it can run the suite: `pythonVersion()` (3.10+ with venv and pip)
+ * and, since the SDKs' pyproject.toml says `requires-python = ">=3.11"`, 3.11 or newer.
+ * Throws with what is missing and how to get it.
+ */
+export async function requirePythonForSdks(): Promise<string> {
+  const version = await pythonVersion();
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major === 3 && minor < 11) {
+    throw new Error(`${basePython()} is Python ${version}; the Python SDKs need 3.11 or newer. Install one or point MMTEL_PYTHON at it.`);
+  }
+  return version;
+}
 
 /**
  * The suite's environment: pytest and the SDKs' runtime dependencies from the hash-pinned

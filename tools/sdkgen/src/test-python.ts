@@ -4,9 +4,8 @@
  * streamed. Exits with pytest's code. Against servers of your own, run pytest yourself with the
  * variables sdks/python/README.md lists.
  */
-import { pythonVersion } from '@mmtel/toolchain';
 import { startSdkTestServers } from '../test/support/reference-servers.js';
-import { ensurePythonSdkEnv, runPythonSdkTests } from './python-sdk-tests.js';
+import { ensurePythonSdkEnv, requirePythonForSdks, runPythonSdkTests } from './python-sdk-tests.js';
 
 const out = {
   info: (line: string) => process.stdout.write(`${line}\n`),
@@ -14,7 +13,7 @@ const out = {
 };
 
 async function main(pytestArgs: string[]): Promise<number> {
-  await pythonVersion();
+  await requirePythonForSdks();
   const started = performance.now();
   const env = await ensurePythonSdkEnv(out.info);
   out.info(`Python environment ${env.dir} ready in ${seconds(performance.now() - started)}`);

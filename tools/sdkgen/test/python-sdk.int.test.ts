@@ -1,12 +1,11 @@
 import { it } from 'vitest';
-import { pythonVersion } from '@mmtel/toolchain';
-import { declaredPythonTests, ensurePythonSdkEnv, runPythonSdkTests } from '../src/python-sdk-tests.js';
+import { declaredPythonTests, ensurePythonSdkEnv, requirePythonForSdks, runPythonSdkTests } from '../src/python-sdk-tests.js';
 import { describeForeignSuite } from './support/foreign-suite.js';
 import { startSdkTestServers, type SdkTestServers } from './support/reference-servers.js';
 
 // Without Python the suite cannot run: CI must say so (every case fails with the reason), a
 // developer's machine skips it with the reason shown.
-const missingPython = await pythonVersion().then(
+const missingPython = await requirePythonForSdks().then(
   () => undefined,
   (error: unknown) => (error instanceof Error ? error.message : String(error)),
 );
