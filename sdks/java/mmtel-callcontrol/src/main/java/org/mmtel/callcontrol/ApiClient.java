@@ -4,6 +4,7 @@
  *
  * MMTel_CallControl 1.0.0-alpha.1: MMTel Enabler Server Call Control Service.   © 2025, 3GPP Organizational Partners (ARIB, ATIS, CCSA, ETSI, TSDSI, TTA, TTC).   All rights reserved. 
  */
+
 package org.mmtel.callcontrol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;

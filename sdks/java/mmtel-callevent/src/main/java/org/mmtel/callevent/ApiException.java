@@ -5,6 +5,7 @@
  * MMTel_CallEvent 1.0.0-alpha.1: MMTel Enabler Server Call Event Service.   © 2025, 3GPP Organizational Partners (ARIB, ATIS, CCSA, ETSI, TSDSI, TTA, TTC).   All rights reserved. 
  */
 
+
 package org.mmtel.callevent;
 
 import java.net.http.HttpHeaders;

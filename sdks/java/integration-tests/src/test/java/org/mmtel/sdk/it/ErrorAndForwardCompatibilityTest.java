@@ -44,6 +44,23 @@ class ErrorAndForwardCompatibilityTest {
   }
 
   @Test
+  void textBeyondAsciiInAResponseIsReadAsUtf8() throws ApiException {
+    // JSON is UTF-8 (RFC 8259), whatever the JVM's default charset: surefire runs these tests with
+    // file.encoding=US-ASCII, the default of JDK 17 under a POSIX locale.
+    String correlation = "Zoë → ☎ 通话";
+    ImsSession request =
+        new ImsSession()
+            .callingParty("tel:+4930123456")
+            .calledParty("sip:bob@example.com")
+            .notifUri("http://127.0.0.1:9/notifications")
+            .notifCorreId(correlation);
+
+    ImsSession created = sessions.createImsSession(request, SILENT);
+
+    assertEquals(correlation, created.getNotifCorreId());
+  }
+
+  @Test
   void attributesTheSdkDoesNotKnowAreIgnoredInAResponse() throws Exception {
     // The server keeps attributes it does not know and returns them, as a newer server would send
     // attributes this SDK does not know. The SDK has no field for one, so it is sent raw.

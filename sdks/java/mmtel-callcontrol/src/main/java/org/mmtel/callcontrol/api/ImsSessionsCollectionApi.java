@@ -90,7 +90,7 @@ public class ImsSessionsCollectionApi {
     InputStream responseBody = ApiClient.getResponseBody(response);
     String body = null;
     try {
-      body = responseBody == null ? null : new String(responseBody.readAllBytes());
+      body = responseBody == null ? null : new String(responseBody.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } finally {
       if (responseBody != null) {
         responseBody.close();
@@ -226,7 +226,7 @@ public class ImsSessionsCollectionApi {
 
         
         
-        String responseBody = new String(localVarResponseBody.readAllBytes());
+        String responseBody = new String(localVarResponseBody.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         ImsSession responseValue = responseBody.isBlank()? null: memberVarObjectMapper.readValue(responseBody, new TypeReference<ImsSession>() {});
         
 

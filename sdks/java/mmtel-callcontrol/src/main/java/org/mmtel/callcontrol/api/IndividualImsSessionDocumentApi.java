@@ -91,7 +91,7 @@ public class IndividualImsSessionDocumentApi {
     InputStream responseBody = ApiClient.getResponseBody(response);
     String body = null;
     try {
-      body = responseBody == null ? null : new String(responseBody.readAllBytes());
+      body = responseBody == null ? null : new String(responseBody.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } finally {
       if (responseBody != null) {
         responseBody.close();
@@ -231,7 +231,7 @@ public class IndividualImsSessionDocumentApi {
 
         
         
-        String responseBody = new String(localVarResponseBody.readAllBytes());
+        String responseBody = new String(localVarResponseBody.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         ImsSession responseValue = responseBody.isBlank()? null: memberVarObjectMapper.readValue(responseBody, new TypeReference<ImsSession>() {});
         
 
@@ -467,7 +467,7 @@ public class IndividualImsSessionDocumentApi {
 
         
         
-        String responseBody = new String(localVarResponseBody.readAllBytes());
+        String responseBody = new String(localVarResponseBody.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         ImsSession responseValue = responseBody.isBlank()? null: memberVarObjectMapper.readValue(responseBody, new TypeReference<ImsSession>() {});
         
 

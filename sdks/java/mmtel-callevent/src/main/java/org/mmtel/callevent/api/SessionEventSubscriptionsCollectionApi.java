@@ -88,7 +88,7 @@ public class SessionEventSubscriptionsCollectionApi {
     InputStream responseBody = ApiClient.getResponseBody(response);
     String body = null;
     try {
-      body = responseBody == null ? null : new String(responseBody.readAllBytes());
+      body = responseBody == null ? null : new String(responseBody.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } finally {
       if (responseBody != null) {
         responseBody.close();
