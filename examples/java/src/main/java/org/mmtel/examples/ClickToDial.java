@@ -7,17 +7,21 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.mmtel.callcontrol.ApiClient;
+import org.mmtel.callcontrol.ApiException;
 import org.mmtel.callcontrol.api.ImsSessionsCollectionApi;
 import org.mmtel.callcontrol.api.IndividualImsSessionDocumentApi;
 import org.mmtel.callcontrol.model.ImsSession;
 import org.mmtel.callcontrol.model.ImsSessionEvent;
 import org.mmtel.callcontrol.model.ImsSessionEventNotification;
 import org.mmtel.callcontrol.model.ImsSessionEventReport;
+import org.mmtel.callcontrol.model.InvalidParam;
 import org.mmtel.callcontrol.model.NotifyImsSessionRequest;
+import org.mmtel.callcontrol.model.ProblemDetails;
 
 /**
  * Click-to-dial: an Application Server that asks the MMTel Enabler Server for a call between two
@@ -32,7 +36,20 @@ public final class ClickToDial {
   /** {@code args[0]}: the server's {apiRoot} (default http://127.0.0.1:8080, where {@code pnpm start} listens). */
   public static void main(String[] args) throws Exception {
     String apiRoot = args.length > 0 ? args[0] : "http://127.0.0.1:8080";
-    run(apiRoot, System.out);
+    try {
+      run(apiRoot, System.out);
+    } catch (ApiException e) {
+      // Every 4xx and 5xx of the MMTel APIs carries a TS 29.122 ProblemDetails.
+      ProblemDetails problem = e.getResponseBodyAs(ProblemDetails.class);
+      if (problem == null) {
+        throw e;
+      }
+      System.err.println("HTTP " + e.getCode() + " " + problem.getCause() + ": " + problem.getDetail());
+      for (InvalidParam invalid : Objects.requireNonNullElse(problem.getInvalidParams(), List.<InvalidParam>of())) {
+        System.err.println("  " + invalid.getParam() + ": " + invalid.getReason());
+      }
+      System.exit(1);
+    }
   }
 
   /** Places the call, prints its events to {@code out}, releases it, and returns the events. */
