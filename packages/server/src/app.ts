@@ -9,6 +9,7 @@ import type { HandlerContext } from './handler-context.js';
 import { handlers } from './handlers/index.js';
 import { ajvFormats, ajvOptions, createAjv, toInvalidParams } from './http/ajv.js';
 import { installErrorHandling, sendProblem } from './http/error-handler.js';
+import { jsonText } from './http/json-text.js';
 import { httpServerOptions } from './http/http-server.js';
 import { operationResolver } from './http/operation-routes.js';
 import { problem } from './http/problem.js';
@@ -78,9 +79,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ...httpServerOptions(config.security),
     frameworkErrors: routingProblem,
   });
-  // Bodies are sent as the handlers built them: JSON.stringify drops nothing, unlike a
-  // schema-driven serializer that silently removes attributes it does not know.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // Bodies are sent as the handlers built them: jsonText (JSON.stringify, integers kept integers)
+  // drops nothing, unlike a schema-driven serializer that silently removes attributes it does not know.
+  app.setSerializerCompiler(() => (data) => jsonText(data));
   installJsonParsers(app);
   installErrorHandling(app);
   await installOverloadProtection(app, config.security.limits);

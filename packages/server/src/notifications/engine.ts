@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import type { NewNotification, Outbox, OutboxEntry, Store } from '../store/store.js';
+import { jsonText } from '../http/json-text.js';
 import { backoffDelay } from './backoff.js';
 import { compileCallbackValidators, validateCallbackBody, type InvalidParam } from './callback-validator.js';
 import { NotificationSender, type DeliveryOutcome, type TargetCheck } from './delivery.js';
@@ -402,7 +403,7 @@ export class NotificationEngine {
       }
       const sender = this.#sender;
       if (sender === undefined) throw new Error('the notification engine is not started');
-      const outcome = await sender.send(entry.target, JSON.stringify(entry.body));
+      const outcome = await sender.send(entry.target, jsonText(entry.body));
       requestEnded();
       await this.#record(entry, attempts, outcome);
     } catch (err) {

@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { jsonText } from '../http/json-text.js';
 
 /** How much unsent data a socket may hold before notifications fall back to HTTP POST. */
 const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -67,7 +68,7 @@ export class WebSocketHub {
     const socket = this.#bySession.get(sessionId);
     if (socket === undefined || socket.readyState !== WebSocket.OPEN) return false;
     if (socket.bufferedAmount > this.#maxBufferedBytes) return false;
-    socket.send(JSON.stringify(body), { binary: false });
+    socket.send(jsonText(body), { binary: false });
     return true;
   }
 

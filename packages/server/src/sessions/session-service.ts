@@ -130,6 +130,10 @@ export class SessionService {
       const ignored: Record<string, unknown> = { ...patch };
       for (const name of SERVER_SET) delete ignored[name];
       const merged = applyMergePatch(current.session, ignored) as Record<string, unknown>;
+      // Removing the last media component (or one the session does not have, from none) leaves
+      // an empty map, which an ImsSession cannot carry (minProperties: 1): no media components is
+      // the attribute's absence (Schemathesis finding S3).
+      if (isEmptyMap(merged.mediaComponents)) delete merged.mediaComponents;
       const invalid = this.validateSession(merged);
       if (invalid.length > 0) throw new ProblemError('MANDATORY_IE_INCORRECT', 'The patched IMS session is not a valid ImsSession.', invalid);
       return this.keepServerSet(current, merged);
@@ -244,6 +248,10 @@ function rejectImmutableChanges(current: ImsSession, request: Record<string, unk
     }
   }
   if (invalid.length > 0) throw new ProblemError('MODIFICATION_NOT_ALLOWED', 'The request changes attributes that are read-only or fixed at creation.', invalid);
+}
+
+function isEmptyMap(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
 export type { KnownImsSessionEvent };
