@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 # No __pycache__ inside the generated trees (pnpm generate:sdks --check would count it as drift):
-# the runner sends byte code elsewhere (PYTHONPYCACHEPREFIX); run by hand without it, write none.
+# the runner sets PYTHONDONTWRITEBYTECODE; this covers a run by hand without it.
 if sys.pycache_prefix is None:
     sys.dont_write_bytecode = True
 from typing import Callable, Dict, Iterator
