@@ -57,13 +57,15 @@ export function runCommand(command: string, args: readonly string[], options: Ru
   let stderr = '';
   let output = '';
   let timedOut = false;
-  const collect = (into: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    const text = chunk.toString();
+  const collect = (into: 'stdout' | 'stderr') => (text: string) => {
     if (into === 'stdout') stdout += text;
     else stderr += text;
     output += text;
     options.onOutput?.(text);
   };
+  // Decoded by the streams: a UTF-8 character split across two chunks stays one character.
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
   child.stdout.on('data', collect('stdout'));
   child.stderr.on('data', collect('stderr'));
   const timer =

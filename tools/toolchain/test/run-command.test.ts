@@ -9,6 +9,13 @@ describe('runCommand', () => {
     expect(result.output).toContain('err\n');
   });
 
+  it('keeps a UTF-8 character whole when the pipe splits it between two chunks', async () => {
+    // "━" is three bytes; the child writes its first byte, waits, then the other two.
+    const script = "process.stdout.write(Buffer.from([0xe2])); setTimeout(() => process.stdout.write(Buffer.from([0x94, 0x81, 0x0a])), 100)";
+    const result = await runCommand(process.execPath, ['-e', script]);
+    expect(result.stdout).toBe('━\n');
+  });
+
   it('throws a CommandError ending with the output when the command fails', async () => {
     const error = await runCommand('sh', ['-c', 'echo why; exit 3']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CommandError);
