@@ -36,7 +36,10 @@ class DcEndpoint(BaseModel):
         if value is None:
             return value
 
-        if isinstance(value, str) and not re.match(r"^(SHA-1|SHA-224|SHA-256|SHA-384|SHA-512|MD5|MD2|TOKEN)\s[0-9A-F]{2}(:[0-9A-F]{2})+", value):
+        # The spec's pattern with the part that backtracks exponentially made linear (tools/sdkgen;
+        # the rewrite of linearPattern in packages/types/src/linear-patterns.ts).
+        pattern = r"^(SHA-1|SHA-224|SHA-256|SHA-384|SHA-512|MD5|MD2|TOKEN)\s[0-9A-F]{2}(:[0-9A-F]{2})+".replace(r"([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+", r"([A-Za-z0-9][-A-Za-z0-9]+\.)+")
+        if isinstance(value, str) and not re.match(pattern, value):
             raise ValueError(r"must validate the regular expression /^(SHA-1|SHA-224|SHA-256|SHA-384|SHA-512|MD5|MD2|TOKEN)\s[0-9A-F]{2}(:[0-9A-F]{2})+/")
         return value
 
@@ -46,7 +49,10 @@ class DcEndpoint(BaseModel):
         if value is None:
             return value
 
-        if isinstance(value, str) and not re.match(r"^[A-Fa-f0-9+\/_-]{20,255}$", value):
+        # The spec's pattern with the part that backtracks exponentially made linear (tools/sdkgen;
+        # the rewrite of linearPattern in packages/types/src/linear-patterns.ts).
+        pattern = r"^[A-Fa-f0-9+\/_-]{20,255}$".replace(r"([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+", r"([A-Za-z0-9][-A-Za-z0-9]+\.)+")
+        if isinstance(value, str) and not re.match(pattern, value):
             raise ValueError(r"must validate the regular expression /^[A-Fa-f0-9+\/_-]{20,255}$/")
         return value
 

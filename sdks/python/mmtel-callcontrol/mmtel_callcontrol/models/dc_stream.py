@@ -40,7 +40,10 @@ class DcStream(BaseModel):
         if value is None:
             return value
 
-        if isinstance(value, str) and not re.match(r"^[A-Fa-f0-9]{20}$", value):
+        # The spec's pattern with the part that backtracks exponentially made linear (tools/sdkgen;
+        # the rewrite of linearPattern in packages/types/src/linear-patterns.ts).
+        pattern = r"^[A-Fa-f0-9]{20}$".replace(r"([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+", r"([A-Za-z0-9][-A-Za-z0-9]+\.)+")
+        if isinstance(value, str) and not re.match(pattern, value):
             raise ValueError(r"must validate the regular expression /^[A-Fa-f0-9]{20}$/")
         return value
 

@@ -50,21 +50,30 @@ class ImsSession(BaseModel):
         if value is None:
             return value
 
-        if isinstance(value, str) and not re.match(r"^[A-Fa-f0-9]*$", value):
+        # The spec's pattern with the part that backtracks exponentially made linear (tools/sdkgen;
+        # the rewrite of linearPattern in packages/types/src/linear-patterns.ts).
+        pattern = r"^[A-Fa-f0-9]*$".replace(r"([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+", r"([A-Za-z0-9][-A-Za-z0-9]+\.)+")
+        if isinstance(value, str) and not re.match(pattern, value):
             raise ValueError(r"must validate the regular expression /^[A-Fa-f0-9]*$/")
         return value
 
     @field_validator('calling_party', mode="before")
     def calling_party_validate_regular_expression(cls, value):
         """Validates the regular expression"""
-        if isinstance(value, str) and not re.match(r"^(sip\:([a-zA-Z0-9_\-.!~*()&=+$,;?\/]+)\@([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+[a-z]{2,}|tel\:\+[0-9]{5,15})$", value):
+        # The spec's pattern with the part that backtracks exponentially made linear (tools/sdkgen;
+        # the rewrite of linearPattern in packages/types/src/linear-patterns.ts).
+        pattern = r"^(sip\:([a-zA-Z0-9_\-.!~*()&=+$,;?\/]+)\@([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+[a-z]{2,}|tel\:\+[0-9]{5,15})$".replace(r"([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+", r"([A-Za-z0-9][-A-Za-z0-9]+\.)+")
+        if isinstance(value, str) and not re.match(pattern, value):
             raise ValueError(r"must validate the regular expression /^(sip\:([a-zA-Z0-9_\-.!~*()&=+$,;?\/]+)\@([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+[a-z]{2,}|tel\:\+[0-9]{5,15})$/")
         return value
 
     @field_validator('called_party', mode="before")
     def called_party_validate_regular_expression(cls, value):
         """Validates the regular expression"""
-        if isinstance(value, str) and not re.match(r"^(sip\:([a-zA-Z0-9_\-.!~*()&=+$,;?\/]+)\@([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+[a-z]{2,}|tel\:\+[0-9]{5,15})$", value):
+        # The spec's pattern with the part that backtracks exponentially made linear (tools/sdkgen;
+        # the rewrite of linearPattern in packages/types/src/linear-patterns.ts).
+        pattern = r"^(sip\:([a-zA-Z0-9_\-.!~*()&=+$,;?\/]+)\@([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+[a-z]{2,}|tel\:\+[0-9]{5,15})$".replace(r"([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+", r"([A-Za-z0-9][-A-Za-z0-9]+\.)+")
+        if isinstance(value, str) and not re.match(pattern, value):
             raise ValueError(r"must validate the regular expression /^(sip\:([a-zA-Z0-9_\-.!~*()&=+$,;?\/]+)\@([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+[a-z]{2,}|tel\:\+[0-9]{5,15})$/")
         return value
 
