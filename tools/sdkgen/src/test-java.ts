@@ -6,7 +6,7 @@
  * add `-Dsurefire.failIfNoSpecifiedTests=false` with it.
  */
 import { findJavaToolchain } from '@mmtel/toolchain';
-import { startSdkTestServers } from '../test/support/reference-servers.js';
+import { startSdkTestServers } from './sdk-test-servers.js';
 import { runJavaSdkTests } from './java-sdk-tests.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);

@@ -4,7 +4,7 @@
  * streamed. Exits with pytest's code. Against servers of your own, run pytest yourself with the
  * variables sdks/python/README.md lists.
  */
-import { startSdkTestServers } from '../test/support/reference-servers.js';
+import { startSdkTestServers } from './sdk-test-servers.js';
 import { ensurePythonSdkEnv, requirePythonForSdks, runPythonSdkTests } from './python-sdk-tests.js';
 
 const out = {

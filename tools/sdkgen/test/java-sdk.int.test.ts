@@ -2,7 +2,7 @@ import { findJavaToolchain } from '@mmtel/toolchain';
 import { describe } from 'vitest';
 import { declaredJavaTests, javaTestTimeoutMs, runJavaSdkTests } from '../src/java-sdk-tests.js';
 import { describeForeignSuite } from './support/foreign-suite.js';
-import { startSdkTestServers, type SdkTestServers } from './support/reference-servers.js';
+import { startSdkTestServers, type SdkTestServers } from '../src/sdk-test-servers.js';
 
 // A JDK and Maven: CI must have them, so there a missing one fails every case with the reason;
 // elsewhere the suite is skipped and its title says why.

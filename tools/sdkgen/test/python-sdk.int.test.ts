@@ -1,7 +1,7 @@
 import { it } from 'vitest';
 import { declaredPythonTests, ensurePythonSdkEnv, requirePythonForSdks, runPythonSdkTests } from '../src/python-sdk-tests.js';
 import { describeForeignSuite } from './support/foreign-suite.js';
-import { startSdkTestServers, type SdkTestServers } from './support/reference-servers.js';
+import { startSdkTestServers, type SdkTestServers } from '../src/sdk-test-servers.js';
 
 // Without Python the suite cannot run: CI must say so (every case fails with the reason), a
 // developer's machine skips it with the reason shown.
