@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { DEFAULT_DELIVERY_POLICY, NotificationEngine, type EngineLogger } from '../src/notifications/index.js';
-import { openLmdbStore } from '../src/store/lmdb-store.js';
+import { openLmdbStore } from '../src/store/lmdb/lmdb-store.js';
 import type { NewNotification } from '../src/store/store.js';
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openLmdbStore } from './lmdb-store.js';
+import { openLmdbStore } from './lmdb/lmdb-store.js';
 import { openPostgresStore } from './postgres-store.js';
 import type { Store } from './store.js';
 

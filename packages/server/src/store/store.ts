@@ -27,6 +27,7 @@ export interface SessionRecord {
 export interface SessionStore {
   /** Stores a new session (version 1). Rejects with `SessionExistsError` if the id is taken. */
   insertSession(record: SessionRecord): Promise<void>;
+  /** The stored session, or undefined. */
   getSession(sessionId: string): Promise<SessionRecord | undefined>;
   /**
    * Writes `record` only if the stored version is `record.version - 1`. Returns false when the
@@ -35,6 +36,7 @@ export interface SessionStore {
   replaceSession(record: SessionRecord): Promise<boolean>;
   /** Removes the session; returns what was removed, or undefined if there was nothing. */
   deleteSession(sessionId: string): Promise<SessionRecord | undefined>;
+  /** Number of stored sessions. */
   countSessions(): Promise<number>;
 }
 
@@ -122,6 +124,7 @@ export interface Outbox {
   retry(id: string, update: RetryUpdate): Promise<void>;
   /** Replaces `from` by `to` as the target of the pending entries of a stream (after a 308). */
   retarget(stream: string, from: string, to: string): Promise<number>;
+  /** The entry, or undefined. */
   get(id: string): Promise<OutboxEntry | undefined>;
   /** Entries in (stream, seq) order, optionally filtered. */
   list(filter?: { stream?: string; state?: DeliveryState }): Promise<OutboxEntry[]>;
@@ -144,5 +147,6 @@ export interface Store {
   readonly outbox: Outbox;
   /** Read-your-writes check used by /readyz. */
   ping(): Promise<void>;
+  /** Releases the store (pending writes complete first). */
   close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import {
   type EngineMetrics,
   type NotificationEngineOptions,
 } from '../../src/notifications/index.js';
-import { openLmdbStore } from '../../src/store/lmdb-store.js';
+import { openLmdbStore } from '../../src/store/lmdb/lmdb-store.js';
 import type { NewNotification, OutboxEntry, Store } from '../../src/store/store.js';
 
 /** One request as an AS receiver saw it. */

@@ -1,0 +1,51 @@
+import { mkdir } from 'node:fs/promises';
+import { open, type RootDatabase } from 'lmdb';
+import type { Store } from '../store.js';
+import { checkLayout, openDatabases, releaseStoredLeases } from './layout.js';
+import { createLmdbOutbox } from './outbox.js';
+import { createLmdbSessions } from './sessions.js';
+
+/** Options of {@link openLmdbStore}. */
+export interface LmdbStoreOptions {
+  /** The directory of the LMDB environment (created if missing). */
+  path: string;
+}
+
+/**
+ * Opens (creating if needed) the LMDB store under `options.path`: sessions and the outbox in one
+ * environment (see layout.ts). Meant for one server process; it keeps nothing in memory but its
+ * own leases and the calls waiting for the next commit, so reopening the path (after a crash too)
+ * finds everything as committed.
+ * Rejects with StoreVersionError if the directory holds another layout.
+ */
+export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
+  await mkdir(options.path, { recursive: true });
+  // Commits are visible (and survive a process kill) when a write resolves; writes the contract
+  // calls durable additionally wait for `root.flushed` (fsync), which overlapping sync batches.
+  const root: RootDatabase = open({ path: options.path, maxDbs: 12, encoding: 'json' });
+  try {
+    await checkLayout(root, options.path);
+  } catch (error) {
+    await root.close();
+    throw error;
+  }
+  const dbs = openDatabases(root);
+  await releaseStoredLeases(root, dbs);
+  const outbox = createLmdbOutbox(root, dbs);
+
+  return {
+    kind: 'lmdb',
+    sessions: createLmdbSessions(root, dbs),
+    outbox,
+    async ping() {
+      const token = Date.now() + Math.random();
+      await dbs.meta.put('ping', token);
+      if (dbs.meta.get('ping') !== token) throw new Error('LMDB store did not read back its own write');
+    },
+    async close() {
+      outbox.flush();
+      await root.flushed;
+      await root.close();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { NewNotification, OutboxEntry } from './store.js';
+
+/*
+ * What the engines do the same way: how an outbox entry is built, new or read back. The state
+ * transitions (claim, finish, retry) are not here: LMDB makes them in JavaScript on its binary
+ * state record, PostgreSQL in SQL over a whole batch, and the two meet only in the contract
+ * (store.ts) and the conformance suite.
+ */
+
+type Absent = null | undefined;
+
+/** The fields of an entry as an engine reads them back: an absent optional is undefined (LMDB) or null (PostgreSQL). */
+export interface StoredEntry extends Omit<OutboxEntry, 'sessionId' | 'leaseOwner' | 'leaseUntil' | 'lastStatus' | 'lastError' | 'finishedAt'> {
+  sessionId: string | Absent;
+  leaseOwner: string | Absent;
+  leaseUntil: number | Absent;
+  lastStatus: number | Absent;
+  lastError: string | Absent;
+  finishedAt: number | Absent;
+}
+
+/** The entry read back: optional fields that are absent (undefined or null) are left out. */
+export function toOutboxEntry(stored: StoredEntry): OutboxEntry {
+  const entry: OutboxEntry = {
+    id: stored.id,
+    stream: stored.stream,
+    seq: stored.seq,
+    callback: stored.callback,
+    target: stored.target,
+    body: stored.body,
+    state: stored.state,
+    attempts: stored.attempts,
+    nextAttemptAt: stored.nextAttemptAt,
+    createdAt: stored.createdAt,
+  };
+  if (stored.sessionId != null) entry.sessionId = stored.sessionId;
+  if (stored.leaseOwner != null) entry.leaseOwner = stored.leaseOwner;
+  if (stored.leaseUntil != null) entry.leaseUntil = stored.leaseUntil;
+  if (stored.lastStatus != null) entry.lastStatus = stored.lastStatus;
+  if (stored.lastError != null) entry.lastError = stored.lastError;
+  if (stored.finishedAt != null) entry.finishedAt = stored.finishedAt;
+  return entry;
+}
+
+/** A new entry as enqueue stores it: pending, no attempts, due at once. */
+export function newEntry(item: NewNotification, id: string, seq: number, now: number): OutboxEntry {
+  const entry: OutboxEntry = {
+    id,
+    stream: item.stream,
+    seq,
+    callback: item.callback,
+    target: item.target,
+    body: item.body,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+  };
+  if (item.sessionId !== undefined) entry.sessionId = item.sessionId;
+  return entry;
+}
