@@ -75,7 +75,9 @@ describe('the PostgreSQL store when PostgreSQL becomes unreachable for a moment'
     for (let waiting = false; !waiting; await sleep(20)) {
       // A retarget that ended before waiting (e.g. no connection to be had) would leave this loop spinning.
       if (settled) throw new Error(`the retarget ended before it waited on the stream lock: ${String(await retargeting.catch((error: unknown) => error))}`);
-      // This test's schema only: other test files use the same PostgreSQL in parallel.
+      // This test's schema only: other test files use the same PostgreSQL in parallel. Inside its
+      // transaction, admin would otherwise keep reading the snapshot of its first look.
+      await admin.query('SELECT pg_stat_clear_snapshot()');
       const { rowCount } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${schema}%outbox_streams%`]);
       waiting = rowCount !== null && rowCount > 0;
     }
