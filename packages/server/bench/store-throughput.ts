@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openLmdbStore } from '../src/store/lmdb/lmdb-store.js';
-import { openPostgresStore } from '../src/store/postgres-store.js';
+import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { Store } from '../src/store/store.js';
 
 const count = Number(process.argv[2] ?? 5_000);

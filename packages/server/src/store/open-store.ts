@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openLmdbStore } from './lmdb/lmdb-store.js';
-import { openPostgresStore } from './postgres-store.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store.js';
 
 /**

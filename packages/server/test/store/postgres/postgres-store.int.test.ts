@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
-import { describeStoreConformance } from './store-conformance.js';
+import { openPostgresStore } from '../../../src/store/postgres/postgres-store.js';
+import { describeStoreConformance } from '../store-conformance.js';
 
 const connectionString = inject('databaseUrl');
 // One schema per test, under a prefix of this file's own, so that runs sharing a DATABASE_URL do not meet.

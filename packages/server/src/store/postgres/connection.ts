@@ -1,0 +1,99 @@
+import pg, { type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
+
+const int8 = 20;
+/** Epoch ms and seqs are int8 columns; they fit a double exactly, and the parser is per pool. */
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === int8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** What runs statements: the pool, or the client of a transaction. */
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+}
+
+/** A connection pool. */
+export interface PostgresPool extends Queryable {
+  /** Runs `action` in a transaction on one client: COMMIT if it resolves, ROLLBACK if it throws. */
+  transaction<T>(action: (client: Queryable) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+/** Opens a pool of `poolSize` connections (they are made on demand). */
+export function connect(connectionString: string, poolSize: number): PostgresPool {
+  const pool = new pg.Pool({ connectionString, types: typeParsers, max: poolSize });
+  // An idle connection that dies is dropped by the pool and replaced at the next query; without a
+  // listener the 'error' event would crash the process.
+  pool.on('error', () => undefined);
+
+  return {
+    query: <R extends QueryResultRow>(text: string, values?: unknown[]) => pool.query<R>(text, values),
+
+    async transaction<T>(action: (client: Queryable) => Promise<T>): Promise<T> {
+      const client: PoolClient = await pool.connect();
+      let broken = false;
+      // A checked-out client has no pool listener: a connection lost mid-transaction (PostgreSQL
+      // restarting) would emit an unhandled 'error' and crash the process. The query in flight
+      // rejects anyway; the listener only marks the client as not to be reused.
+      const onError = (): void => {
+        broken = true;
+      };
+      client.on('error', onError);
+      try {
+        await client.query('BEGIN');
+        const result = await action(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.off('error', onError);
+        client.release(broken);
+      }
+    },
+
+    end: () => pool.end(),
+  };
+}
+
+/**
+ * Runs an idempotent write again, with growing pauses, while PostgreSQL is unreachable, for up to
+ * `budgetMs`; then rejects with the last connection error.
+ */
+export async function whileUnreachable<T>(write: () => Promise<T>, budgetMs: number): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!lostConnection(error) || Date.now() + pause > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/**
+ * A data exception (SQLSTATE class 22) or constraint violation (class 23): the statement failed
+ * before committing anything, so the requests of a batch can be retried one by one. Connection
+ * failures are not, since the batch may have committed.
+ */
+export function rejectedByData(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/**
+ * PostgreSQL could not be reached or dropped the connection (the statement itself was fine):
+ * a socket error, SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down, starting
+ * up), or pg's own "Connection terminated".
+ */
+function lostConnection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code))) return true;
+  return error instanceof Error && /^Connection terminated/.test(error.message);
+}

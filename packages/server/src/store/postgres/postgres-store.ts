@@ -1,0 +1,48 @@
+import type { Store } from '../store.js';
+import { connect } from './connection.js';
+import { createPostgresOutbox } from './outbox.js';
+import { createSchema, tableNames } from './schema.js';
+import { createPostgresSessions } from './sessions.js';
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** A schema (created if missing) that isolates one store from another in the same database; without it the tables live in the current schema. */
+  schema?: string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+/**
+ * Opens the PostgreSQL store, creating its tables if needed (schema.sql). Several server
+ * instances may open the same one at once. Rejects with StoreVersionError if another version of
+ * the server created it.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const db = connect(options.connectionString, options.poolSize ?? 10);
+  try {
+    await createSchema(db, options.schema);
+  } catch (error) {
+    await db.end();
+    throw error;
+  }
+  const t = tableNames(options.schema);
+
+  return {
+    kind: 'postgres',
+    sessions: createPostgresSessions(db, t),
+    outbox: createPostgresOutbox(db, t),
+    async ping() {
+      const token = `${Date.now()}-${Math.random()}`;
+      const { rows } = await db.query<{ value: string }>(
+        `INSERT INTO ${t.meta} (key, value) VALUES ('ping', $1)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value RETURNING value`,
+        [token],
+      );
+      if (rows[0]?.value !== token) throw new Error('PostgreSQL store did not read back its own write');
+    },
+    async close() {
+      await db.end();
+    },
+  };
+}
