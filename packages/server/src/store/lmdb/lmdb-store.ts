@@ -14,7 +14,7 @@ export interface LmdbStoreOptions {
 /**
  * Opens (creating if needed) the LMDB store under `options.path`: sessions and the outbox in one
  * environment (see layout.ts). Meant for one server process; it keeps nothing in memory but its
- * own leases and the calls waiting for the next commit, so reopening the path (after a crash too)
+ * own leases and the outcomes waiting for the next commit, so reopening the path (after a crash too)
  * finds everything as committed.
  * Rejects with StoreVersionError if the directory holds another layout.
  */
@@ -43,7 +43,6 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
       if (dbs.meta.get('ping') !== token) throw new Error('LMDB store did not read back its own write');
     },
     async close() {
-      outbox.flush();
       await root.flushed;
       await root.close();
     },

@@ -1,8 +1,8 @@
 import type { RootDatabase } from 'lmdb';
+import { createBatcher } from '../batcher.js';
 import { createEntryId } from '../entry-id.js';
 import { newEntry, toOutboxEntry } from '../outbox-core.js';
 import type { FinishUpdate, Outbox, OutboxEntry, RetryUpdate } from '../store.js';
-import { createCommitQueue } from './commit-queue.js';
 import { durably } from './durably.js';
 import type { BodyRecord, LmdbDatabases, ReadyKey, StreamRecord } from './layout.js';
 import { finishedState, newState, retargetedState, retriedState, type StateRecord } from './state-record.js';
@@ -14,7 +14,7 @@ interface Lease {
 }
 
 /** The outbox of the LMDB store, on the databases of layout.ts. */
-export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases): Outbox & { flush(): void } {
+export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases): Outbox {
   const { meta, bodies, states, seqs, streams, ready, finished } = dbs;
 
   /** Entries leased by claims of this process, by id. */
@@ -79,10 +79,36 @@ export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases): Outbox
 
   /** Change of the pending counter by the outcomes of the commit being built. */
   let pendingDelta = 0;
-  const outcomes = createCommitQueue(root, () => {
-    if (pendingDelta !== 0) addPending(pendingDelta);
-    pendingDelta = 0;
-  });
+
+  /*
+   * Finish and retry share commits (group commit, batcher.ts): the writes queued while a commit is
+   * in flight run in the next one, in one transaction callback, in call order, and the pending
+   * counter is written once. The engine records outcomes one entry at a time, and a commit costs
+   * far more than what it carries. A write that throws rejects alone; the others still commit.
+   */
+  const commitOutcomes = createBatcher<() => void, { error: unknown } | undefined>(
+    (writes) =>
+      root.transaction(() => {
+        const failures = writes.map((write) => {
+          try {
+            write();
+            return undefined;
+          } catch (error) {
+            return { error };
+          }
+        });
+        if (pendingDelta !== 0) addPending(pendingDelta);
+        pendingDelta = 0;
+        return failures;
+      }),
+    { slots: 1, maxBatch: 1_000 },
+  );
+
+  /** Runs `write` in the next outcome commit; resolves once committed (not fsynced: see layout.ts). */
+  const outcome = async (write: () => void): Promise<void> => {
+    const failure = await commitOutcomes(write);
+    if (failure !== undefined) throw failure.error;
+  };
 
   /** Finish, inside the write transaction. */
   const finishNow = (id: string, update: FinishUpdate): void => {
@@ -170,11 +196,11 @@ export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases): Outbox
     },
 
     finish(id, update) {
-      return releasing(id, outcomes.submit(() => finishNow(id, update)));
+      return releasing(id, outcome(() => finishNow(id, update)));
     },
 
     retry(id, update) {
-      return releasing(id, outcomes.submit(() => retryNow(id, update)));
+      return releasing(id, outcome(() => retryNow(id, update)));
     },
 
     async retarget(stream, from, to) {
@@ -238,9 +264,5 @@ export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases): Outbox
       });
     },
 
-    /** Outcomes still waiting for the end of the event-loop turn go now (at close). */
-    flush() {
-      outcomes.flush();
-    },
   };
 }
