@@ -95,7 +95,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     });
   }
 
-  const store = options.store ?? (await openStore(config));
+  const store = options.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, leaseMs: config.notifications.leaseMs }));
   if (!options.store) app.addHook('onClose', async () => store.close());
   const metrics = new Metrics(store);
   const websockets = new WebSocketHub();
@@ -120,6 +120,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       initialBackoffMs: config.notifications.initialBackoffMs,
       maxBackoffMs: config.notifications.maxBackoffMs,
       concurrency: config.notifications.concurrency,
+      leaseMs: store.outbox.leaseMs,
     },
     websockets,
     ...(!targets.allowsEverything && { checkTarget: (url: URL) => targets.check(url), lookup: targets.lookup }),

@@ -32,6 +32,8 @@ export interface ServerConfig {
     concurrency: number;
     /** Delivered and given-up notifications stay in the delivery record this long. */
     retentionMs: number;
+    /** How long an instance holds a notification it claimed before another may take it over. */
+    leaseMs: number;
   };
   simulator: {
     /** Serve the simulator control API under /sim/v1 and run scenarios. */
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const sessionEventNotificationUri = read.optionalUrl('MMTEL_SESSION_EVENT_NOTIFICATION_URI');
   const databaseUrl = read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']);
   const security = loadSecurity(read, profile);
+  const notifyTimeoutMs = read.integer('MMTEL_NOTIFY_TIMEOUT_MS', 5000, 1, 600_000);
   return {
     host,
     port,
@@ -132,13 +135,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     bodyLimit: read.integer('MMTEL_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     supportedFeatures: read.features('MMTEL_SUPPORTED_FEATURES', '3'),
     notifications: {
-      timeoutMs: read.integer('MMTEL_NOTIFY_TIMEOUT_MS', 5000, 1, 600_000),
+      timeoutMs: notifyTimeoutMs,
       maxAttempts: read.integer('MMTEL_NOTIFY_MAX_ATTEMPTS', 10, 1, 1000),
       maxAgeMs: read.integer('MMTEL_NOTIFY_MAX_AGE_MS', 3_600_000, 1, 7 * 24 * 3_600_000),
       initialBackoffMs: read.integer('MMTEL_NOTIFY_BACKOFF_MS', 200, 0, 600_000),
       maxBackoffMs: read.integer('MMTEL_NOTIFY_MAX_BACKOFF_MS', 60_000, 0, 3_600_000),
       concurrency: read.integer('MMTEL_NOTIFY_CONCURRENCY', 64, 1, 4096),
       retentionMs: read.integer('MMTEL_NOTIFY_RETENTION_MS', 24 * 3_600_000, 0, 365 * 24 * 3_600_000),
+      leaseMs: notifyLease(read, notifyTimeoutMs),
     },
     simulator: {
       enabled: read.boolean('MMTEL_SIMULATOR', true),
@@ -149,6 +153,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     security,
   };
+}
+
+/** MMTEL_NOTIFY_LEASE_MS: longer than one request of an attempt, or every attempt would outlive its lease. */
+function notifyLease(read: Reader, timeoutMs: number): number {
+  const leaseMs = read.integer('MMTEL_NOTIFY_LEASE_MS', 90_000, 1_000, 3_600_000);
+  if (leaseMs <= timeoutMs) {
+    throw new ConfigError(`MMTEL_NOTIFY_LEASE_MS=${leaseMs} must be longer than MMTEL_NOTIFY_TIMEOUT_MS=${timeoutMs}: a notification whose lease lapses mid-attempt may be sent again by another instance`);
+  }
+  return leaseMs;
 }
 
 function loadSecurity(read: Reader, profile: ServerConfig['profile']): SecurityConfig {

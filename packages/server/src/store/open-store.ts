@@ -6,12 +6,14 @@ import type { Store } from './store.js';
 
 /**
  * Opens the configured store: PostgreSQL when `databaseUrl` is set (several server instances may
- * share it), otherwise LMDB under `dataDir` (one server process).
+ * share it), otherwise LMDB under `dataDir` (one server process). `leaseMs` is the lease of a
+ * claimed notification (`MMTEL_NOTIFY_LEASE_MS`; default 90 s).
  */
-export async function openStore(config: { dataDir: string; databaseUrl?: string }): Promise<Store> {
+export async function openStore(config: { dataDir: string; databaseUrl?: string; leaseMs?: number }): Promise<Store> {
+  const lease = config.leaseMs === undefined ? {} : { leaseMs: config.leaseMs };
   if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
-    return openPostgresStore({ connectionString: config.databaseUrl });
+    return openPostgresStore({ connectionString: config.databaseUrl, ...lease });
   }
   await mkdir(config.dataDir, { recursive: true });
-  return openLmdbStore({ path: join(config.dataDir, 'store') });
+  return openLmdbStore({ path: join(config.dataDir, 'store'), ...lease });
 }

@@ -1,11 +1,21 @@
 import type { NewNotification, OutboxEntry } from './store.js';
 
 /*
- * What the engines do the same way: how an outbox entry is built, new or read back. The state
- * transitions (claim, finish, retry) are not here: LMDB makes them in JavaScript on its binary
- * state record, PostgreSQL in SQL over a whole batch, and the two meet only in the contract
- * (store.ts) and the conformance suite.
+ * What both engines do the same way: the lease option, and how an outbox entry is built, new or
+ * read back. The state transitions (claim, finish, retry) are not here: LMDB makes them in
+ * JavaScript on its binary state record, PostgreSQL in SQL over a whole batch, and the two meet
+ * only in the contract (store.ts) and the conformance suite.
  */
+
+/** The lease of a claimed entry when the store is opened without `leaseMs`: 90 s. */
+export const DEFAULT_LEASE_MS = 90_000;
+
+/** The `leaseMs` option of a store, checked: a whole number of ms from 1. */
+export function leaseOption(leaseMs: number | undefined): number {
+  if (leaseMs === undefined) return DEFAULT_LEASE_MS;
+  if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) throw new RangeError(`leaseMs must be a whole number of ms from 1, not ${leaseMs}`);
+  return leaseMs;
+}
 
 type Absent = null | undefined;
 

@@ -108,16 +108,21 @@ export interface RetryUpdate {
 /** The durable outbox: a notification accepted here survives a restart. */
 export interface Outbox {
   /**
+   * The lease a claim takes unless it names its own, in ms: how long an instance holds an entry it
+   * claimed before another instance may take it over (the store's `leaseMs` option).
+   */
+  readonly leaseMs: number;
+  /**
    * Appends notifications, allocating each its stream's next seq. Durable when the promise
    * resolves. Items of one call keep their order.
    */
   enqueue(items: NewNotification[]): Promise<OutboxEntry[]>;
   /**
    * Leases up to `limit` entries that are due (`nextAttemptAt <= now`), pending, not leased by
-   * a live lease, and the oldest pending entry of their stream. Two instances never hold the
-   * same entry at once.
+   * a live lease, and the oldest pending entry of their stream, until `now + leaseMs` (default:
+   * the store's `leaseMs`). Two instances never hold the same entry at once.
    */
-  claim(options: { owner: string; now: number; limit: number; leaseMs: number }): Promise<OutboxEntry[]>;
+  claim(options: { owner: string; now: number; limit: number; leaseMs?: number }): Promise<OutboxEntry[]>;
   /** Records the final outcome and releases the lease. Ignored unless the entry is pending. */
   finish(id: string, update: FinishUpdate): Promise<void>;
   /** Schedules another attempt and releases the lease. Ignored unless the entry is pending. */

@@ -2,6 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SessionExistsError } from '../../src/store/store-errors.js';
 import type { NewNotification, OutboxEntry, SessionRecord, Store } from '../../src/store/store.js';
 
+/** What a store is opened with besides its place. */
+export interface OpenOptions {
+  /** The store's lease (its `leaseMs` option); the engine's default when absent. */
+  leaseMs?: number;
+}
+
 /** What a backend can do beyond the common contract. */
 export interface ConformanceOptions {
   /** Several Store instances may open the same place at once (several server processes). */
@@ -9,12 +15,12 @@ export interface ConformanceOptions {
 }
 
 /**
- * The behaviour every `Store` backend must show. `open(place)` opens the store kept at `place`:
- * a place not seen before is empty, and opening a place again (after `close`) finds its data.
+ * The behaviour every `Store` backend must show. `open(place, options)` opens the store kept at
+ * `place`: a place not seen before is empty, and opening a place again (after `close`) finds its data.
  */
 export function describeStoreConformance(
   name: string,
-  open: (place: string) => Promise<Store>,
+  open: (place: string, options?: OpenOptions) => Promise<Store>,
   options: ConformanceOptions,
 ): void {
   describe(`${name} store conformance`, () => {
@@ -22,10 +28,10 @@ export function describeStoreConformance(
     const opened: Store[] = [];
 
     /** A store at a fresh place, closed after the test; `reopen` opens the same place again. */
-    async function fresh(): Promise<{ store: Store; reopen(): Promise<Store> }> {
+    async function fresh(openOptions: OpenOptions = {}): Promise<{ store: Store; reopen(): Promise<Store> }> {
       const place = `p${++places}`;
-      const store = await track(open(place));
-      return { store, reopen: () => track(open(place)) };
+      const store = await track(open(place, openOptions));
+      return { store, reopen: () => track(open(place, openOptions)) };
     }
 
     async function track(opening: Promise<Store>): Promise<Store> {
@@ -209,6 +215,23 @@ export function describeStoreConformance(
         const claimed = await store.outbox.claim({ owner: 'i1', now, limit: 10, leaseMs: 30_000 });
         expect(claimed).toEqual([{ ...a1, leaseOwner: 'i1', leaseUntil: now + 30_000 }]);
         expect(await store.outbox.get(a1?.id ?? '')).toEqual(claimed[0]);
+      });
+
+      it('leases for the store\'s lease when the claim names none, 90 s unless the store was opened with another', async () => {
+        const { store } = await fresh();
+        expect(store.outbox.leaseMs).toBe(90_000);
+        const { store: short } = await fresh({ leaseMs: 4_000 });
+        expect(short.outbox.leaseMs).toBe(4_000);
+        const [a1] = await short.outbox.enqueue([note('a', 1)]);
+        const now = Date.now();
+        const [claimed] = await short.outbox.claim({ owner: 'i1', now, limit: 10 });
+        expect(claimed).toEqual({ ...a1, leaseOwner: 'i1', leaseUntil: now + 4_000 });
+        expect(await short.outbox.claim({ owner: 'i2', now: now + 3_999, limit: 10 })).toEqual([]);
+        expect((await short.outbox.claim({ owner: 'i2', now: now + 4_000, limit: 10 })).map((e) => e.id)).toEqual([a1?.id]);
+      });
+
+      it('refuses a lease that is not a whole number of ms from 1', async () => {
+        for (const leaseMs of [0, -1, 1.5, Number.NaN]) await expect(open(`bad-lease-${++places}`, { leaseMs })).rejects.toThrow(RangeError);
       });
 
       it('returns only the oldest pending entry of each stream', async () => {

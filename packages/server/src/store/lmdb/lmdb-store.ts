@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { open, type RootDatabase } from 'lmdb';
+import { leaseOption } from '../outbox-core.js';
 import type { Store } from '../store.js';
 import { checkLayout, openDatabases, releaseStoredLeases } from './layout.js';
 import { createLmdbOutbox } from './outbox.js';
@@ -9,16 +10,19 @@ import { createLmdbSessions } from './sessions.js';
 export interface LmdbStoreOptions {
   /** The directory of the LMDB environment (created if missing). */
   path: string;
+  /** The lease a claim takes unless it names one, in ms (default 90 s); see `Outbox.leaseMs`. */
+  leaseMs?: number;
 }
 
 /**
  * Opens (creating if needed) the LMDB store under `options.path`: sessions and the outbox in one
  * environment (see layout.ts). Meant for one server process; it keeps nothing in memory but its
- * own leases and the outcomes waiting for the next commit, so reopening the path (after a crash too)
- * finds everything as committed.
+ * own leases and the outcomes waiting for the next commit, so reopening the path (after a crash
+ * too) finds everything as committed.
  * Rejects with StoreVersionError if the directory holds another layout.
  */
 export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
+  const leaseMs = leaseOption(options.leaseMs);
   await mkdir(options.path, { recursive: true });
   // Commits are visible (and survive a process kill) when a write resolves; writes the contract
   // calls durable additionally wait for `root.flushed` (fsync), which overlapping sync batches.
@@ -31,7 +35,7 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
   }
   const dbs = openDatabases(root);
   await releaseStoredLeases(root, dbs);
-  const outbox = createLmdbOutbox(root, dbs);
+  const outbox = createLmdbOutbox(root, dbs, leaseMs);
 
   return {
     kind: 'lmdb',

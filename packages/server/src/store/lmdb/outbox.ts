@@ -14,7 +14,7 @@ interface Lease {
 }
 
 /** The outbox of the LMDB store, on the databases of layout.ts. */
-export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases): Outbox {
+export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases, leaseMs: number): Outbox {
   const { meta, bodies, states, seqs, streams, ready, finished } = dbs;
 
   /** Entries leased by claims of this process, by id. */
@@ -149,6 +149,8 @@ export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases): Outbox
     });
 
   return {
+    leaseMs,
+
     async enqueue(items) {
       if (items.length === 0) return [];
       return durably(root, () => {
@@ -174,10 +176,10 @@ export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases): Outbox
       });
     },
 
-    async claim({ owner, now, limit, leaseMs }) {
+    async claim({ owner, now, limit, leaseMs: ms = leaseMs }) {
       const claimed: OutboxEntry[] = [];
       if (limit <= 0) return claimed;
-      const lease: Lease = { owner, until: now + leaseMs };
+      const lease: Lease = { owner, until: now + ms };
       for (const { key, value: id } of ready.getRange({})) {
         if (key[0] > now || claimed.length >= limit) break;
         const held = leases.get(id);

@@ -24,15 +24,19 @@ const ENTRY = ENTRY_COLUMNS.join(', ');
 const O_ENTRY = ENTRY_COLUMNS.map((column) => `o.${column}`).join(', ');
 
 /**
- * How long an outcome write (finish, retry) is tried again while PostgreSQL cannot be reached.
- * Without it, an attempt whose outcome could not be written waits for its lease (90 s) to lapse
- * and holds up its whole stream meanwhile; a restart of PostgreSQL takes seconds. Kept well under
- * the lease, so that a late write cannot land after another instance has taken the lapsed lease.
+ * How long an outcome write (finish, retry) is tried again while PostgreSQL cannot be reached: a
+ * quarter of the lease, at most 20 s. Without it, an attempt whose outcome could not be written
+ * holds up its whole stream until its lease lapses, and a restart of PostgreSQL takes seconds. Kept
+ * well under the lease, so that a late write does not land after another instance has taken the
+ * lapsed lease (the attempt itself used part of the lease already).
  */
-const OUTCOME_RETRY_BUDGET_MS = 20_000;
+export function outcomeRetryBudgetMs(leaseMs: number): number {
+  return Math.min(20_000, Math.floor(leaseMs / 4));
+}
 
 /** The outbox of the PostgreSQL store, shared by every instance on the same tables. */
-export function createPostgresOutbox(db: PostgresPool, t: TableNames): Outbox {
+export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: number): Outbox {
+  const budgetMs = outcomeRetryBudgetMs(leaseMs);
 
   // Concurrent enqueue and finish calls share round trips and transactions (group commit).
   const enqueueBatch = createBatcher<NewNotification[], OutboxEntry[]>(
@@ -76,7 +80,7 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames): Outbox {
             calls.map((c) => c.update.status ?? null),
             calls.map((c) => c.update.error ?? null),
           ]),
-        OUTCOME_RETRY_BUDGET_MS,
+        budgetMs,
       );
       return calls.map(() => undefined);
     },
@@ -84,11 +88,13 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames): Outbox {
   );
 
   return {
+    leaseMs,
+
     async enqueue(items) {
       return items.length === 0 ? [] : enqueueBatch(items);
     },
 
-    async claim({ owner, now, limit, leaseMs }) {
+    async claim({ owner, now, limit, leaseMs: ms = leaseMs }) {
       if (limit <= 0) return [];
       const { rows } = await db.query<StoredEntry>(
         `UPDATE ${t.outbox} o SET lease_owner = $1, lease_until = $2
@@ -100,7 +106,7 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames): Outbox {
                FOR UPDATE SKIP LOCKED) due
          WHERE o.id = due.id
          RETURNING ${O_ENTRY}`,
-        [owner, now + leaseMs, now, limit],
+        [owner, now + ms, now, limit],
       );
       return rows.map(toOutboxEntry).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
@@ -120,7 +126,7 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames): Outbox {
              WHERE id = $1 AND state = 'pending'`,
             [id, update.attempts, update.nextAttemptAt, update.target, update.status ?? null, update.error ?? null],
           ),
-        OUTCOME_RETRY_BUDGET_MS,
+        budgetMs,
       );
     },
 

@@ -1,3 +1,4 @@
+import { leaseOption } from '../outbox-core.js';
 import type { Store } from '../store.js';
 import { connect } from './connection.js';
 import { createPostgresOutbox } from './outbox.js';
@@ -11,6 +12,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** The lease a claim takes unless it names one, in ms (default 90 s); see `Outbox.leaseMs`. */
+  leaseMs?: number;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface PostgresStoreOptions {
  * the server created it.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const leaseMs = leaseOption(options.leaseMs);
   const db = connect(options.connectionString, options.poolSize ?? 10);
   try {
     await createSchema(db, options.schema);
@@ -31,7 +35,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     kind: 'postgres',
     sessions: createPostgresSessions(db, t),
-    outbox: createPostgresOutbox(db, t),
+    outbox: createPostgresOutbox(db, t, leaseMs),
     async ping() {
       const token = `${Date.now()}-${Math.random()}`;
       const { rows } = await db.query<{ value: string }>(

@@ -8,4 +8,4 @@ import { describeStoreConformance } from '../store-conformance.js';
 const root = await mkdtemp(join(tmpdir(), 'mmtel-lmdb-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-describeStoreConformance('LMDB', (place) => openLmdbStore({ path: join(root, place) }), { multiInstance: false });
+describeStoreConformance('LMDB', (place, options) => openLmdbStore({ path: join(root, place), ...options }), { multiInstance: false });

@@ -21,10 +21,10 @@ afterAll(async () => {
 
 describeStoreConformance(
   'PostgreSQL',
-  (place) => {
+  (place, options) => {
     const schema = `${prefix}_${place}`;
     schemas.add(schema);
-    return openPostgresStore({ connectionString, schema });
+    return openPostgresStore({ connectionString, schema, ...options });
   },
   { multiInstance: true },
 );
