@@ -145,11 +145,27 @@ export interface Outbox {
   prune(before: number): Promise<number>;
 }
 
-/** One storage backend: sessions and the outbox. */
+/**
+ * Notification URIs that a 308 moved (TS 29.122 clause 5.2.10) and that belong to no stored
+ * resource: the configured SessionEventNotificationUri of CallEvent. Each is kept under a name,
+ * with the configured URI it applies to, so that a changed configuration is not overridden.
+ */
+export interface TargetStore {
+  /** Where notifications meant for `configured` go: the URI a 308 moved them to, else `configured`. */
+  currentTarget(name: string, configured: string): Promise<string>;
+  /**
+   * Records, durably, that notifications meant for `configured` now go to `to`, if they went to
+   * `from` (a compare-and-set between instances). Returns whether it was recorded.
+   */
+  moveTarget(name: string, configured: string, from: string, to: string): Promise<boolean>;
+}
+
+/** One storage backend: sessions, the outbox and the moved notification URIs. */
 export interface Store {
   readonly kind: 'lmdb' | 'postgres';
   readonly sessions: SessionStore;
   readonly outbox: Outbox;
+  readonly targets: TargetStore;
   /** Read-your-writes check used by /readyz. */
   ping(): Promise<void>;
   /** Releases the store (pending writes complete first). */

@@ -15,6 +15,7 @@ import type { StateRecord } from './state-record.js';
  *   streams   stream                         -> { last, pending } (JSON)  seq allocator; whether it has a ready key
  *   ready     [nextAttemptAt, stream]        -> id        the head of each stream with pending entries, and only it
  *   finished  [finishedAt, id]               -> '1'       prune
+ *   targets   name                           -> TargetRecord (JSON)  notification URIs moved by a 308
  *
  * Claim walks `ready` from the start and stops at the first key later than `now`, so it touches
  * only what it returns and the heads leased meanwhile. An entry is its stream's head exactly when
@@ -37,16 +38,16 @@ import type { StateRecord } from './state-record.js';
  * seq allocation and the session compare-and-set are atomic. A callback that throws does not roll
  * back the writes it already made, so each operation validates first and writes last.
  *
- * Durability: enqueue and the session writes resolve once fsynced (`root.flushed`). Finish and
- * retry resolve once committed (visible to every reader, and surviving a kill of the process)
- * without waiting for the fsync: one lost with the machine leaves its entry pending, so the entry
- * is delivered again: at least once, never lost.
+ * Durability: enqueue and the session and target writes resolve once fsynced (`root.flushed`).
+ * Finish and retry resolve once committed (visible to every reader, and surviving a kill of the
+ * process) without waiting for the fsync: one lost with the machine leaves its entry pending, so
+ * the entry is delivered again: at least once, never lost.
  *
  * Earlier layouts, each of which landed on main: layout 1 (9032763, no `meta`) is refused. Layout
  * 2 first had JSON state records (6da87cf) and got binary ones without a new number (17983a9): a
  * store with JSON state records is refused too. From 17983a9 to 81d4792 leases were stored in the
  * state records, a leased head keyed in `ready` by its lease expiry: releaseStoredLeases frees them
- * at open.
+ * at open. `targets` was added later without a new number: older versions ignore it.
  */
 
 /** Stored under meta 'layout'; bump on any incompatible change of the layout above. */
@@ -75,6 +76,12 @@ export interface BodyRecord {
   sessionId?: string;
 }
 
+/** Value of `targets`: where notifications meant for a configured URI go since a 308. */
+export interface TargetRecord {
+  configured: string;
+  target: string;
+}
+
 /** The named databases of the layout. */
 export interface LmdbDatabases {
   meta: Database<number, string>;
@@ -85,6 +92,7 @@ export interface LmdbDatabases {
   streams: Database<StreamRecord, string>;
   ready: Database<string, ReadyKey>;
   finished: Database<string, FinishedKey>;
+  targets: Database<TargetRecord, string>;
 }
 
 type Key = string | number | Array<string | number>;
@@ -104,6 +112,7 @@ export function openDatabases(root: RootDatabase): LmdbDatabases {
     streams: json('streams'),
     ready: ids('ready'),
     finished: ids('finished'),
+    targets: json('targets'),
   };
 }
 

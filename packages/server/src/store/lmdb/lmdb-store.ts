@@ -5,6 +5,7 @@ import type { Store } from '../store.js';
 import { checkLayout, openDatabases, releaseStoredLeases } from './layout.js';
 import { createLmdbOutbox } from './outbox.js';
 import { createLmdbSessions } from './sessions.js';
+import { createLmdbTargets } from './targets.js';
 
 /** Options of {@link openLmdbStore}. */
 export interface LmdbStoreOptions {
@@ -15,10 +16,10 @@ export interface LmdbStoreOptions {
 }
 
 /**
- * Opens (creating if needed) the LMDB store under `options.path`: sessions and the outbox in one
- * environment (see layout.ts). Meant for one server process; it keeps nothing in memory but its
- * own leases and the outcomes waiting for the next commit, so reopening the path (after a crash
- * too) finds everything as committed.
+ * Opens (creating if needed) the LMDB store under `options.path`: sessions, the outbox and the
+ * moved notification URIs in one environment (see layout.ts). Meant for one server process; it
+ * keeps nothing in memory but its own leases and the outcomes waiting for the next commit, so
+ * reopening the path (after a crash too) finds everything as committed.
  * Rejects with StoreVersionError if the directory holds another layout.
  */
 export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
@@ -41,6 +42,7 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
     kind: 'lmdb',
     sessions: createLmdbSessions(root, dbs),
     outbox,
+    targets: createLmdbTargets(root, dbs),
     async ping() {
       const token = Date.now() + Math.random();
       await dbs.meta.put('ping', token);

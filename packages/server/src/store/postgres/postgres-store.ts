@@ -4,6 +4,7 @@ import { connect } from './connection.js';
 import { createPostgresOutbox } from './outbox.js';
 import { createSchema, tableNames } from './schema.js';
 import { createPostgresSessions } from './sessions.js';
+import { createPostgresTargets } from './targets.js';
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -36,6 +37,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     kind: 'postgres',
     sessions: createPostgresSessions(db, t),
     outbox: createPostgresOutbox(db, t, leaseMs),
+    targets: createPostgresTargets(db, t),
     async ping() {
       const token = `${Date.now()}-${Math.random()}`;
       const { rows } = await db.query<{ value: string }>(

@@ -7,6 +7,7 @@
 --                         serializes the writes that move a stream's head (enqueue, finish, retarget)
 --   outbox                id PK, (stream, seq) UNIQUE, is_head: true on exactly the lowest pending
 --                         entry of each stream, kept so by enqueue and finish under the stream lock
+--   notification_targets  name PK: where notifications meant for a configured URI go since a 308
 --   store_meta            key PK, value: the schema version and the ping row
 
 CREATE TABLE IF NOT EXISTS sessions (
@@ -48,6 +49,12 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_heads ON outbox (next_attempt_at) WHERE is_head;
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (stream, seq) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS outbox_finished ON outbox (finished_at) WHERE state <> 'pending';
+
+CREATE TABLE IF NOT EXISTS notification_targets (
+  name text PRIMARY KEY,
+  configured text NOT NULL,
+  target text NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS store_meta (
   key text PRIMARY KEY,

@@ -21,6 +21,7 @@ export interface TableNames {
   sessions: string;
   streams: string;
   outbox: string;
+  targets: string;
   meta: string;
   enqueueFn: string;
   finishFn: string;
@@ -33,6 +34,7 @@ export function tableNames(schema: string | undefined): TableNames {
     sessions: `${prefix}sessions`,
     streams: `${prefix}outbox_streams`,
     outbox: `${prefix}outbox`,
+    targets: `${prefix}notification_targets`,
     meta: `${prefix}store_meta`,
     enqueueFn: `${prefix}outbox_enqueue`,
     finishFn: `${prefix}outbox_finish`,

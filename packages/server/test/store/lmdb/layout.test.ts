@@ -71,10 +71,10 @@ describe('LMDB store layouts of earlier versions', () => {
     const again = await openLmdbStore({ path });
     try {
       expect(await again.outbox.get(a1!.id)).toEqual(a1);
-      const claimed = await again.outbox.claim({ owner: 'i2', now: Date.now(), limit: 10, leaseMs: 30_000 });
+      const claimed = await again.outbox.claim({ owner: 'i2', now: Date.now(), limit: 10 });
       expect(claimed.map((entry) => [entry.id, entry.attempts, entry.leaseOwner])).toEqual([[a1!.id, 0, 'i2']]);
       await again.outbox.finish(a1!.id, { state: 'delivered', attempts: 1, target: a1!.target, at: Date.now(), status: 204 });
-      expect((await again.outbox.claim({ owner: 'i2', now: Date.now(), limit: 10, leaseMs: 30_000 })).map((entry) => entry.id)).toEqual([a2!.id]);
+      expect((await again.outbox.claim({ owner: 'i2', now: Date.now(), limit: 10 })).map((entry) => entry.id)).toEqual([a2!.id]);
     } finally {
       await again.close();
     }

@@ -69,12 +69,12 @@ describe('the PostgreSQL store schema', () => {
     const schema = freshSchema();
     await (await openPostgresStore({ connectionString, schema })).close();
     await admin((client) => client.query(`UPDATE ${pg.escapeIdentifier(schema)}.store_meta SET value = '2' WHERE key = 'schema_version'`));
-    await admin((client) => client.query(`DROP FUNCTION ${pg.escapeIdentifier(schema)}.outbox_finish`));
+    await admin((client) => client.query(`DROP TABLE ${pg.escapeIdentifier(schema)}.notification_targets`));
     const opening = openPostgresStore({ connectionString, schema });
     await expect(opening).rejects.toBeInstanceOf(StoreVersionError);
     await expect(opening).rejects.toThrow(`in schema ${schema} was written by another version of the server (schema version 2); this version reads schema version 1`);
-    const { rows } = await admin((client) => client.query(`SELECT to_regproc($1) AS fn`, [`${schema}.outbox_finish`]));
-    expect(rows[0]?.fn).toBeNull();
+    const { rows } = await admin((client) => client.query(`SELECT to_regclass($1) AS table`, [`${schema}.notification_targets`]));
+    expect(rows[0]?.table).toBeNull();
   });
 
   it('finds its .sql files beside its modules when compiled to another directory', async () => {
@@ -84,7 +84,7 @@ describe('the PostgreSQL store schema', () => {
     const store = await open({ connectionString, schema: freshSchema() });
     try {
       const [entry] = await store.outbox.enqueue([{ stream: 'a', callback: 'imsSessionNotification', target: 'http://af.example/n', body: {} }]);
-      expect((await store.outbox.claim({ owner: 'i1', now: Date.now(), limit: 1, leaseMs: 30_000 })).map((e) => e.id)).toEqual([entry?.id]);
+      expect((await store.outbox.claim({ owner: 'i1', now: Date.now(), limit: 1 })).map((e) => e.id)).toEqual([entry?.id]);
     } finally {
       await store.close();
     }

@@ -1,0 +1,28 @@
+import type { TargetStore } from '../store.js';
+import type { PostgresPool } from './connection.js';
+import type { TableNames } from './schema.js';
+
+/** The notification URIs moved by a 308, in the PostgreSQL store: one row per name, shared by the instances. */
+export function createPostgresTargets(db: PostgresPool, t: TableNames): TargetStore {
+  return {
+    async currentTarget(name, configured) {
+      const { rows } = await db.query<{ target: string }>(`SELECT target FROM ${t.targets} WHERE name = $1 AND configured = $2`, [name, configured]);
+      return rows[0]?.target ?? configured;
+    },
+
+    async moveTarget(name, configured, from, to) {
+      // One statement each, so that two instances moving at once cannot both win.
+      const { rowCount } =
+        from === configured
+          ? // Current is `configured` when there is no row, or only a stale one for another configured URI.
+            await db.query(
+              `INSERT INTO ${t.targets} AS t (name, configured, target) VALUES ($1, $2, $3)
+               ON CONFLICT (name) DO UPDATE SET configured = EXCLUDED.configured, target = EXCLUDED.target
+               WHERE t.configured <> EXCLUDED.configured OR t.target = EXCLUDED.configured`,
+              [name, configured, to],
+            )
+          : await db.query(`UPDATE ${t.targets} SET target = $4 WHERE name = $1 AND configured = $2 AND target = $3`, [name, configured, from, to]);
+      return rowCount === 1;
+    },
+  };
+}
