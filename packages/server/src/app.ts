@@ -15,7 +15,7 @@ import { operationResolver } from './http/operation-routes.js';
 import { problem } from './http/problem.js';
 import { componentSchema, loadBundledSpec, type OpenApiDocument, SPECS } from './http/spec.js';
 import { Metrics } from './metrics.js';
-import { NotificationEngine, WebSocketHub } from './notifications/index.js';
+import { currentSessionEventTarget, moveSessionEventTarget, NotificationEngine, WebSocketHub } from './notifications/index.js';
 import { SessionService } from './sessions/session-service.js';
 import { installAuthentication } from './security/authentication.js';
 import { installOverloadProtection, installRateLimit } from './security/limits.js';
@@ -104,6 +104,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const simulatorSpec = loadBundledSpec(SPECS.simulator);
 
   const validateSession = createAjv().compile(componentSchema(callControl, 'ImsSession'));
+  // Where a 308 moved the configured CallEvent URI, before this start too (kept in the store).
+  const sessionEventNotificationUri = await currentSessionEventTarget(store.targets, config.sessionEventNotificationUri);
   // The engine calls back into the sessions and the simulator after a 308, and both enqueue
   // through the engine: the engine is built first and the two are assigned right after it.
   let sessions!: SessionService;
@@ -126,12 +128,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ...(!targets.allowsEverything && { checkTarget: (url: URL) => targets.check(url), lookup: targets.lookup }),
     metrics: metrics.engineHooks(),
     onPermanentRedirect: async (entry: OutboxEntry, target: string) => {
-      if (entry.callback === 'sessionEventNotification') simulator.replaceSessionEventTarget(entry.target, target);
-      else if (entry.sessionId !== undefined) await sessions.replaceNotifUri(entry.sessionId, entry.target, target);
+      if (entry.callback === 'sessionEventNotification') {
+        simulator.replaceSessionEventTarget(entry.target, target);
+        await moveSessionEventTarget(store.targets, config.sessionEventNotificationUri, entry.target, target);
+      } else if (entry.sessionId !== undefined) await sessions.replaceNotifUri(entry.sessionId, entry.target, target);
     },
   });
   sessions = new SessionService(store, engine, config, (session) => (validateSession(session) ? [] : toInvalidParams(validateSession.errors)), (uri) => targets.check(uri));
-  simulator = new NetworkSimulator(sessions, engine, store.outbox, { ...config.simulator, ...(config.sessionEventNotificationUri !== undefined && { sessionEventNotificationUri: config.sessionEventNotificationUri }) }, app.log);
+  simulator = new NetworkSimulator(sessions, engine, store.outbox, { ...config.simulator, ...(sessionEventNotificationUri !== undefined && { sessionEventNotificationUri }) }, app.log);
   if (config.simulator.enabled) sessions.observe(simulator);
   app.decorate('mmtel', { sessions, simulator, engine, store, metrics });
 

@@ -11,3 +11,4 @@ export {
   type NotificationEngineOptions,
 } from './engine.js';
 export { WebSocketHub } from './websocket-hub.js';
+export { currentSessionEventTarget, moveSessionEventTarget, SESSION_EVENT_TARGET } from './session-event-target.js';
