@@ -29,3 +29,22 @@ export class StoreVersionError extends Error {
     this.name = 'StoreVersionError';
   }
 }
+
+/** Seconds a client is asked to wait (Retry-After) when the store is unavailable. */
+export const STORE_RETRY_AFTER_S = 5;
+
+/**
+ * The store cannot be reached right now: connection refused or lost, database restarting or out
+ * of connections. Worth trying again later; a write whose connection broke mid-way may or may not
+ * have been committed. The error handler answers it with 503 and Retry-After.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  /** Seconds until a retry is worth it. */
+  readonly retryAfterSec = STORE_RETRY_AFTER_S;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

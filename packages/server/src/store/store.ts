@@ -160,7 +160,10 @@ export interface TargetStore {
   moveTarget(name: string, configured: string, from: string, to: string): Promise<boolean>;
 }
 
-/** One storage backend: sessions, the outbox and the moved notification URIs. */
+/**
+ * One storage backend: sessions, the outbox and the moved notification URIs. Any method may
+ * reject with `StoreUnavailableError` when the store cannot be reached (a PostgreSQL outage).
+ */
 export interface Store {
   readonly kind: 'lmdb' | 'postgres';
   readonly sessions: SessionStore;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { StoreUnavailableError } from '../../src/store/store-errors.js';
 import type { Store } from '../../src/store/store.js';
 import { imsNotification } from '../notifications/support.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
@@ -12,13 +13,13 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A store in a schema of its own, connected through a proxy; both dropped when the test ends. */
-async function proxiedStore(): Promise<{ store: Store; proxy: TcpProxy; admin: pg.Client; schema: string }> {
+async function proxiedStore(options: { leaseMs?: number } = {}): Promise<{ store: Store; proxy: TcpProxy; admin: pg.Client; schema: string }> {
   const direct = new URL(inject('databaseUrl'));
   const proxy = await startTcpProxy(direct.hostname, Number(direct.port));
   const proxied = new URL(direct);
   proxied.port = String(proxy.port);
   const schema = `faults_${randomUUID().replace(/-/g, '')}`;
-  const store = await openPostgresStore({ connectionString: proxied.toString(), schema, poolSize: 2 });
+  const store = await openPostgresStore({ connectionString: proxied.toString(), schema, poolSize: 2, ...options });
   const admin = new pg.Client({ connectionString: direct.toString() });
   await admin.connect();
   onTestFinished(async () => {
@@ -86,5 +87,28 @@ describe('the PostgreSQL store when PostgreSQL becomes unreachable for a moment'
     await admin.query('ROLLBACK');
     await proxy.restore();
     expect(await store.outbox.retarget(entry.stream, entry.target, 'http://127.0.0.1:9/moved')).toBe(1);
+  });
+
+  it('rejects calls with StoreUnavailableError while PostgreSQL cannot be reached, and serves them again afterwards', async () => {
+    const { store, proxy } = await proxiedStore();
+    await proxy.cut();
+    await expect(store.sessions.getSession('s1')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.outbox.claim({ owner: 'test', now: Date.now(), limit: 1 })).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.outbox.enqueue([imsNotification(randomUUID(), 'http://127.0.0.1:9/as')])).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.outbox.retarget('a', 'http://127.0.0.1:9/as', 'http://127.0.0.1:9/moved')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await proxy.restore();
+    expect(await store.sessions.getSession('s1')).toBeUndefined();
+  });
+
+  it('tries an outcome write again for a quarter of the store\'s lease, then gives up with StoreUnavailableError', async () => {
+    const { store, proxy } = await proxiedStore({ leaseMs: 2_000 });
+    const entry = await claimOne(store);
+    await proxy.cut();
+    const started = Date.now();
+    const error = await store.outbox.retry(entry.id, { attempts: 1, nextAttemptAt: Date.now(), target: entry.target }).catch((e: unknown) => e);
+    const tookMs = Date.now() - started;
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(tookMs).toBeGreaterThanOrEqual(300);
+    expect(tookMs).toBeLessThan(1_500);
   });
 });

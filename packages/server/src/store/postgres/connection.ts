@@ -1,4 +1,5 @@
 import pg, { type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
+import { StoreUnavailableError } from '../store-errors.js';
 
 const int8 = 20;
 /** Epoch ms and seqs are int8 columns; they fit a double exactly, and the parser is per pool. */
@@ -12,7 +13,10 @@ export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
 }
 
-/** A connection pool. */
+/**
+ * A connection pool whose failures to reach PostgreSQL reject with StoreUnavailableError (the
+ * statement itself was fine); every other error is PostgreSQL's own.
+ */
 export interface PostgresPool extends Queryable {
   /** Runs `action` in a transaction on one client: COMMIT if it resolves, ROLLBACK if it throws. */
   transaction<T>(action: (client: Queryable) => Promise<T>): Promise<T>;
@@ -27,10 +31,21 @@ export function connect(connectionString: string, poolSize: number): PostgresPoo
   pool.on('error', () => undefined);
 
   return {
-    query: <R extends QueryResultRow>(text: string, values?: unknown[]) => pool.query<R>(text, values),
+    async query<R extends QueryResultRow>(text: string, values?: unknown[]) {
+      try {
+        return await pool.query<R>(text, values);
+      } catch (error) {
+        throw unavailableOr(error);
+      }
+    },
 
     async transaction<T>(action: (client: Queryable) => Promise<T>): Promise<T> {
-      const client: PoolClient = await pool.connect();
+      let client: PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw unavailableOr(error);
+      }
       let broken = false;
       // A checked-out client has no pool listener: a connection lost mid-transaction (PostgreSQL
       // restarting) would emit an unhandled 'error' and crash the process. The query in flight
@@ -48,7 +63,7 @@ export function connect(connectionString: string, poolSize: number): PostgresPoo
         await client.query('ROLLBACK').catch(() => {
           broken = true;
         });
-        throw error;
+        throw unavailableOr(error);
       } finally {
         client.off('error', onError);
         client.release(broken);
@@ -61,7 +76,7 @@ export function connect(connectionString: string, poolSize: number): PostgresPoo
 
 /**
  * Runs an idempotent write again, with growing pauses, while PostgreSQL is unreachable, for up to
- * `budgetMs`; then rejects with the last connection error.
+ * `budgetMs`; then rejects with the last StoreUnavailableError.
  */
 export async function whileUnreachable<T>(write: () => Promise<T>, budgetMs: number): Promise<T> {
   const deadline = Date.now() + budgetMs;
@@ -69,7 +84,7 @@ export async function whileUnreachable<T>(write: () => Promise<T>, budgetMs: num
     try {
       return await write();
     } catch (error) {
-      if (!lostConnection(error) || Date.now() + pause > deadline) throw error;
+      if (!(error instanceof StoreUnavailableError) || Date.now() + pause > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
@@ -90,10 +105,16 @@ const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '
 /**
  * PostgreSQL could not be reached or dropped the connection (the statement itself was fine):
  * a socket error, SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down, starting
- * up), or pg's own "Connection terminated".
+ * up), 53300 (no connection slot free), or pg's own "Connection terminated" and "not queryable".
  */
 function lostConnection(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code))) return true;
-  return error instanceof Error && /^Connection terminated/.test(error.message);
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')) return true;
+  return error instanceof Error && /^Connection terminated|is not queryable/.test(error.message);
+}
+
+/** The error as callers see it: StoreUnavailableError for a connection failure, else unchanged. */
+function unavailableOr(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError || !lostConnection(error)) return error;
+  return new StoreUnavailableError(`PostgreSQL cannot be reached: ${(error as Error).message}`, { cause: error });
 }

@@ -20,7 +20,7 @@ export interface PostgresStoreOptions {
 /**
  * Opens the PostgreSQL store, creating its tables if needed (schema.sql). Several server
  * instances may open the same one at once. Rejects with StoreVersionError if another version of
- * the server created it.
+ * the server created it, and with StoreUnavailableError if PostgreSQL cannot be reached.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const leaseMs = leaseOption(options.leaseMs);
