@@ -65,7 +65,8 @@ for (const mode of modes) {
 process.stdout.write('\n━━ Schemathesis passes\n');
 for (const result of results) {
   const verdict = result.passed ? 'passed' : `FAILED (exit ${result.exitCode})`;
-  process.stdout.write(`${APIS[result.api].title}, MMTEL_AUTH=${result.mode}: ${verdict} in ${(result.durationMs / 1000).toFixed(0)} s; ${result.linkSummary ?? 'no stateful phase'}\n`);
+  const stateful = result.linkSummary?.replace(/\s+/g, ' ') ?? 'no stateful phase';
+  process.stdout.write(`${APIS[result.api].title}, MMTEL_AUTH=${result.mode}, seed ${result.seed}: ${verdict} in ${(result.durationMs / 1000).toFixed(0)} s; ${stateful}\n`);
   if (!result.passed) process.stdout.write(`${result.replay.replace(/^/gm, '  ')}\n`);
 }
 process.exit(results.every((r) => r.passed) ? 0 : 1);
