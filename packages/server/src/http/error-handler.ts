@@ -3,6 +3,7 @@ import { operations } from '../generated/operations.gen.js';
 import { toInvalidParams } from './ajv.js';
 import { mediaType } from './operation-routes.js';
 import { type CauseName, problem, ProblemError, type ProblemDetails } from './problem.js';
+import { StoreUnavailableError } from '../store/store-errors.js';
 
 /**
  * Turns every failure into a TS 29.122 ProblemDetails answer (`application/problem+json`):
@@ -15,6 +16,11 @@ import { type CauseName, problem, ProblemError, type ProblemDetails } from './pr
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ProblemError) return sendProblem(reply, error.problem, error.headers);
+    // The store (PostgreSQL) cannot be reached: a passing outage, not a fault of the request or the server.
+    if (error instanceof StoreUnavailableError) {
+      request.log.warn({ err: error }, 'store unavailable');
+      return sendProblem(reply, problem('NF_CONGESTION', 'The store is unavailable; try again later.'), { 'retry-after': String(error.retryAfterSec) });
+    }
     // Checked first: a response validation failure carries `validation` too, but is the server's fault.
     if (error.code === 'FST_RESPONSE_VALIDATION_FAILED_VALIDATION') {
       request.log.error({ err: error }, 'response does not match the spec');
