@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { StoreUnavailableError } from '../../src/store/store-errors.js';
 import type { Store } from '../../src/store/store.js';
 import { imsNotification } from '../notifications/support.js';
+import { imsSession, SESSIONS } from '../support/server.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 // The PostgreSQL store reached through a proxy the test cuts: a database restart or a network
@@ -110,5 +113,21 @@ describe('the PostgreSQL store when PostgreSQL becomes unreachable for a moment'
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(tookMs).toBeGreaterThanOrEqual(300);
     expect(tookMs).toBeLessThan(1_500);
+  });
+
+  it('answers 503 NF_CONGESTION with Retry-After while PostgreSQL cannot be reached, and 201 once it is back', async () => {
+    const { store, proxy } = await proxiedStore();
+    const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', MMTEL_SIM_SCENARIO: 'silent' }), store, logger: false });
+    onTestFinished(() => app.close());
+    const create = () => app.inject({ method: 'POST', url: SESSIONS, payload: imsSession() });
+    await proxy.cut();
+    const refused = await create();
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(refused.json()).toMatchObject({ status: 503, cause: 'NF_CONGESTION' });
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    await proxy.restore();
+    expect((await create()).statusCode).toBe(201);
   });
 });
