@@ -4,6 +4,7 @@ import { newEntry, toOutboxEntry, type StoredEntry } from '../outbox-core.js';
 import type { FinishUpdate, NewNotification, Outbox, OutboxEntry } from '../store.js';
 import { rejectedByData, whileUnreachable, type PostgresPool } from './connection.js';
 import type { TableNames } from './schema.js';
+import { fromStoredOptional, fromStoredText, toStoredOptional, toStoredText } from './stored-text.js';
 
 /*
  * Claim is one statement: lock up to `limit` due, unleased heads with FOR UPDATE SKIP LOCKED (a row
@@ -11,6 +12,9 @@ import type { TableNames } from './schema.js';
  * is re-checked, so a fresh lease or a finish excludes it) and stamp the lease. `is_head` moves only
  * under the stream lock and an entry never returns to pending, so no instance sees two heads of a
  * stream. Enqueue and finish are the PL/pgSQL functions of outbox-functions.sql.
+ *
+ * The text columns that may carry client input (stream and session id, target, last error) go
+ * through stored-text.ts, so that a NUL or a lone surrogate in a notifUri is kept, not refused.
  */
 
 /** The columns of an entry, named as OutboxEntry names them (absent optionals are null). */
@@ -46,17 +50,17 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: n
       const all = created.flat();
       const { rows } = await db.query<{ r_stream: string; r_last_seq: number }>(`SELECT * FROM ${t.enqueueFn}($1, $2, $3, $4, $5, $6, $7)`, [
         all.map((e) => e.id),
-        all.map((e) => e.stream),
+        all.map((e) => toStoredText(e.stream)),
         all.map((e) => e.callback),
-        all.map((e) => e.target),
+        all.map((e) => toStoredText(e.target)),
         all.map((e) => (e.body === undefined ? null : JSON.stringify(e.body))),
-        all.map((e) => e.sessionId ?? null),
+        all.map((e) => toStoredOptional(e.sessionId)),
         now,
       ]);
       // The function numbered each stream's items last_seq - n + 1 … last_seq, in array order.
       const next = new Map<string, number>();
       for (const entry of all) next.set(entry.stream, (next.get(entry.stream) ?? 0) - 1);
-      for (const row of rows) next.set(row.r_stream, row.r_last_seq + (next.get(row.r_stream) ?? 0) + 1);
+      for (const row of rows) next.set(fromStoredText(row.r_stream), row.r_last_seq + (next.get(row.r_stream) ?? 0) + 1);
       for (const entry of all) {
         entry.seq = next.get(entry.stream) ?? 0;
         next.set(entry.stream, entry.seq + 1);
@@ -75,10 +79,10 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: n
             calls.map((c) => c.id),
             calls.map((c) => c.update.state),
             calls.map((c) => c.update.attempts),
-            calls.map((c) => c.update.target),
+            calls.map((c) => toStoredText(c.update.target)),
             calls.map((c) => c.update.at),
             calls.map((c) => c.update.status ?? null),
-            calls.map((c) => c.update.error ?? null),
+            calls.map((c) => toStoredOptional(c.update.error)),
           ]),
         budgetMs,
       );
@@ -108,7 +112,7 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: n
          RETURNING ${O_ENTRY}`,
         [owner, now + ms, now, limit],
       );
-      return rows.map(toOutboxEntry).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return rows.map(fromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
 
     async finish(id, update) {
@@ -124,13 +128,14 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: n
              SET attempts = $2, next_attempt_at = $3, target = $4, last_status = $5, last_error = $6,
                  lease_owner = NULL, lease_until = NULL
              WHERE id = $1 AND state = 'pending'`,
-            [id, update.attempts, update.nextAttemptAt, update.target, update.status ?? null, update.error ?? null],
+            [id, update.attempts, update.nextAttemptAt, toStoredText(update.target), update.status ?? null, toStoredOptional(update.error)],
           ),
         budgetMs,
       );
     },
 
-    async retarget(stream, from, to) {
+    async retarget(streamName, fromTarget, toTarget) {
+      const [stream, from, to] = [streamName, fromTarget, toTarget].map(toStoredText);
       return db.transaction(async (client) => {
         // The stream's lock, as enqueue and finish take it; an unknown stream has nothing pending.
         const { rowCount: known } = await client.query(`SELECT 1 FROM ${t.streams} WHERE stream = $1 FOR UPDATE`, [stream]);
@@ -146,7 +151,7 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: n
 
     async get(id) {
       const { rows } = await db.query<StoredEntry>(`SELECT ${ENTRY} FROM ${t.outbox} WHERE id = $1`, [id]);
-      return rows[0] && toOutboxEntry(rows[0]);
+      return rows[0] && fromRow(rows[0]);
     },
 
     async list(filter = {}) {
@@ -154,9 +159,9 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: n
         `SELECT ${ENTRY} FROM ${t.outbox}
          WHERE ($1::text IS NULL OR stream = $1) AND ($2::text IS NULL OR state = $2)
          ORDER BY stream COLLATE "C", seq`,
-        [filter.stream ?? null, filter.state ?? null],
+        [toStoredOptional(filter.stream), filter.state ?? null],
       );
-      return rows.map(toOutboxEntry);
+      return rows.map(fromRow);
     },
 
     async depth() {
@@ -176,4 +181,15 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: n
       return rowCount ?? 0;
     },
   };
+}
+
+/** An entry as the caller enqueued and updated it. */
+function fromRow(row: StoredEntry): OutboxEntry {
+  return toOutboxEntry({
+    ...row,
+    stream: fromStoredText(row.stream),
+    target: fromStoredText(row.target),
+    sessionId: fromStoredOptional(row.sessionId),
+    lastError: fromStoredOptional(row.lastError),
+  });
 }

@@ -2,12 +2,17 @@ import { SessionExistsError } from '../store-errors.js';
 import type { SessionRecord, SessionStore } from '../store.js';
 import type { PostgresPool } from './connection.js';
 import type { TableNames } from './schema.js';
+import { fromStoredText, toStoredText } from './stored-text.js';
 
 /** The columns of a session, named as SessionRecord names them. */
 const SESSION =
   'session_id AS "sessionId", owner, session, features, version, created_at AS "createdAt", updated_at AS "updatedAt"';
 
-/** The sessions of the PostgreSQL store: one row per session, the version a compare-and-set guard. */
+/**
+ * The sessions of the PostgreSQL store: one row per session, the version a compare-and-set guard.
+ * The id (a lookup may come straight from a request path) and the owner (the AF's name from its
+ * token or certificate) are stored through stored-text.ts: an id holding NUL is simply not found.
+ */
 export function createPostgresSessions(db: PostgresPool, t: TableNames): SessionStore {
   return {
     async insertSession(record) {
@@ -24,8 +29,8 @@ export function createPostgresSessions(db: PostgresPool, t: TableNames): Session
     },
 
     async getSession(sessionId) {
-      const { rows } = await db.query<SessionRecord>(`SELECT ${SESSION} FROM ${t.sessions} WHERE session_id = $1`, [sessionId]);
-      return rows[0];
+      const { rows } = await db.query<SessionRecord>(`SELECT ${SESSION} FROM ${t.sessions} WHERE session_id = $1`, [toStoredText(sessionId)]);
+      return rows[0] && fromRow(rows[0]);
     },
 
     async replaceSession(record) {
@@ -38,8 +43,8 @@ export function createPostgresSessions(db: PostgresPool, t: TableNames): Session
     },
 
     async deleteSession(sessionId) {
-      const { rows } = await db.query<SessionRecord>(`DELETE FROM ${t.sessions} WHERE session_id = $1 RETURNING ${SESSION}`, [sessionId]);
-      return rows[0];
+      const { rows } = await db.query<SessionRecord>(`DELETE FROM ${t.sessions} WHERE session_id = $1 RETURNING ${SESSION}`, [toStoredText(sessionId)]);
+      return rows[0] && fromRow(rows[0]);
     },
 
     async countSessions() {
@@ -50,5 +55,11 @@ export function createPostgresSessions(db: PostgresPool, t: TableNames): Session
 }
 
 function sessionParams(record: SessionRecord): unknown[] {
-  return [record.sessionId, record.owner, record.version, record.features, JSON.stringify(record.session), record.createdAt, record.updatedAt];
+  // JSON.stringify writes NUL and lone surrogates as \u escapes, which the json type keeps as they are.
+  return [toStoredText(record.sessionId), toStoredText(record.owner), record.version, record.features, JSON.stringify(record.session), record.createdAt, record.updatedAt];
+}
+
+/** A row as the caller stored it. */
+function fromRow(row: SessionRecord): SessionRecord {
+  return { ...row, sessionId: fromStoredText(row.sessionId), owner: fromStoredText(row.owner) };
 }

@@ -1,16 +1,24 @@
 import type { TargetStore } from '../store.js';
 import type { PostgresPool } from './connection.js';
 import type { TableNames } from './schema.js';
+import { fromStoredText, toStoredText } from './stored-text.js';
 
-/** The notification URIs moved by a 308, in the PostgreSQL store: one row per name, shared by the instances. */
+/**
+ * The notification URIs moved by a 308, in the PostgreSQL store: one row per name, shared by the
+ * instances. URIs are stored through stored-text.ts (a `Location` is the receiver's input).
+ */
 export function createPostgresTargets(db: PostgresPool, t: TableNames): TargetStore {
   return {
     async currentTarget(name, configured) {
-      const { rows } = await db.query<{ target: string }>(`SELECT target FROM ${t.targets} WHERE name = $1 AND configured = $2`, [name, configured]);
-      return rows[0]?.target ?? configured;
+      const { rows } = await db.query<{ target: string }>(`SELECT target FROM ${t.targets} WHERE name = $1 AND configured = $2`, [
+        toStoredText(name),
+        toStoredText(configured),
+      ]);
+      return rows[0] === undefined ? configured : fromStoredText(rows[0].target);
     },
 
-    async moveTarget(name, configured, from, to) {
+    async moveTarget(...given) {
+      const [name, configured, from, to] = given.map(toStoredText) as [string, string, string, string];
       // One statement each, so that two instances moving at once cannot both win.
       const { rowCount } =
         from === configured
