@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net';
+import { NOTIFICATION_DEFAULTS } from '../config/defaults.js';
 import type { NewNotification, Outbox, OutboxEntry, Store } from '../store/store.js';
 import { jsonText } from '../http/json-text.js';
 import { backoffDelay } from './backoff.js';
@@ -31,17 +32,17 @@ export interface DeliveryPolicy {
 /** Claims in flight at once (one answering, one gathering the next batch). */
 const MAX_OVERLAPPING_CLAIMS = 2;
 
-/** The production defaults. */
+/** The defaults of a server started without any variable (the configuration schema's), and the engine's own constants. */
 export const DEFAULT_DELIVERY_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
-  timeoutMs: 5_000,
-  initialBackoffMs: 500,
-  maxBackoffMs: 60_000,
-  maxAttempts: 10,
-  maxAgeMs: 60 * 60_000,
+  timeoutMs: NOTIFICATION_DEFAULTS.timeoutMs,
+  initialBackoffMs: NOTIFICATION_DEFAULTS.initialBackoffMs,
+  maxBackoffMs: NOTIFICATION_DEFAULTS.maxBackoffMs,
+  maxAttempts: NOTIFICATION_DEFAULTS.maxAttempts,
+  maxAgeMs: NOTIFICATION_DEFAULTS.maxAgeMs,
   maxRedirects: 3,
-  concurrency: 64,
+  concurrency: NOTIFICATION_DEFAULTS.concurrency,
   pollIntervalMs: 1_000,
-  leaseMs: 90_000,
+  leaseMs: NOTIFICATION_DEFAULTS.leaseMs,
 });
 
 /** Hooks the server wires to its metrics registry (prom-client). */
@@ -105,7 +106,7 @@ export class NotificationSchemaError extends Error {
  * @see 3GPP TS 29.122 clauses 5.2.5 and 5.2.10
  */
 export class NotificationEngine {
-  /** The production defaults (same object as DEFAULT_DELIVERY_POLICY). */
+  /** The configured defaults (same object as DEFAULT_DELIVERY_POLICY). */
   static readonly defaultPolicy: Readonly<DeliveryPolicy> = DEFAULT_DELIVERY_POLICY;
 
   readonly #outbox: Outbox;
