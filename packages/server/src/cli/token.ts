@@ -3,8 +3,9 @@
  *
  *   mmtel-token keygen <dir>        writes <dir>/signing-key.pem (private) and <dir>/jwks.json (public)
  *   mmtel-token mint --key <pem> --sub <af> [--scope "mmtel-callcontrol mmtel-callevent"]
- *                    [--ttl 3600] [--iss <issuer>] [--aud <audience>]
- *                                   prints a signed access token
+ *                    [--ttl <seconds>] [--iss <issuer>] [--aud <audience>]
+ *                                   prints a signed access token, valid as long as the token
+ *                                   endpoint's by default (MMTEL_CAPIF_TOKEN_TTL_S's default)
  *
  * The server trusts the keys with MMTEL_OAUTH_JWKS_FILE=<dir>/jwks.json.
  */
@@ -13,6 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
+import { DEFAULT_VALUES } from '../config/defaults.js';
 import { generateSigningKey, readSigningKey } from '../security/signing-key.js';
 
 const USAGE = `usage:
@@ -34,7 +36,8 @@ async function mint(args: string[]): Promise<void> {
       key: { type: 'string' },
       sub: { type: 'string' },
       scope: { type: 'string', default: 'mmtel-callcontrol mmtel-callevent' },
-      ttl: { type: 'string', default: '3600' },
+      // As long as the token endpoint's tokens live by default.
+      ttl: { type: 'string', default: String(DEFAULT_VALUES.MMTEL_CAPIF_TOKEN_TTL_S) },
       iss: { type: 'string', default: 'mmtel-token' },
       aud: { type: 'string' },
     },

@@ -9,3 +9,6 @@ import { DEFAULT_VALUES } from './values.js';
 
 /** The notification settings of a server started without any variable. */
 export const NOTIFICATION_DEFAULTS: Readonly<NotificationSettings> = Object.freeze(notificationSettings(DEFAULT_VALUES));
+
+/** Every variable's value in a server started without any variable (development profile). */
+export { DEFAULT_VALUES } from './values.js';
