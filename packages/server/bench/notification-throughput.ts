@@ -10,6 +10,10 @@
  * and the medians are reported, so that a burst of other work on the machine does not decide.
  *
  * With --out, the figures are also written there as JSON (pnpm bench reads them).
+ *
+ * The engine runs with the delivery policy of a server started without any variable
+ * (NotificationEngine.defaultPolicy, which takes the configuration schema's defaults), but for
+ * --concurrency.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +22,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
-import { DEFAULT_DELIVERY_POLICY, NotificationEngine, type EngineLogger } from '../src/notifications/index.js';
+import { NotificationEngine, type EngineLogger } from '../src/notifications/index.js';
 import { openLmdbStore } from '../src/store/lmdb/lmdb-store.js';
 import type { NewNotification } from '../src/store/store.js';
 
@@ -27,7 +31,7 @@ const { values } = parseArgs({
     notifications: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '1' },
     sessions: { type: 'string', default: '200' },
-    concurrency: { type: 'string', default: String(DEFAULT_DELIVERY_POLICY.concurrency) },
+    concurrency: { type: 'string', default: String(NotificationEngine.defaultPolicy.concurrency) },
     out: { type: 'string' },
   },
 });
@@ -92,7 +96,7 @@ async function runEngine(count: number, url: string): Promise<{ enqueuePerS: num
       store,
       instanceId: 'bench',
       logger: quiet,
-      policy: { ...DEFAULT_DELIVERY_POLICY, concurrency },
+      policy: { ...NotificationEngine.defaultPolicy, concurrency },
       onPermanentRedirect: async () => {},
     });
     const items = Array.from({ length: count }, (_, i) => notification(i, url));
