@@ -1,4 +1,3 @@
-import { NOTIFICATION_DEFAULTS } from '../config/defaults.js';
 import type { NewNotification, OutboxEntry } from './store.js';
 
 /*
@@ -8,8 +7,8 @@ import type { NewNotification, OutboxEntry } from './store.js';
  * only in the contract (store.ts) and the conformance suite.
  */
 
-/** The lease of a claimed entry when the store is opened without `leaseMs`: MMTEL_NOTIFY_LEASE_MS's default. */
-export const DEFAULT_LEASE_MS = NOTIFICATION_DEFAULTS.leaseMs;
+/** The lease of a claimed entry when the store is opened without `leaseMs`: 90 s. */
+export const DEFAULT_LEASE_MS = 90_000;
 
 /** The `leaseMs` option of a store, checked: a whole number of ms from 1. */
 export function leaseOption(leaseMs: number | undefined): number {
