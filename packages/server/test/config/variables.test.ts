@@ -61,6 +61,7 @@ describe('the configuration schema', () => {
     });
   });
 
+  // The store keeps its own constant (src/store compiles on its own, see schema.int.test.ts): checked here instead.
   it('gives the stores the configured lease as their default', () => {
     expect(DEFAULT_LEASE_MS).toBe(DEFAULT_VALUES.MMTEL_NOTIFY_LEASE_MS);
   });
