@@ -153,11 +153,11 @@ export type VariableName = keyof typeof variables;
  * refused, because a server started by those tools inherits them.
  */
 export const foreignVariables: Readonly<Record<string, string>> = {
-  MMTEL_FAULT_SEED: 'the seed of the fault-injection tests (packages/server/test)',
-  MMTEL_LOAD_OPTIONS: "the benchmarks' load worker (packages/server/bench)",
-  MMTEL_PYTHON: 'the Python interpreter of the SDK tests (tools/toolchain)',
-  MMTEL_OAUTH_API_ROOT: 'the Java and Python SDK tests (tools/sdkgen)',
-  MMTEL_TOKEN_URL: 'the Java and Python SDK tests (tools/sdkgen)',
-  MMTEL_CLIENT_ID: 'the Java and Python SDK tests (tools/sdkgen)',
-  MMTEL_CLIENT_SECRET: 'the Java and Python SDK tests (tools/sdkgen)',
+  MMTEL_FAULT_SEED: 'the fault-injection tests, packages/server/test',
+  MMTEL_LOAD_OPTIONS: 'the load worker of the benchmarks, packages/server/bench',
+  MMTEL_PYTHON: 'the Python environments, tools/toolchain',
+  MMTEL_OAUTH_API_ROOT: 'the Java and Python SDK tests, tools/sdkgen',
+  MMTEL_TOKEN_URL: 'the Java and Python SDK tests, tools/sdkgen',
+  MMTEL_CLIENT_ID: 'the Java and Python SDK tests, tools/sdkgen',
+  MMTEL_CLIENT_SECRET: 'the Java and Python SDK tests, tools/sdkgen',
 };
