@@ -64,6 +64,12 @@ export const FIXED_IN_SERVER: readonly FindingCase[] = [
     want: { statuses: [404] },
   },
   { finding: 'F9: a malformed percent-encoding in the path (was 400 with a Fastify body)', req: { method: 'DELETE', path: `${SESSIONS}/%zz` }, want: { statuses: [400] } },
+  {
+    finding: 'F10: PUT of session id %00 (was 500 SYSTEM_FAILURE on PostgreSQL: text cannot hold NUL)',
+    req: { method: 'PUT', path: `${SESSIONS}/%00`, contentType: 'application/json', body: validSession },
+    want: { statuses: [404], cause: 'SESSION_NOT_FOUND' },
+  },
+  { finding: 'F10: DELETE of session id a%00b (was 500 SYSTEM_FAILURE on PostgreSQL)', req: { method: 'DELETE', path: `${SESSIONS}/a%00b` }, want: { statuses: [404], cause: 'SESSION_NOT_FOUND' } },
 ];
 
 /**

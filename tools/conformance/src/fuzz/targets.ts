@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { startReferenceServer } from '@mmtel/server';
 import { createReceiver, type NotificationContext } from '@mmtel/receiver';
 import fc from 'fast-check';
+import { engineSetting, type StoreEngine } from '../../../../packages/server/test/support/store-engines.js';
 import { AnswerJudge } from './answer-check.js';
 import type { Expectation } from './mutations.js';
 import type { SpecDocument } from './spec-documents.js';
@@ -21,17 +22,32 @@ export interface Target {
  * The reference server (startReferenceServer) as the fuzz tests run it: the simulator silent (no
  * call scenario notifies anyone), one notification attempt (test notifications go to the
  * loopback discard port or to junk URIs), the fuzz body limit, no overload shedding (a loaded
- * CI machine must not turn into 503s that look like findings).
+ * CI machine must not turn into 503s that look like findings). On `engine`: LMDB (the default),
+ * or PostgreSQL in a database of its own on the server `adminUrl` names.
  */
-export async function startFuzzServer(): Promise<Target> {
-  const server = await startReferenceServer({
-    MMTEL_SIM_SCENARIO: 'silent',
-    MMTEL_BODY_LIMIT: String(FUZZ_BODY_LIMIT),
-    MMTEL_NOTIFY_MAX_ATTEMPTS: '1',
-    MMTEL_NOTIFY_TIMEOUT_MS: '1000',
-    MMTEL_OVERLOAD_PROTECTION: 'false',
-  });
-  return { origin: server.apiRoot, bodyLimit: FUZZ_BODY_LIMIT, close: () => server.close() };
+export async function startFuzzServer(engine: StoreEngine = 'lmdb', adminUrl?: string): Promise<Target> {
+  const setting = await engineSetting(engine, adminUrl);
+  try {
+    const server = await startReferenceServer({
+      ...setting.env,
+      MMTEL_SIM_SCENARIO: 'silent',
+      MMTEL_BODY_LIMIT: String(FUZZ_BODY_LIMIT),
+      MMTEL_NOTIFY_MAX_ATTEMPTS: '1',
+      MMTEL_NOTIFY_TIMEOUT_MS: '1000',
+      MMTEL_OVERLOAD_PROTECTION: 'false',
+    });
+    return {
+      origin: server.apiRoot,
+      bodyLimit: FUZZ_BODY_LIMIT,
+      close: async () => {
+        await server.close();
+        await setting.release();
+      },
+    };
+  } catch (error) {
+    await setting.release();
+    throw error;
+  }
 }
 
 /** The header that tags each fuzz request, so that a handler call is matched to its request. */
