@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startReferenceServer } from '@mmtel/server';
 import { cacheDir, ensurePythonEnv, readJUnitReports, repoRoot, type JUnitCase, type PythonEnv } from '@mmtel/toolchain';
 import { parse, stringify } from 'yaml';
+import { engineSetting, type StoreEngine } from '../../../packages/server/test/support/store-engines.js';
 
 /**
  * Schemathesis against the reference server: one pass is `st run` of one bundled spec with every
@@ -37,9 +38,13 @@ export function schemathesisEnv(log?: (line: string) => void): Promise<PythonEnv
   return ensurePythonEnv({ name: 'schemathesis', lockFile: LOCK_FILE, ...(log && { log }) });
 }
 
+export type { StoreEngine };
+
 /** A reference server the passes of one mode run against. */
 export interface Target {
   mode: AuthMode;
+  /** Its store engine: LMDB (embedded), or PostgreSQL in a database of its own. */
+  engine: StoreEngine;
   apiRoot: string;
   /** Headers every request of Schemathesis carries: the bearer token in oauth2 mode. */
   headers: Record<string, string>;
@@ -52,18 +57,29 @@ export interface Target {
  * playing `answer` for every session Schemathesis creates. Notifications go to the targets
  * hooks.py gives (loopback port 9, nothing listens), so one attempt each: retries would only load
  * the machine. In oauth2 mode the server issues tokens itself and the target carries one.
+ * On `engine`: LMDB by default, or PostgreSQL in a database of its own on the server `databaseUrl`
+ * names (dropped when the target closes).
  */
-export async function startTarget(mode: AuthMode): Promise<Target> {
-  const env: Record<string, string> = { MMTEL_SIM_SCENARIO: 'answer', MMTEL_NOTIFY_MAX_ATTEMPTS: '1' };
+export async function startTarget(mode: AuthMode, store: { engine?: StoreEngine; databaseUrl?: string } = {}): Promise<Target> {
+  const engine = store.engine ?? 'lmdb';
+  const setting = await engineSetting(engine, store.databaseUrl);
+  const env: Record<string, string> = { ...setting.env, MMTEL_SIM_SCENARIO: 'answer', MMTEL_NOTIFY_MAX_ATTEMPTS: '1' };
   if (mode === 'oauth2') {
     Object.assign(env, { MMTEL_AUTH: 'oauth2', MMTEL_CAPIF_TOKEN_ENDPOINT: 'true', MMTEL_CAPIF_CLIENTS: `${CLIENT.id}=${CLIENT.secret}`, MMTEL_CAPIF_TOKEN_TTL_S: '86400' });
   }
-  const server = await startReferenceServer(env);
+  const server = await startReferenceServer(env).catch(async (error: unknown) => {
+    await setting.release();
+    throw error;
+  });
+  const close = async () => {
+    await server.close();
+    await setting.release();
+  };
   try {
     const headers: Record<string, string> = mode === 'oauth2' ? { Authorization: `Bearer ${await fetchToken(server.apiRoot)}` } : {};
-    return { mode, apiRoot: server.apiRoot, headers, close: () => server.close() };
+    return { mode, engine, apiRoot: server.apiRoot, headers, close };
   } catch (error) {
-    await server.close();
+    await close();
     throw error;
   }
 }
@@ -112,6 +128,7 @@ export interface StatefulLink {
 export interface PassResult {
   api: Api;
   mode: AuthMode;
+  engine: StoreEngine;
   seed: number;
   maxExamples: number;
   /** Schemathesis exited 0 and its JUnit report holds no failure. */
@@ -146,7 +163,7 @@ export interface PassResult {
 export async function runPass(options: PassOptions): Promise<PassResult> {
   const { target, api, seed, maxExamples } = options;
   const env = options.env ?? (await schemathesisEnv());
-  const runDir = passDir(options.label, api, target.mode);
+  const runDir = passDir(options.label, api, target.mode, target.engine);
   await rm(runDir, { recursive: true, force: true });
   await mkdir(runDir, { recursive: true });
   const spec = await specFor(api, target.mode, runDir);
@@ -192,6 +209,7 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   return {
     api,
     mode: target.mode,
+    engine: target.engine,
     seed,
     maxExamples,
     passed: result.code === 0 && cases.length > 0 && cases.every((c) => c.outcome !== 'failed'),
@@ -202,7 +220,7 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
     cases,
     ...(await readEvents(reportDir)),
     linkSummary: /API Links:.*$/m.exec(output)?.[0].trim(),
-    replay: replayInstructions({ label: options.label, api, mode: target.mode, seed, maxExamples, output }),
+    replay: replayInstructions({ label: options.label, api, mode: target.mode, engine: target.engine, seed, maxExamples, output }),
     runDir,
   };
 }
@@ -322,8 +340,9 @@ function containerOf(sent: Record<string, unknown>, location: string): Record<st
   return isObject(value) ? value : undefined;
 }
 
-function passDir(label: string, api: Api, mode: AuthMode): string {
-  return join(cacheDir, 'schemathesis', `${label}-${api}-${mode}`);
+/** `.cache/schemathesis/<label>-<api>-<mode>`, with `-postgres` for a pass on PostgreSQL (passes of both engines may run at once). */
+function passDir(label: string, api: Api, mode: AuthMode, engine: StoreEngine): string {
+  return join(cacheDir, 'schemathesis', `${label}-${api}-${mode}${engine === 'lmdb' ? '' : `-${engine}`}`);
 }
 
 /** A random seed for a long pass (Schemathesis takes any integer; this keeps it short to type). */
@@ -332,13 +351,13 @@ export function randomSeed(): number {
 }
 
 /** The command lines that run a pass again and replay each failing case Schemathesis named. */
-function replayInstructions(run: { label: string; api: Api; mode: AuthMode; seed: number; maxExamples: number; output: string }): string {
-  const flags = `--api ${run.api} --auth ${run.mode}`;
+function replayInstructions(run: { label: string; api: Api; mode: AuthMode; engine: StoreEngine; seed: number; maxExamples: number; output: string }): string {
+  const flags = `--api ${run.api} --auth ${run.mode} --engine ${run.engine}`;
   const ids = [...new Set([...run.output.matchAll(/^\s*st replay (\S+)\s*$/gm)].map((match) => match[1]!))];
   const lines = [`Run this pass again (same seed, one worker): npx -y pnpm@12.4.2 schemathesis ${flags} --seed ${run.seed} --max-examples ${run.maxExamples}`];
   if (ids.length > 0) {
     lines.push(
-      `Replay a failing case against a fresh reference server (st replay, from the crash files in ${relative(repoRoot, passDir(run.label, run.api, run.mode))}, kept until the next such pass):`,
+      `Replay a failing case against a fresh reference server (st replay, from the crash files in ${relative(repoRoot, passDir(run.label, run.api, run.mode, run.engine))}, kept until the next such pass):`,
       ...ids.map((id) => `  npx -y pnpm@12.4.2 schemathesis ${flags} --replay ${id} --from ${run.label}`),
       'The curl lines name the server of that run, which is gone: start one (npx -y pnpm@12.4.2 start, port 8080) and change the URL.',
     );
@@ -348,11 +367,19 @@ function replayInstructions(run: { label: string; api: Api; mode: AuthMode; seed
 
 /**
  * Replays one failing case of the last pass of `label` (`st replay <id>`, from the crash files
- * Schemathesis left in that pass's directory) against a fresh target of the same mode.
+ * Schemathesis left in that pass's directory) against a fresh target of the same mode and engine.
  */
-export async function replayCase(options: { api: Api; mode: AuthMode; label: string; caseId: string; onOutput?: (chunk: string) => void }): Promise<number | null> {
+export async function replayCase(options: {
+  api: Api;
+  mode: AuthMode;
+  engine: StoreEngine;
+  databaseUrl?: string;
+  label: string;
+  caseId: string;
+  onOutput?: (chunk: string) => void;
+}): Promise<number | null> {
   const env = await schemathesisEnv();
-  const target = await startTarget(options.mode);
+  const target = await startTarget(options.mode, { engine: options.engine, ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }) });
   try {
     const args = [
       '-m',
@@ -368,7 +395,7 @@ export async function replayCase(options: { api: Api; mode: AuthMode; label: str
       ...Object.entries(target.headers).flatMap(([name, value]) => ['--header', `${name}: ${value}`]),
     ];
     const result = await env.run(args, {
-      cwd: passDir(options.label, options.api, options.mode),
+      cwd: passDir(options.label, options.api, options.mode, options.engine),
       allowFailure: true,
       env: { SCHEMATHESIS_HOOKS: HOOKS_FILE, NO_COLOR: '1' },
       ...(options.onOutput && { onOutput: options.onOutput }),
