@@ -161,6 +161,20 @@ export interface TargetStore {
 }
 
 /**
+ * Fixed-window request counters shared by every server instance on the store: the per-AF rate
+ * limit (`MMTEL_RATE_LIMIT_MAX` per `MMTEL_RATE_LIMIT_WINDOW_MS`) then holds for the deployment,
+ * not per process.
+ */
+export interface RateCounters {
+  /**
+   * Counts one request under `key` in its current window (a window starts with its first request
+   * and lasts `windowMs`), atomically across instances. Returns the count so far in the window,
+   * this request included, and the ms until the window ends.
+   */
+  hit(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
+}
+
+/**
  * One storage backend: sessions, the outbox and the moved notification URIs. Any method may
  * reject with `StoreUnavailableError` when the store cannot be reached (a PostgreSQL outage).
  */
@@ -169,6 +183,11 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly outbox: Outbox;
   readonly targets: TargetStore;
+  /**
+   * Rate counters shared by the instances (PostgreSQL). Absent where one process owns the store
+   * (LMDB): that process counts in memory, which is exact there and costs no write per request.
+   */
+  readonly rateCounters?: RateCounters;
   /** Read-your-writes check used by /readyz. */
   ping(): Promise<void>;
   /** Releases the store (pending writes complete first). */
