@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SecurityConfig } from '../config.js';
 import { sendProblem } from '../http/error-handler.js';
 import { problem, ProblemError } from '../http/problem.js';
+import type { RateCounters } from '../store/store.js';
 
 /** How often under-pressure samples the event loop delay and memory. */
 const SAMPLE_INTERVAL_MS = 1000;
@@ -45,16 +46,52 @@ export async function installOverloadProtection(app: FastifyInstance, limits: Se
 /**
  * Per-AF rate limiting of the API routes registered after it in `scope`: 429 NF_CONGESTION_RISK
  * with Retry-After. Keyed by the authenticated AF, so that one AF cannot spend another's budget.
+ * With `counters` (the PostgreSQL store's, shared by every instance on the database; by default
+ * those of the store the app decorates as `mmtel`) the limit holds for the deployment: an AF gets
+ * `max` requests per window whichever instances it spreads them over. Without (LMDB: one process),
+ * the process counts in memory. While shared counters cannot be reached, a request gets the store's
+ * 503 with Retry-After, as any request that needs PostgreSQL does, rather than going uncounted.
  */
-export async function installRateLimit(scope: FastifyInstance, limits: SecurityConfig['limits']): Promise<void> {
+export async function installRateLimit(scope: FastifyInstance, limits: SecurityConfig['limits'], counters: RateCounters | undefined = storeCounters(scope)): Promise<void> {
   if (limits.rateLimitMax === 0) return;
   await scope.register(rateLimit, {
     max: limits.rateLimitMax,
     timeWindow: limits.rateLimitWindowMs,
+    ...(counters !== undefined && { store: sharedStore(counters) }),
     keyGenerator: (request) => request.afId || request.ip,
     errorResponseBuilder: (_request, context) =>
       new ProblemError('NF_CONGESTION_RISK', `More than ${context.max} requests in ${context.after} from this AF; retry later.`, undefined, {
         'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
       }),
   });
+}
+
+/** The rate counters of the store decorated as `mmtel` on `scope` (the app's), if it shares any. */
+function storeCounters(scope: FastifyInstance): RateCounters | undefined {
+  return scope.hasDecorator('mmtel') ? scope.mmtel.store.rateCounters : undefined;
+}
+
+/** What @fastify/rate-limit calls a store: incr counts a request and calls back with the count and the window's ms left. */
+interface RateLimitStore {
+  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
+  child(): RateLimitStore;
+}
+
+/**
+ * A @fastify/rate-limit store class over shared counters (the plugin instantiates the class it is
+ * given, with its own options only, hence the class made here around `counters`).
+ */
+function sharedStore(counters: RateCounters): new () => RateLimitStore {
+  return class SharedRateLimitStore implements RateLimitStore {
+    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
+      counters.hit(key, timeWindow).then(
+        ({ count, ttlMs }) => callback(null, { current: count, ttl: ttlMs }),
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+    }
+
+    child(): RateLimitStore {
+      return this;
+    }
+  };
 }

@@ -2,6 +2,7 @@ import { leaseOption } from '../outbox-core.js';
 import type { Store } from '../store.js';
 import { connect } from './connection.js';
 import { createPostgresOutbox } from './outbox.js';
+import { createPostgresRateCounters } from './rate-counters.js';
 import { createSchema, tableNames } from './schema.js';
 import { createPostgresSessions } from './sessions.js';
 import { createPostgresTargets } from './targets.js';
@@ -38,6 +39,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     sessions: createPostgresSessions(db, t),
     outbox: createPostgresOutbox(db, t, leaseMs),
     targets: createPostgresTargets(db, t),
+    rateCounters: createPostgresRateCounters(db, t),
     async ping() {
       const token = `${Date.now()}-${Math.random()}`;
       const { rows } = await db.query<{ value: string }>(

@@ -8,6 +8,8 @@
 --   outbox                id PK, (stream, seq) UNIQUE, is_head: true on exactly the lowest pending
 --                         entry of each stream, kept so by enqueue and finish under the stream lock
 --   notification_targets  name PK: where notifications meant for a configured URI go since a 308
+--   rate_limits           key PK (an AF), window_start (epoch ms, PostgreSQL's clock), hits: the
+--                         per-AF rate limit's fixed window, shared by the instances
 --   store_meta            key PK, value: the schema version and the ping row
 
 CREATE TABLE IF NOT EXISTS sessions (
@@ -54,6 +56,12 @@ CREATE TABLE IF NOT EXISTS notification_targets (
   name text PRIMARY KEY,
   configured text NOT NULL,
   target text NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS rate_limits (
+  key text PRIMARY KEY,
+  window_start bigint NOT NULL,
+  hits integer NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS store_meta (

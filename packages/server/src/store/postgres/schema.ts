@@ -23,6 +23,7 @@ export interface TableNames {
   outbox: string;
   targets: string;
   meta: string;
+  rateLimits: string;
   enqueueFn: string;
   finishFn: string;
 }
@@ -36,6 +37,7 @@ export function tableNames(schema: string | undefined): TableNames {
     outbox: `${prefix}outbox`,
     targets: `${prefix}notification_targets`,
     meta: `${prefix}store_meta`,
+    rateLimits: `${prefix}rate_limits`,
     enqueueFn: `${prefix}outbox_enqueue`,
     finishFn: `${prefix}outbox_finish`,
   };
