@@ -28,6 +28,9 @@ function validator(): ValidateFunction {
 
 const PREFIX = 'MMTEL_';
 
+/** Where the documentation lists the variables (the message of an unknown one points there; a test keeps it true). */
+export const VARIABLES_LISTED_IN = { file: 'README.md', section: 'Configuration (environment)' } as const;
+
 /**
  * Reads the server's variables from `env` and checks them against the schema: a value is its
  * text trimmed, and empty text is no value. Refuses every bad value and every `MMTEL_*`
@@ -78,6 +81,6 @@ function unknownVariables(env: Readonly<Record<string, string | undefined>>): st
       const meant = closestName(name, known);
       return meant !== undefined
         ? `${name} is not a variable of the server: did you mean ${meant}?`
-        : `${name} is not a variable of the server (README.md, "Configuration (environment)", lists them): correct its name or remove it`;
+        : `${name} is not a variable of the server (${VARIABLES_LISTED_IN.file}, "${VARIABLES_LISTED_IN.section}", lists them): correct its name or remove it`;
     });
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { VARIABLES_LISTED_IN } from '../../src/config/read-environment.js';
 import { foreignVariables, variables } from '../../src/config/variables.js';
 import { findRegions, replaceRegions } from '../../src/docs/markdown-regions.js';
-import { GENERATED_REGIONS, referenceDocuments, staleDocuments } from '../../src/docs/reference-docs.js';
+import { GENERATED_REGIONS, REPO_ROOT, referenceDocuments, staleDocuments } from '../../src/docs/reference-docs.js';
 import { Cause } from '../../src/http/problem.js';
 
 /** The content of every generated region of the reference documents, by id. */
@@ -35,6 +37,14 @@ describe('the reference documentation', () => {
   it('names no MMTEL_ variable that is neither the server\'s nor another tool\'s', () => {
     const named = new Set(referenceDocuments().flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bMMTEL_[A-Z0-9_]*[A-Z0-9]\b/g)].map(([name]) => name)));
     expect([...named].filter((name) => !Object.hasOwn(variables, name) && !Object.hasOwn(foreignVariables, name))).toEqual([]);
+  });
+
+  it('has the configuration table in the section the message of an unknown variable points to', () => {
+    const markdown = readFileSync(join(REPO_ROOT, VARIABLES_LISTED_IN.file), 'utf8');
+    const region = findRegions(markdown).find((found) => found.id === 'configuration');
+    expect(region, `no configuration region in ${VARIABLES_LISTED_IN.file}`).toBeDefined();
+    const headingsBefore = markdown.slice(0, region!.from).match(/^#+ .*$/gm) ?? [];
+    expect(headingsBefore.at(-1)?.replace(/^#+ /, '')).toBe(VARIABLES_LISTED_IN.section);
   });
 
   it('lists every cause of the catalogue in its error causes table, and no other', () => {
