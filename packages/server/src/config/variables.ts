@@ -132,7 +132,7 @@ export const variables = {
   MMTEL_HEADERS_TIMEOUT_MS: integer({ group: 'limits', min: 1, max: HOUR_MS, default: 10_000, unit: 'ms', description: 'the request headers must arrive within this; else 408 `REQUEST_TIMEOUT`, and the connection closes' }),
   MMTEL_REQUEST_TIMEOUT_MS: integer({ group: 'limits', min: 1, max: HOUR_MS, default: 30_000, unit: 'ms', description: 'the whole request (headers and body) must arrive within this; else 408 `REQUEST_TIMEOUT`, and the connection closes' }),
   MMTEL_KEEP_ALIVE_TIMEOUT_MS: integer({ group: 'limits', min: 1, max: HOUR_MS, default: 72_000, unit: 'ms', description: 'idle keep-alive connections close after this' }),
-  MMTEL_RATE_LIMIT_MAX: integer({ group: 'limits', min: 0, max: 10_000_000, default: 0, description: 'requests per AF per window (0: no rate limit); above: 429 `NF_CONGESTION_RISK` with `Retry-After` (`@fastify/rate-limit`)' }),
+  MMTEL_RATE_LIMIT_MAX: integer({ group: 'limits', min: 0, max: 10_000_000, default: 0, description: 'requests per AF per window (0: no rate limit), counted for every instance on one PostgreSQL store together, per process on LMDB; above: 429 `NF_CONGESTION_RISK` with `Retry-After` (`@fastify/rate-limit`)' }),
   MMTEL_RATE_LIMIT_WINDOW_MS: integer({ group: 'limits', min: 1, max: DAY_MS, default: 60_000, unit: 'ms', description: 'the rate limit\'s window' }),
   MMTEL_OVERLOAD_PROTECTION: flag({
     group: 'limits',
