@@ -35,8 +35,16 @@ const SERVER_SET = ['self', 'sessionId', 'sessionState'] as const;
 const FIXED = ['callingParty', 'calledParty', 'supportedFeatures', 'sessionId', 'self'] as const;
 /** Attributes a PUT or PATCH never changes: the fixed ones, and sessionState, which it ignores. */
 const IMMUTABLE = [...FIXED, 'sessionState'] as const;
-/** Optimistic-concurrency retries before a write is reported as a failure. */
-const MAX_WRITE_ATTEMPTS = 8;
+/**
+ * Optimistic-concurrency attempts before a write gives up. Between attempts a writer that lost
+ * the compare-and-set waits a random pause of growing bound (full jitter), so that many writers
+ * of one session, through one instance or several, take turns instead of colliding again at once
+ * (with 8 attempts and no pause, a dozen concurrent PATCHes of one session got 500).
+ */
+const MAX_WRITE_ATTEMPTS = 32;
+/** Bound of the pause after the first lost compare-and-set, in ms; it doubles up to MAX_CONTENTION_PAUSE_MS. */
+const FIRST_CONTENTION_PAUSE_MS = 2;
+const MAX_CONTENTION_PAUSE_MS = 100;
 
 /** Validates a whole ImsSession (used on the result of a merge patch). */
 export type SessionValidator = (session: unknown) => InvalidParam[];
@@ -144,7 +152,9 @@ export class SessionService {
   async release(owner: string, sessionId: string): Promise<void> {
     const current = await this.store.sessions.getSession(sessionId);
     if (!current || current.owner !== owner) throw notFound(sessionId);
-    await this.store.sessions.deleteSession(sessionId);
+    // Another request (through this instance or another) may have released it since the read:
+    // only the one whose delete removed it answers 204 (and tells the observer), the others 404.
+    if ((await this.store.sessions.deleteSession(sessionId)) === undefined) throw notFound(sessionId);
     this.observer?.sessionReleased(sessionId);
   }
 
@@ -166,6 +176,7 @@ export class SessionService {
    */
   async report(sessionId: string, report: Omit<ImsSessionEventReport, 'timeStamp' | 'sessionState'>, state?: KnownImsSessionState): Promise<string[]> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await contentionPause(attempt);
       const current = await this.store.sessions.getSession(sessionId);
       if (!current) return [];
       const sessionState = state ?? current.session.sessionState;
@@ -184,12 +195,13 @@ export class SessionService {
       }
       return [];
     }
-    throw new ProblemError('SYSTEM_FAILURE', `IMS session ${sessionId} kept changing under concurrent writes.`);
+    throw sessionContended(sessionId);
   }
 
   /** After a permanent redirect (308) of a notification, later notifications go to the new URI. */
   async replaceNotifUri(sessionId: string, from: string, to: string): Promise<void> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await contentionPause(attempt);
       const current = await this.store.sessions.getSession(sessionId);
       if (!current || current.session.notifUri !== from) return;
       const next = { ...current, session: { ...current.session, notifUri: to }, version: current.version + 1, updatedAt: new Date().toISOString() };
@@ -225,13 +237,28 @@ export class SessionService {
 
   private async update(owner: string, sessionId: string, change: (current: SessionRecord) => ImsSession): Promise<SessionRecord> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await contentionPause(attempt);
       const current = await this.store.sessions.getSession(sessionId);
       if (!current || current.owner !== owner) throw notFound(sessionId);
       const next: SessionRecord = { ...current, session: change(current), version: current.version + 1, updatedAt: new Date().toISOString() };
       if (await this.store.sessions.replaceSession(next)) return next;
     }
-    throw new ProblemError('SYSTEM_FAILURE', `IMS session ${sessionId} kept changing under concurrent writes.`);
+    throw sessionContended(sessionId);
   }
+}
+
+/** A random pause before compare-and-set attempt `attempt` (from 1): full jitter under a doubling bound. */
+function contentionPause(attempt: number): Promise<void> {
+  const bound = Math.min(MAX_CONTENTION_PAUSE_MS, FIRST_CONTENTION_PAUSE_MS * 2 ** (attempt - 1));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
+}
+
+/**
+ * Every attempt lost to another writer: the session is contended, not the server broken, so the
+ * answer is 503 with Retry-After (worth retrying), not 500.
+ */
+function sessionContended(sessionId: string): ProblemError {
+  return new ProblemError('NF_CONGESTION', `IMS session ${sessionId} kept changing under concurrent writes; retry.`, undefined, { 'retry-after': '1' });
 }
 
 function notFound(sessionId: string): ProblemError {
