@@ -6,4 +6,3 @@ export { callbacks, type CallbackDefinition, type CallbackName, type CallbackRep
 export * from './enums.gen.js';
 export { formatFeatures, hasFeature, isSupportedFeatures, negotiateFeatures, parseFeatures } from './supported-features.js';
 export { linearPattern, linearRegExp, type RegExpEngine } from './linear-patterns.js';
-export { utf8JsonText } from './utf8-json-text.js';
