@@ -3,11 +3,10 @@ import responseValidation from '@fastify/response-validation';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
-import { utf8JsonText } from '@mmtel/types';
+import { ajvFormats, ajvOptions, createAjv, installJsonBodyParser, toInvalidParams } from '@mmtel/validation';
 import { ConfigError, type ServerConfig } from './config.js';
 import type { HandlerContext } from './handler-context.js';
 import { handlers } from './handlers/index.js';
-import { ajvFormats, ajvOptions, createAjv, toInvalidParams } from './http/ajv.js';
 import { installErrorHandling, sendProblem } from './http/error-handler.js';
 import { jsonText } from './http/json-text.js';
 import { httpServerOptions } from './http/http-server.js';
@@ -205,19 +204,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
  * every named type has one; a request sent with it still gets 415 from the operation check.
  */
 function installJsonParsers(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/problem+json'], { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    let text: string;
-    try {
-      text = utf8JsonText(body);
-    } catch (error) {
-      return done(error as Error, undefined);
-    }
-    parseJson(request, text, done);
-  });
+  installJsonBodyParser(app, ['application/json', 'application/merge-patch+json', 'application/problem+json']);
 }
-
 
 /**
  * Errors Fastify raises while routing, before any hook: a path parameter over `maxParamLength`
