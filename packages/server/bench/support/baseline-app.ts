@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
-import { ajvFormats, ajvOptions } from '../../src/http/ajv.js';
+import { ajvFormats, ajvOptions } from '@mmtel/validation';
 import { loadBundledSpec, type OpenApiDocument, SPECS } from '../../src/http/spec.js';
 
 /** Where the baseline's IMS sessions live: the URL prefix of the CallControl API. */
