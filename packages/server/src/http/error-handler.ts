@@ -1,9 +1,12 @@
+import { causeOfBodyError, causeOfStatus, closeLingeringReads, readRestOfRefusedBody, schemaRejection, sendProblem, toInvalidParams } from '@mmtel/validation';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { operations } from '../generated/operations.gen.js';
-import { toInvalidParams } from './ajv.js';
-import { mediaType } from './operation-routes.js';
-import { type CauseName, problem, ProblemError, type ProblemDetails } from './problem.js';
+import { bodyRequired } from './operation-routes.js';
+import { problem, ProblemError, type ProblemDetails } from './problem.js';
 import { StoreUnavailableError } from '../store/store-errors.js';
+
+// Other modules of the server send their ProblemDetails through here.
+export { sendProblem } from '@mmtel/validation';
 
 /**
  * Turns every failure into a TS 29.122 ProblemDetails answer (`application/problem+json`):
@@ -14,6 +17,7 @@ import { StoreUnavailableError } from '../store/store-errors.js';
  * @see 3GPP TS 29.122 clause 5.2.6
  */
 export function installErrorHandling(app: FastifyInstance): void {
+  closeLingeringReads(app);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ProblemError) return sendProblem(reply, error.problem, error.headers);
     // The store (PostgreSQL) cannot be reached: a passing outage, not a fault of the request or the server.
@@ -27,7 +31,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       return sendProblem(reply, problem('SYSTEM_FAILURE', `The server's answer does not match the spec: ${error.message}`));
     }
     if (error.validation) return sendProblem(reply, validationProblem(error, request));
-    const cause = fastifyCause(error);
+    const bodyCause = causeOfBodyError(error);
+    // The client may still be sending the body refused (413, 415): it must get to read the answer.
+    if (bodyCause !== undefined) readRestOfRefusedBody(request, reply);
+    const cause = bodyCause ?? causeOfStatus(error.statusCode);
     if (cause) {
       const body = problem(cause, error.message);
       return sendProblem(reply, body, body.status === 429 || body.status === 503 ? retryAfter(reply) : {});
@@ -45,61 +52,11 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 }
 
-/** Sends a ProblemDetails body with its status. */
-export function sendProblem(reply: FastifyReply, body: ProblemDetails & { status: number }, headers: Record<string, string> = {}): FastifyReply {
-  return reply.code(body.status).headers(headers).type('application/problem+json').send(body);
-}
-
 function validationProblem(error: FastifyError, request: FastifyRequest): ProblemDetails & { status: number } {
   const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
-  const invalidParams = toInvalidParams(error.validation as never, context === 'body' ? '' : `${context} `);
-  if (context !== 'body') return problem('INVALID_QUERY_PARAM', error.message, invalidParams);
-  // A body that is not even a JSON object (an array, a string, null) is a malformed message, not an incorrect IE.
-  if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) return problem('INVALID_MSG_FORMAT', 'The body is not a JSON object.', invalidParams);
-  if (error.validation!.some((e) => e.keyword === 'required')) return problem('MANDATORY_IE_MISSING', 'A mandatory attribute is missing.', invalidParams);
-  const required = topLevelRequired(request);
-  const mandatory = invalidParams.some((p) => required.has(p.param.split('/')[1] ?? ''));
-  return mandatory
-    ? problem('MANDATORY_IE_INCORRECT', 'A mandatory attribute is incorrect.', invalidParams)
-    : problem('OPTIONAL_IE_INCORRECT', 'An optional attribute is incorrect.', invalidParams);
-}
-
-function topLevelRequired(request: FastifyRequest): Set<string> {
-  const body = (request.routeOptions.schema as { body?: { content?: Record<string, { schema?: { required?: string[] } }> } } | undefined)?.body;
-  const schema = body?.content?.[mediaType(request.headers['content-type'])]?.schema;
-  return new Set(schema?.required ?? []);
-}
-
-function fastifyCause(error: FastifyError): CauseName | undefined {
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'UNSUPPORTED_MEDIA_TYPE';
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'PAYLOAD_TOO_LARGE';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-    case 'FST_ERR_CTP_INVALID_TYPE':
-      return 'INVALID_MSG_FORMAT';
-  }
-  if (error instanceof SyntaxError) return 'INVALID_MSG_FORMAT';
-  switch (error.statusCode) {
-    case 400:
-      return 'INVALID_MSG_FORMAT';
-    case 404:
-      return 'RESOURCE_URI_STRUCTURE_NOT_FOUND';
-    case 411:
-      return 'INCORRECT_LENGTH';
-    case 413:
-      return 'PAYLOAD_TOO_LARGE';
-    case 415:
-      return 'UNSUPPORTED_MEDIA_TYPE';
-    case 429:
-      return 'NF_CONGESTION_RISK';
-    case 503:
-      return 'NF_CONGESTION';
-  }
-  return undefined;
+  if (context !== 'body') return problem('INVALID_QUERY_PARAM', error.message, toInvalidParams(error.validation as never, `${context} `));
+  const { cause, detail, invalidParams } = schemaRejection(error.validation as never, request.body, bodyRequired(request));
+  return problem(cause, detail, invalidParams);
 }
 
 function retryAfter(reply: FastifyReply): Record<string, string> {

@@ -1,3 +1,4 @@
+import { requiredOf, unrepresentable, type JsonSchema } from '@mmtel/validation';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Handlers, OperationId } from '../generated/handlers.gen.js';
 import { operations, type OperationDefinition } from '../generated/operations.gen.js';
@@ -26,7 +27,7 @@ export function operationResolver(handlers: Handlers<HandlerContext>, contextOf:
     const route: Partial<RouteOptions> = {
       preValidation: async (request) => {
         requireDeclaredBody(request, definition);
-        requireRepresentableJson(request.body);
+        requireRepresentableJson(request);
       },
       handler: async (request, reply) => {
         const result = await handler({ params: request.params, query: request.query, body: request.body }, contextOf(request, reply));
@@ -55,45 +56,19 @@ function requireDeclaredBody(request: FastifyRequest, definition: OperationDefin
 }
 
 /**
- * The deepest nesting of arrays and objects a body may have. RFC 8259 clause 9 lets a parser
- * limit it; the stores and serializers behind the handlers recurse, and a few thousand levels
- * (a few kilobytes of `[`) overflowed the stack there: a 500 instead of a 400.
+ * Refuses what JSON.parse accepts but the rest of the server cannot carry (nesting too deep,
+ * numbers that overflow to Infinity), with the answer the receiver gives the same body.
  */
-export const MAX_BODY_DEPTH = 64;
-
-/**
- * Refuses what JSON.parse accepts but the rest of the server cannot carry: nesting deeper than
- * MAX_BODY_DEPTH (400 INVALID_MSG_FORMAT), and number literals that overflow to ±Infinity, which
- * Ajv's `integer` and `minimum` let through and JSON.stringify then writes as `null` (400 naming
- * each, with the cause the schema errors would get). Walks without recursion.
- */
-function requireRepresentableJson(body: unknown): void {
-  if (typeof body !== 'object' || body === null) {
-    if (typeof body === 'number' && !Number.isFinite(body)) throw nonFinite(['']);
-    return;
-  }
-  const overflowed: string[] = [];
-  const pending: Array<{ value: unknown; pointer: string; depth: number }> = [{ value: body, pointer: '', depth: 1 }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const { value, pointer, depth } = next;
-    if (typeof value === 'number' && !Number.isFinite(value)) overflowed.push(pointer);
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > MAX_BODY_DEPTH) {
-      throw new ProblemError('INVALID_MSG_FORMAT', `The body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels.`, [{ param: pointer, reason: `nests deeper than ${MAX_BODY_DEPTH} levels` }]);
-    }
-    for (const [key, child] of Object.entries(value)) pending.push({ value: child, pointer: `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, depth: depth + 1 });
-  }
-  if (overflowed.length > 0) throw nonFinite(overflowed.sort());
+function requireRepresentableJson(request: FastifyRequest): void {
+  const broken = unrepresentable(request.body, () => bodyRequired(request));
+  if (broken !== undefined) throw new ProblemError(broken.cause, broken.detail, broken.invalidParams);
 }
 
-/** A schema-validation-shaped error, so that the error handler picks the cause as for any invalid attribute. */
-function nonFinite(pointers: string[]): Error {
-  const message = 'must be a number a double can hold (the literal overflows to Infinity)';
-  return Object.assign(new Error(`body${pointers[0]} ${message}`), {
-    statusCode: 400,
-    validationContext: 'body',
-    validation: pointers.map((instancePath) => ({ keyword: 'type', instancePath, schemaPath: '#', params: {}, message })),
-  });
+/** The top-level attributes the request body schema of the route requires, for the content type sent. */
+export function bodyRequired(request: FastifyRequest): string[] {
+  const body = (request.routeOptions.schema as { body?: { content?: Record<string, { schema?: JsonSchema }> } } | undefined)?.body;
+  const schema = body?.content?.[mediaType(request.headers['content-type'])]?.schema;
+  return schema === undefined ? [] : requiredOf(schema);
 }
 
 /** `application/json; charset=utf-8` → `application/json`. */

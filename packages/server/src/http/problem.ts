@@ -1,69 +1,7 @@
-import type { CallControl } from '@mmtel/types';
+import { Cause, problem, type CauseName, type InvalidParam, type ProblemDetails } from '@mmtel/validation';
 
-/** The TS 29.122 ProblemDetails body of every 4xx/5xx answer. */
-export type ProblemDetails = CallControl.components['schemas']['ProblemDetails'];
-/** One invalid parameter: `param` is a JSON Pointer into the body, or a header name. */
-export type InvalidParam = CallControl.components['schemas']['InvalidParam'];
-
-/**
- * The one catalogue of application error causes this server answers with.
- * Causes from TS 29.500 table 5.2.7.2-1 (as used by TS 29.122 APIs) where 3GPP has one;
- * the few marked "ours" exist because 3GPP defines no cause for that status.
- *
- * @see 3GPP TS 29.122 clause 5.2.6
- */
-export const Cause = {
-  /** Malformed JSON, or a body the operation's schema rejects in a way no finer cause covers. */
-  INVALID_MSG_FORMAT: { status: 400, title: 'Invalid message format' },
-  MANDATORY_IE_MISSING: { status: 400, title: 'Mandatory information element missing' },
-  MANDATORY_IE_INCORRECT: { status: 400, title: 'Mandatory information element incorrect' },
-  OPTIONAL_IE_INCORRECT: { status: 400, title: 'Optional information element incorrect' },
-  INVALID_QUERY_PARAM: { status: 400, title: 'Invalid query parameter' },
-  /** Ours (RFC 6750 error code): no, a malformed, an expired or an untrusted access token. */
-  INVALID_TOKEN: { status: 401, title: 'Invalid access token' },
-  /** The access token does not grant the API called (RFC 6750 insufficient_scope). */
-  REQUEST_NOT_AUTHORIZED: { status: 403, title: 'Request not authorized' },
-  /** An attempt to change an attribute that is read-only or fixed at creation. */
-  MODIFICATION_NOT_ALLOWED: { status: 403, title: 'Modification not allowed' },
-  /** Provisional (proposed for TS 29.392): no Individual IMS Session with that id. */
-  SESSION_NOT_FOUND: { status: 404, title: 'IMS session not found' },
-  RESOURCE_URI_STRUCTURE_NOT_FOUND: { status: 404, title: 'Resource URI structure not found' },
-  /** Ours: the method is not defined for this resource (TS 29.122 lists no 405 cause). */
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
-  /** Ours (simulator): an injected network event has nobody to notify. */
-  NOTIFICATION_TARGET_NOT_CONFIGURED: { status: 409, title: 'No notification target configured' },
-  /** Ours: the request did not arrive in time (slow client). */
-  REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
-  INCORRECT_LENGTH: { status: 411, title: 'Incorrect length' },
-  /** Ours: the body exceeds the configured limit. */
-  PAYLOAD_TOO_LARGE: { status: 413, title: 'Content too large' },
-  /** Ours: the request URI is longer than the configured limit. */
-  URI_TOO_LONG: { status: 414, title: 'URI too long' },
-  /** Ours: the operation does not declare this request content type. */
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
-  NF_CONGESTION_RISK: { status: 429, title: 'Too many requests' },
-  /** Ours: the request headers are larger than the configured limit. */
-  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
-  SYSTEM_FAILURE: { status: 500, title: 'System failure' },
-  /** Ours: a pseudo operation that exists only to carry a callback. */
-  NOT_IMPLEMENTED: { status: 501, title: 'Not implemented' },
-  NF_CONGESTION: { status: 503, title: 'Service unavailable' },
-} as const satisfies Record<string, { status: number; title: string }>;
-
-/** A cause of the catalogue. */
-export type CauseName = keyof typeof Cause;
-
-/** Builds the ProblemDetails of a cause. */
-export function problem(cause: CauseName, detail?: string, invalidParams?: InvalidParam[]): ProblemDetails & { status: number } {
-  const { status, title } = Cause[cause];
-  return {
-    title,
-    status,
-    cause,
-    ...(detail !== undefined && { detail }),
-    ...(invalidParams !== undefined && invalidParams.length > 0 && { invalidParams }),
-  };
-}
+// The catalogue of causes is the validation core's, shared with the receiver.
+export { Cause, problem, type CauseName, type InvalidParam, type ProblemDetails } from '@mmtel/validation';
 
 /**
  * A documented failure raised below the handler layer (e.g. by the session service) and turned
