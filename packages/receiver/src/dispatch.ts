@@ -39,7 +39,7 @@ export async function dispatchNotification(handlers: NotificationHandlers, body:
       invalidParams: checked.invalidParams,
       body,
     });
-    return { kind: 'rejected', problem: receiverProblem(checked.cause, 'The notification does not match its schema.', checked.invalidParams), error };
+    return { kind: 'rejected', problem: receiverProblem(checked.cause, checked.detail, checked.invalidParams), error };
   }
   const handler = handlers[handlerOfKind[checked.kind]] as ((notification: unknown, context: NotificationContext) => unknown) | undefined;
   // Only a test notification may arrive without its handler: acknowledging it is its whole point.

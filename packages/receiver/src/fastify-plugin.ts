@@ -1,13 +1,13 @@
-import { callbacks, utf8JsonText } from '@mmtel/types';
+import { callbacks } from '@mmtel/types';
+import { causeOfBodyError, closeLingeringReads, installJsonBodyParser, readRestOfRefusedBody, sendProblem, type BodyProtocolCause } from '@mmtel/validation';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { fastifyPlugin } from 'fastify-plugin';
 import { dispatchNotification, servedCallbacks, type Dispatched } from './dispatch.js';
 import { NotificationError, type NotificationErrorCode, type NotificationErrorHook } from './notification-error.js';
 import { compileNotificationValidators } from './notification-validator.js';
-import type { CallbackName, NotificationHandlers, ProblemDetails } from './notifications.js';
+import type { CallbackName, NotificationHandlers } from './notifications.js';
 import { responseOf } from './outcomes.js';
-import { receiverProblem, type ReceiverCauseName } from './problems.js';
-
+import { receiverProblem } from './problems.js';
 
 /** Where the receiver serves each callback. */
 export type NotificationPaths = Partial<Record<CallbackName, string>>;
@@ -41,6 +41,7 @@ export const notificationReceiver: FastifyPluginAsync<NotificationReceiverOption
   async (app: FastifyInstance, options: NotificationReceiverOptions) => {
     const served = servedCallbacks(options.handlers);
     compileNotificationValidators(served);
+    closeLingeringReads(app);
     for (const callback of served) {
       const path = options.paths?.[callback] ?? callbacks[callback].receiverPath;
       await app.register(async (scope) => registerCallbackRoute(scope, callback, path, options), options.prefix === undefined ? {} : { prefix: options.prefix });
@@ -51,23 +52,15 @@ export const notificationReceiver: FastifyPluginAsync<NotificationReceiverOption
 
 function registerCallbackRoute(scope: FastifyInstance, callback: CallbackName, path: string, options: NotificationReceiverOptions): void {
   const report = reporter(options.onError);
-  // Only the callback's declared request content type is parsed; any other gets 415.
-  scope.removeAllContentTypeParsers();
-  const parseJson = scope.getDefaultJsonParser('error', 'error');
-  scope.addContentTypeParser(callbacks[callback].requestContentType, { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    let text: string;
-    try {
-      text = utf8JsonText(body);
-    } catch (error) {
-      return done(error as Error, undefined);
-    }
-    parseJson(request, text, done);
-  });
+  // Only the callback's declared request content type is parsed, as the server parses its requests; any other gets 415.
+  installJsonBodyParser(scope, [callbacks[callback].requestContentType]);
 
   scope.setErrorHandler((error: FastifyError, request, reply) => {
-    const protocol = protocolFailure(error);
-    if (protocol !== undefined) {
-      const [code, cause] = protocol;
+    const cause = causeOfBodyError(error);
+    if (cause !== undefined) {
+      const code = ERROR_CODE_OF_CAUSE[cause];
+      // The sender may still be sending the body refused (413, 415): it must get to read the answer.
+      readRestOfRefusedBody(request, reply);
       request.log.warn({ err: error }, 'notification rejected');
       report(new NotificationError(code, error.message, { transport: 'http', callback, cause: error }), request);
       return sendProblem(reply, receiverProblem(cause, error.message));
@@ -107,27 +100,12 @@ function answer(request: FastifyRequest, reply: FastifyReply, callback: Callback
   return reply.send();
 }
 
-function sendProblem(reply: FastifyReply, problem: ProblemDetails & { status: number }): FastifyReply {
-  return reply.code(problem.status).type('application/problem+json').send(problem);
-}
-
-/** Fastify's own errors for a request the sender got wrong, as a NotificationError code and cause. */
-function protocolFailure(error: FastifyError): [NotificationErrorCode, ReceiverCauseName] | undefined {
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return ['UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_MEDIA_TYPE'];
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return ['PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE'];
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return ['INVALID_JSON', 'INVALID_MSG_FORMAT'];
-  }
-  if (error instanceof SyntaxError) return ['INVALID_JSON', 'INVALID_MSG_FORMAT'];
-  if (error.statusCode === 415) return ['UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_MEDIA_TYPE'];
-  if (error.statusCode === 413) return ['PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE'];
-  return undefined;
-}
+/** The NotificationError code of each error Fastify raises about a notification's body. */
+const ERROR_CODE_OF_CAUSE: Record<BodyProtocolCause, NotificationErrorCode> = {
+  INVALID_MSG_FORMAT: 'INVALID_JSON',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
 
 type Report = (error: NotificationError, request: FastifyRequest) => void;
 
