@@ -5,7 +5,12 @@ export interface TcpProxy {
   readonly port: number;
   /** Closes every open connection and refuses new ones (ECONNREFUSED) until `restore`. */
   cut(): Promise<void>;
-  /** Accepts connections again, on the same port. */
+  /**
+   * Drops everything silently, as a network that loses packets: open connections stay open but
+   * nothing more crosses them, and new ones are accepted and then hear nothing, until `restore`.
+   */
+  blackhole(): void;
+  /** Accepts connections again, on the same port (after a black hole: the held connections are closed). */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -13,7 +18,20 @@ export interface TcpProxy {
 /** Starts a proxy on 127.0.0.1 (a free port) to `host:port`. */
 export async function startTcpProxy(host: string, port: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let dropping = false;
+  const drop = (socket: Socket) => {
+    socket.unpipe();
+    socket.removeAllListeners('data');
+    socket.on('data', () => undefined);
+  };
   const server = createServer((client) => {
+    if (dropping) {
+      sockets.add(client);
+      client.on('close', () => sockets.delete(client));
+      client.on('error', () => undefined);
+      drop(client);
+      return;
+    }
     const upstream = connect(port, host);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -35,10 +53,21 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
   return {
     port: own,
     cut: cutAll,
-    restore: () => new Promise<void>((resolve, reject) => server.once('error', reject).listen(own, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    })),
+    blackhole() {
+      dropping = true;
+      for (const socket of sockets) drop(socket);
+    },
+    async restore() {
+      if (dropping) {
+        dropping = false;
+        for (const socket of sockets) socket.destroy();
+        return;
+      }
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(own, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      }));
+    },
     close: cutAll,
   };
 }

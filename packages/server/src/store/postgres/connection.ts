@@ -23,9 +23,26 @@ export interface PostgresPool extends Queryable {
   end(): Promise<void>;
 }
 
-/** Opens a pool of `poolSize` connections (they are made on demand). */
-export function connect(connectionString: string, poolSize: number): PostgresPool {
-  const pool = new pg.Pool({ connectionString, types: typeParsers, max: poolSize });
+/** How long the pool waits for PostgreSQL, by default: a connection, and the answer to one statement. */
+export const DEFAULT_TIMEOUTS = { connectMs: 5_000, queryMs: 15_000 };
+
+/**
+ * Opens a pool of `poolSize` connections (they are made on demand). A PostgreSQL that drops
+ * packets instead of refusing them would otherwise hold a request until the kernel gives up on the
+ * connection (minutes): a connection not made within `connectMs`, or a statement not answered
+ * within `queryMs`, fails as StoreUnavailableError (503 with Retry-After) and the connection is
+ * dropped. Every statement of the store is short; `queryMs` bounds a wait, not a workload.
+ */
+export function connect(connectionString: string, poolSize: number, timeouts: { connectMs: number; queryMs: number } = DEFAULT_TIMEOUTS): PostgresPool {
+  const pool = new pg.Pool({
+    connectionString,
+    types: typeParsers,
+    max: poolSize,
+    connectionTimeoutMillis: timeouts.connectMs,
+    query_timeout: timeouts.queryMs,
+    // A connection whose peer vanished is noticed by the kernel's keep-alive probes, not only at the next statement.
+    keepAlive: true,
+  });
   // An idle connection that dies is dropped by the pool and replaced at the next query; without a
   // listener the 'error' event would crash the process.
   pool.on('error', () => undefined);
@@ -105,12 +122,15 @@ const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '
 /**
  * PostgreSQL could not be reached or dropped the connection (the statement itself was fine):
  * a socket error, SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down, starting
- * up), 53300 (no connection slot free), or pg's own "Connection terminated" and "not queryable".
+ * up), 53300 (no connection slot free), pg's own "Connection terminated" and "not queryable", or
+ * no connection or no answer within the pool's timeouts.
  */
 function lostConnection(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')) return true;
-  return error instanceof Error && /^Connection terminated|is not queryable/.test(error.message);
+  // pg's and pg-pool's own words for a connection that could not be made in time or a statement
+  // not answered in time (connectionTimeoutMillis, query_timeout).
+  return error instanceof Error && /^Connection terminated|is not queryable|^timeout exceeded when trying to connect|^Query read timeout/.test(error.message);
 }
 
 /** The error as callers see it: StoreUnavailableError for a connection failure, else unchanged. */

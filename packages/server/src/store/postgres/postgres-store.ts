@@ -1,6 +1,6 @@
 import { leaseOption } from '../outbox-core.js';
 import type { Store } from '../store.js';
-import { connect } from './connection.js';
+import { connect, DEFAULT_TIMEOUTS } from './connection.js';
 import { createPostgresOutbox } from './outbox.js';
 import { createPostgresRateCounters } from './rate-counters.js';
 import { createSchema, tableNames } from './schema.js';
@@ -16,6 +16,10 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** The lease a claim takes unless it names one, in ms (default 90 s); see `Outbox.leaseMs`. */
   leaseMs?: number;
+  /** How long to wait for a connection to PostgreSQL before answering 503 (default 5 s). */
+  connectTimeoutMs?: number;
+  /** How long to wait for the answer to one statement before answering 503 (default 15 s). */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -25,7 +29,10 @@ export interface PostgresStoreOptions {
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const leaseMs = leaseOption(options.leaseMs);
-  const db = connect(options.connectionString, options.poolSize ?? 10);
+  const db = connect(options.connectionString, options.poolSize ?? 10, {
+    connectMs: options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
+    queryMs: options.queryTimeoutMs ?? DEFAULT_TIMEOUTS.queryMs,
+  });
   try {
     await createSchema(db, options.schema);
   } catch (error) {
