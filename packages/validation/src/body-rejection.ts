@@ -62,20 +62,42 @@ const NON_FINITE = 'must be a number a double can hold (the literal overflows to
  */
 export function unrepresentable(body: unknown, required: () => readonly string[]): BodyRejection | undefined {
   const overflowed: string[] = [];
-  const pending: Array<{ value: unknown; pointer: string; depth: number }> = [{ value: body, pointer: '', depth: 1 }];
+  if (typeof body === 'number' && !Number.isFinite(body)) overflowed.push('');
+  // Only objects and arrays are stacked, and a pointer is written only for what is refused: the
+  // walk runs on every request body.
+  const pending: Container[] = typeof body === 'object' && body !== null ? [{ value: body, depth: 1, parent: undefined, key: '' }] : [];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const { value, pointer, depth } = next;
-    if (typeof value === 'number' && !Number.isFinite(value)) overflowed.push(pointer);
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > MAX_BODY_DEPTH) {
+    if (next.depth > MAX_BODY_DEPTH) {
+      const pointer = pointerOf(next);
       return {
         cause: 'INVALID_MSG_FORMAT',
         detail: `The body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels.`,
         invalidParams: [{ param: pointer, reason: `nests deeper than ${MAX_BODY_DEPTH} levels` }],
       };
     }
-    for (const [key, child] of Object.entries(value)) pending.push({ value: child, pointer: `${pointer}/${escapePointerToken(key)}`, depth: depth + 1 });
+    const value = next.value as Record<string, unknown>;
+    for (const key of Object.keys(value)) {
+      const child = value[key];
+      if (typeof child === 'number') {
+        if (!Number.isFinite(child)) overflowed.push(`${pointerOf(next)}/${escapePointerToken(key)}`);
+      } else if (typeof child === 'object' && child !== null) pending.push({ value: child, depth: next.depth + 1, parent: next, key });
+    }
   }
   if (overflowed.length === 0) return undefined;
   return rejection([], overflowed.sort().map((param) => ({ param, reason: NON_FINITE })), body, required());
+}
+
+/** An object or array met on the walk, and where it lies. */
+interface Container {
+  value: object;
+  depth: number;
+  parent: Container | undefined;
+  /** Its name in its parent (unescaped). */
+  key: string;
+}
+
+function pointerOf(container: Container): string {
+  let pointer = '';
+  for (let at: Container | undefined = container; at?.parent !== undefined; at = at.parent) pointer = `/${escapePointerToken(at.key)}${pointer}`;
+  return pointer;
 }
