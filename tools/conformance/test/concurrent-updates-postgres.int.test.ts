@@ -87,27 +87,36 @@ const sameSet = (a: ReadonlySet<string>, b: readonly string[]) => a.size === b.l
 
 /**
  * A serial order of the requests (indices) that gives every answer and ends in `final`, or
- * undefined. Depth-first with pruning: an answer's component set pins the state, so few branches live.
+ * undefined. Depth-first with pruning (an answer's component set pins the state), a shortcut once
+ * the session is released (every request left must then have answered 404, in any order), and a
+ * memo of the (requests done, state) pairs that led nowhere, so that a run with no such order is
+ * refuted in bounded time.
  */
 function serialOrder(start: State, ops: readonly { kind: Kind; mark: string; answer: Answer }[], final: State): number[] | undefined {
-  const used = new Array<boolean>(ops.length).fill(false);
   const order: number[] = [];
-  const search = (state: State): boolean => {
-    if (order.length === ops.length) return final === undefined ? state === undefined : state !== undefined && sameSet(state, [...final]);
-    for (let i = 0; i < ops.length; i++) {
-      if (used[i]) continue;
+  const deadEnds = new Set<string>();
+  const search = (done: number, state: State): boolean => {
+    const left = ops.map((_op, i) => i).filter((i) => (done & (1 << i)) === 0);
+    if (state === undefined) {
+      if (final !== undefined || left.some((i) => ops[i]!.answer.status !== 404)) return false;
+      order.push(...left);
+      return true;
+    }
+    if (left.length === 0) return final !== undefined && sameSet(state, [...final]);
+    const key = `${done}:${[...state].sort().join(',')}`;
+    if (deadEnds.has(key)) return false;
+    for (const i of left) {
       const op = ops[i]!;
       const next = step(state, op.kind, op.mark, op.answer);
       if (next === false) continue;
-      used[i] = true;
       order.push(i);
-      if (search(next)) return true;
+      if (search(done | (1 << i), next)) return true;
       order.pop();
-      used[i] = false;
     }
+    deadEnds.add(key);
     return false;
   };
-  return search(start) ? order : undefined;
+  return search(0, start) ? order : undefined;
 }
 
 const op = fc.record({ kind: fc.constantFrom<Kind>('PUT', 'PATCH', 'PATCH', 'DELETE'), via: fc.constantFrom<0 | 1>(0, 1) });
