@@ -14,8 +14,16 @@ import { operationResolver } from './http/operation-routes.js';
 import { problem } from './http/problem.js';
 import { componentSchema, loadBundledSpec, type OpenApiDocument, SPECS } from './http/spec.js';
 import { Metrics } from './metrics.js';
-import { currentSessionEventTarget, moveSessionEventTarget, NotificationEngine, WebSocketHub } from './notifications/index.js';
-import { SessionService } from './sessions/session-service.js';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  type DeliveryPolicy,
+  NotificationEngine,
+  NotificationQueue,
+  rememberPermanentRedirects,
+  SessionEventTarget,
+  WebSocketHub,
+} from './notifications/index.js';
+import { SessionService, type SessionValidator } from './sessions/session-service.js';
 import { installAuthentication } from './security/authentication.js';
 import { installOverloadProtection, installRateLimit } from './security/limits.js';
 import { generateSigningKey, readSigningKey, type SigningKey } from './security/signing-key.js';
@@ -24,7 +32,7 @@ import { registerTokenEndpoint } from './security/token-endpoint.js';
 import { TokenVerifier } from './security/token-verifier.js';
 import { NetworkSimulator } from './simulator/network-simulator.js';
 import { openStore } from './store/open-store.js';
-import type { OutboxEntry, Store } from './store/store.js';
+import type { Store } from './store/store.js';
 
 /** What buildApp needs; everything but `config` has a default. */
 export interface BuildOptions {
@@ -48,6 +56,8 @@ export interface BuildOptions {
 export interface MmtelServer {
   sessions: SessionService;
   simulator: NetworkSimulator;
+  /** Where notifications are enqueued (validated, stored, then delivered by the engine). */
+  notifications: NotificationQueue;
   engine: NotificationEngine;
   store: Store;
   metrics: Metrics;
@@ -62,105 +72,64 @@ declare module 'fastify' {
 /**
  * Builds the MMTel Enabler Server: both TS 29.392 APIs from the bundled specs through
  * fastify-openapi-glue, the notification engine, health and metrics. Never listens: main.ts does.
+ * Reads top to bottom: the HTTP server and its policies, then store → services → engine → routes.
  */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
-    bodyLimit: config.bodyLimit,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
-    return503OnClosing: true,
-    // Compiling the specs' schemas takes a few seconds on a loaded 2-core machine; Fastify's
-    // 10 s default has been seen to trip there.
-    pluginTimeout: 60_000,
-    ajv: { customOptions: ajvOptions, plugins: [ajvFormats] },
-    ...httpServerOptions(config.security),
-    frameworkErrors: routingProblem,
-  });
-  // Bodies are sent as the handlers built them: jsonText (JSON.stringify, integers kept integers)
-  // drops nothing, unlike a schema-driven serializer that silently removes attributes it does not know.
-  app.setSerializerCompiler(() => (data) => jsonText(data));
-  installJsonParsers(app);
-  installErrorHandling(app);
+  const app = createFastify(config, options.logger);
   await installOverloadProtection(app, config.security.limits);
+  const targets = await notificationTargets(config, options.resolveTarget);
   const signingKey = await tokenSigningKey(config);
   const verifier = config.security.auth === 'oauth2' ? await TokenVerifier.create(config.security.oauth2, signingKey ? [signingKey.publicJwk] : []) : undefined;
   installAuthentication(app, { verifier, identify: options.identify });
-  const targets = new TargetPolicy({ allowPrivate: config.security.targets.allowPrivate, allow: config.security.targets.allowNetworks, ...(options.resolveTarget && { resolve: options.resolveTarget }) });
-  if (config.sessionEventNotificationUri !== undefined) {
-    await targets.check(config.sessionEventNotificationUri).catch((error: Error) => {
-      throw new ConfigError(`MMTEL_SESSION_EVENT_NOTIFICATION_URI="${config.sessionEventNotificationUri}" is not an allowed notification target: ${error.message} (see MMTEL_ALLOW_PRIVATE_TARGETS, MMTEL_ALLOWED_TARGET_NETWORKS)`);
-    });
-  }
-
-  const store = options.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, leaseMs: config.notifications.leaseMs }));
-  if (!options.store) app.addHook('onClose', async () => store.close());
-  const metrics = new Metrics(store);
-  const websockets = new WebSocketHub();
   const callControl = loadBundledSpec(SPECS.callcontrol);
   const callEvent = loadBundledSpec(SPECS.callevent);
   const simulatorSpec = loadBundledSpec(SPECS.simulator);
 
-  const validateSession = createAjv().compile(componentSchema(callControl, 'ImsSession'));
-  // Where a 308 moved the configured CallEvent URI, before this start too (kept in the store).
-  const sessionEventNotificationUri = await currentSessionEventTarget(store.targets, config.sessionEventNotificationUri);
-  // The engine calls back into the sessions and the simulator after a 308, and both enqueue
-  // through the engine: the engine is built first and the two are assigned right after it.
-  let sessions!: SessionService;
-  let simulator!: NetworkSimulator;
+  const store = options.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, leaseMs: config.notifications.leaseMs }));
+  if (!options.store) app.addHook('onClose', async () => store.close());
+  const metrics = new Metrics(store);
+
+  // The services enqueue through the queue; the engine, built after them, is woken by it and
+  // tells them where a 308 moved a notification URI.
+  const notifications = new NotificationQueue(store.outbox);
+  const sessionEventTarget = await SessionEventTarget.open(store.targets, config.sessionEventNotificationUri);
+  const sessions = new SessionService(store, notifications, config, sessionValidator(callControl), (uri) => targets.check(uri));
+  const simulator = new NetworkSimulator({ sessions, notifier: notifications, outbox: store.outbox, sessionEventTarget, config: config.simulator, log: app.log });
+  if (config.simulator.enabled) sessions.observe(simulator);
+  const websockets = new WebSocketHub();
   const engine = new NotificationEngine({
     store,
+    queue: notifications,
     instanceId: options.instanceId ?? randomUUID(),
     logger: app.log,
-    policy: {
-      ...NotificationEngine.defaultPolicy,
-      timeoutMs: config.notifications.timeoutMs,
-      maxAttempts: config.notifications.maxAttempts,
-      maxAgeMs: config.notifications.maxAgeMs,
-      initialBackoffMs: config.notifications.initialBackoffMs,
-      maxBackoffMs: config.notifications.maxBackoffMs,
-      concurrency: config.notifications.concurrency,
-      leaseMs: store.outbox.leaseMs,
-    },
+    policy: deliveryPolicy(config, store.outbox.leaseMs),
     websockets,
     ...(!targets.allowsEverything && { checkTarget: (url: URL) => targets.check(url), lookup: targets.lookup }),
     metrics: metrics.engineHooks(),
-    onPermanentRedirect: async (entry: OutboxEntry, target: string) => {
-      if (entry.callback === 'sessionEventNotification') {
-        simulator.replaceSessionEventTarget(entry.target, target);
-        await moveSessionEventTarget(store.targets, config.sessionEventNotificationUri, entry.target, target);
-      } else if (entry.sessionId !== undefined) await sessions.replaceNotifUri(entry.sessionId, entry.target, target);
-    },
+    onPermanentRedirect: rememberPermanentRedirects(sessions, sessionEventTarget),
   });
-  sessions = new SessionService(store, engine, config, (session) => (validateSession(session) ? [] : toInvalidParams(validateSession.errors)), (uri) => targets.check(uri));
-  simulator = new NetworkSimulator(sessions, engine, store.outbox, { ...config.simulator, ...(sessionEventNotificationUri !== undefined && { sessionEventNotificationUri }) }, app.log);
-  if (config.simulator.enabled) sessions.observe(simulator);
-  app.decorate('mmtel', { sessions, simulator, engine, store, metrics });
+  app.decorate('mmtel', { sessions, simulator, notifications, engine, store, metrics });
+  runBackgroundWork(app, { engine, simulator, store, retentionMs: config.notifications.retentionMs });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.requestDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  app.addHook('onReady', async () => engine.start());
-  // Finished notifications leave the delivery record once their retention has passed.
-  const pruning = setInterval(() => {
-    store.outbox.prune(Date.now() - config.notifications.retentionMs).catch((err: unknown) => app.log.warn({ err }, 'pruning the outbox failed'));
-  }, Math.min(60_000, Math.max(1_000, config.notifications.retentionMs))).unref();
-  app.addHook('onClose', async () => clearInterval(pruning));
-  app.addHook('preClose', async () => {
-    simulator.stop();
-    await engine.stop();
-  });
-
   const afterResponseTasks = new WeakMap<FastifyRequest, Array<() => Promise<void>>>();
   app.addHook('onResponse', async (request) => {
     for (const task of afterResponseTasks.get(request) ?? []) {
       await task().catch((err: unknown) => request.log.error({ err }, 'post-response task failed'));
     }
   });
-  const contextOf = (request: FastifyRequest, _reply: FastifyReply): HandlerContext => ({
+  // A WebSocket upgrade refused with an HTTP answer (401, 404…) leaves a socket the HTTP server
+  // no longer tracks, half-open: close it, or it outlives the answer and holds up shutdown.
+  app.addHook('onResponse', async (request) => {
+    if (request.headers.upgrade !== undefined) request.raw.socket?.destroy();
+  });
+  if (signingKey !== undefined) await registerTokenEndpoint(app, { config: { ...config.security.tokenEndpoint, ...config.security.oauth2 }, key: signingKey, defaultIssuer: `${config.apiRoot}/capif-security/v1` });
+  const contextOf = (request: FastifyRequest): HandlerContext => ({
     owner: request.afId,
     sessions,
     simulator,
@@ -172,13 +141,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       afterResponseTasks.set(request, tasks);
     },
   });
-
-  // A WebSocket upgrade refused with an HTTP answer (401, 404…) leaves a socket the HTTP server
-  // no longer tracks, half-open: close it, or it outlives the answer and holds up shutdown.
-  app.addHook('onResponse', async (request) => {
-    if (request.headers.upgrade !== undefined) request.raw.socket?.destroy();
-  });
-  if (signingKey !== undefined) await registerTokenEndpoint(app, { config: { ...config.security.tokenEndpoint, ...config.security.oauth2 }, key: signingKey, defaultIssuer: `${config.apiRoot}/capif-security/v1` });
   await app.register(async (api) => {
     await installRateLimit(api, config.security.limits);
     if (config.validateResponses) {
@@ -196,6 +158,70 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   registerOperationsRoutes(app, store, metrics);
   return app;
+}
+
+/** Fastify with the server's HTTP options, serializer, JSON parsers and ProblemDetails errors. */
+function createFastify(config: ServerConfig, logger: BuildOptions['logger']): FastifyInstance {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    // Compiling the specs' schemas takes a few seconds on a loaded 2-core machine; Fastify's
+    // 10 s default has been seen to trip there.
+    pluginTimeout: 60_000,
+    ajv: { customOptions: ajvOptions, plugins: [ajvFormats] },
+    ...httpServerOptions(config.security),
+    frameworkErrors: routingProblem,
+  });
+  // Bodies are sent as the handlers built them: jsonText (JSON.stringify, integers kept integers)
+  // drops nothing, unlike a schema-driven serializer that silently removes attributes it does not know.
+  app.setSerializerCompiler(() => (data) => jsonText(data));
+  installJsonParsers(app);
+  installErrorHandling(app);
+  return app;
+}
+
+/** The SSRF policy on notification targets; the configured SessionEventNotificationUri must pass it. */
+async function notificationTargets(config: ServerConfig, resolve: BuildOptions['resolveTarget']): Promise<TargetPolicy> {
+  const targets = new TargetPolicy({ allowPrivate: config.security.targets.allowPrivate, allow: config.security.targets.allowNetworks, ...(resolve && { resolve }) });
+  if (config.sessionEventNotificationUri !== undefined) {
+    await targets.check(config.sessionEventNotificationUri).catch((error: Error) => {
+      throw new ConfigError(`MMTEL_SESSION_EVENT_NOTIFICATION_URI="${config.sessionEventNotificationUri}" is not an allowed notification target: ${error.message} (see MMTEL_ALLOW_PRIVATE_TARGETS, MMTEL_ALLOWED_TARGET_NETWORKS)`);
+    });
+  }
+  return targets;
+}
+
+/** Checks a whole ImsSession against the spec (the result of a merge patch). */
+function sessionValidator(callControl: OpenApiDocument): SessionValidator {
+  const validate = createAjv().compile(componentSchema(callControl, 'ImsSession'));
+  return (session) => (validate(session) ? [] : toInvalidParams(validate.errors));
+}
+
+/** The configured delivery policy; the redirect bound and the poll interval are the engine's own. */
+function deliveryPolicy(config: ServerConfig, leaseMs: number): DeliveryPolicy {
+  const { timeoutMs, maxAttempts, maxAgeMs, initialBackoffMs, maxBackoffMs, concurrency } = config.notifications;
+  return { ...DEFAULT_DELIVERY_POLICY, timeoutMs, maxAttempts, maxAgeMs, initialBackoffMs, maxBackoffMs, concurrency, leaseMs };
+}
+
+/**
+ * What runs beside the requests: the engine delivers from ready to close, finished notifications
+ * leave the delivery record once their retention has passed, and the simulator's scenarios stop
+ * at close.
+ */
+function runBackgroundWork(app: FastifyInstance, parts: { engine: NotificationEngine; simulator: NetworkSimulator; store: Store; retentionMs: number }): void {
+  const { engine, simulator, store, retentionMs } = parts;
+  app.addHook('onReady', async () => engine.start());
+  const pruning = setInterval(() => {
+    store.outbox.prune(Date.now() - retentionMs).catch((err: unknown) => app.log.warn({ err }, 'pruning the outbox failed'));
+  }, Math.min(60_000, Math.max(1_000, retentionMs))).unref();
+  app.addHook('onClose', async () => clearInterval(pruning));
+  app.addHook('preClose', async () => {
+    simulator.stop();
+    await engine.stop();
+  });
 }
 
 /**

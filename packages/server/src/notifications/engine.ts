@@ -1,73 +1,20 @@
 import type { LookupFunction } from 'node:net';
-import { NOTIFICATION_DEFAULTS } from '../config/defaults.js';
-import type { NewNotification, Outbox, OutboxEntry, Store } from '../store/store.js';
+import type { Outbox, OutboxEntry, Store } from '../store/store.js';
 import { jsonText } from '../http/json-text.js';
-import { backoffDelay } from './backoff.js';
-import { compileCallbackValidators, validateCallbackBody, type InvalidParam } from './callback-validator.js';
-import { NotificationSender, type DeliveryOutcome, type TargetCheck } from './delivery.js';
+import { NotificationSender, type TargetCheck } from './delivery.js';
+import { DeliveryOutcomes, entryLogFields, type EngineLogger, type EngineMetrics, type PermanentRedirectHandler } from './delivery-outcomes.js';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, longestAttemptMs } from './delivery-policy.js';
+import type { NotificationQueue } from './notification-queue.js';
 import type { WebSocketHub } from './websocket-hub.js';
-
-/** How notifications are delivered, retried and given up. */
-export interface DeliveryPolicy {
-  /** Bound on each phase of a request hop: connecting, awaiting the answer's headers, each pause in its body. */
-  timeoutMs: number;
-  /** Ceiling of the first retry delay; doubles per attempt (full jitter). */
-  initialBackoffMs: number;
-  /** Largest retry delay drawn from the backoff (a longer Retry-After is still honoured). */
-  maxBackoffMs: number;
-  /** Attempts before giving up. */
-  maxAttempts: number;
-  /** Give-up budget: no attempt is made, or scheduled, later than this after enqueueing. */
-  maxAgeMs: number;
-  /** Redirects followed per attempt (TS 29.122 clause 5.2.10 loop guard). */
-  maxRedirects: number;
-  /** Attempts in flight at once. */
-  concurrency: number;
-  /** Longest sleep between claims (finds entries of other instances and lapsed leases). */
-  pollIntervalMs: number;
-  /** Lease on a claimed entry; must outlast an attempt with all its redirect hops. */
-  leaseMs: number;
-}
 
 /** Claims in flight at once (one answering, one gathering the next batch). */
 const MAX_OVERLAPPING_CLAIMS = 2;
 
-/** The defaults of a server started without any variable (the configuration schema's), and the engine's own constants. */
-export const DEFAULT_DELIVERY_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
-  timeoutMs: NOTIFICATION_DEFAULTS.timeoutMs,
-  initialBackoffMs: NOTIFICATION_DEFAULTS.initialBackoffMs,
-  maxBackoffMs: NOTIFICATION_DEFAULTS.maxBackoffMs,
-  maxAttempts: NOTIFICATION_DEFAULTS.maxAttempts,
-  maxAgeMs: NOTIFICATION_DEFAULTS.maxAgeMs,
-  maxRedirects: 3,
-  concurrency: NOTIFICATION_DEFAULTS.concurrency,
-  pollIntervalMs: 1_000,
-  leaseMs: NOTIFICATION_DEFAULTS.leaseMs,
-});
-
-/** Hooks the server wires to its metrics registry (prom-client). */
-export interface EngineMetrics {
-  /** A notification was delivered; `ms` is the time from enqueueing to delivery. */
-  delivered(callback: string, ms: number): void;
-  /** An attempt failed and another is scheduled; `reason` is a short label such as `http_503`. */
-  retried(callback: string, reason: string): void;
-  /** A notification was given up; `reason` is a short label such as `USER_NOT_FOUND` or `max_attempts`. */
-  failed(callback: string, reason: string): void;
-  /** A 307 or 308 was followed. */
-  redirected(callback: string, status: number): void;
-}
-
-/** The part of a pino (or Fastify) logger the engine uses. */
-export interface EngineLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 /** What the engine is built from. */
 export interface NotificationEngineOptions {
   store: Store;
+  /** The queue the services enqueue through: each enqueue wakes the engine (without, it finds new entries at its next poll). */
+  queue?: NotificationQueue | undefined;
   /** Lease owner name of this server instance; unique among instances sharing the store. */
   instanceId: string;
   logger: EngineLogger;
@@ -79,30 +26,15 @@ export interface NotificationEngineOptions {
   /** SSRF policy at connect time: host name resolution that refuses forbidden addresses. */
   lookup?: LookupFunction | undefined;
   /** Persists the new notification URI after a 308 (the session's notifUri, or the configured URI). */
-  onPermanentRedirect(entry: OutboxEntry, newTarget: string): Promise<void>;
+  onPermanentRedirect: PermanentRedirectHandler;
   metrics?: EngineMetrics | undefined;
   /** Source of the backoff jitter, in [0, 1); tests pin it. */
   random?: () => number;
 }
 
-/** A notification body that does not match its callback's schema; nothing was enqueued. */
-export class NotificationSchemaError extends Error {
-  readonly code = 'NOTIFICATION_SCHEMA_INVALID';
-  override readonly name = 'NotificationSchemaError';
-
-  constructor(
-    readonly callback: string,
-    readonly invalidParams: InvalidParam[],
-    /** Position of the offending item in the enqueued batch. */
-    readonly index: number,
-  ) {
-    super(`notification ${index} does not match the ${callback} request body schema: ${invalidParams.map((p) => `${p.param || '/'} ${p.reason}`).join('; ')}`);
-  }
-}
-
 /**
  * Delivers the outbox: claims due stream heads, POSTs them (or writes them to the session's
- * WebSocket), follows redirects, retries with backoff and records the outcome.
+ * WebSocket) and hands each outcome to DeliveryOutcomes, which records it and schedules retries.
  * @see 3GPP TS 29.122 clauses 5.2.5 and 5.2.10
  */
 export class NotificationEngine {
@@ -116,9 +48,7 @@ export class NotificationEngine {
   readonly #websockets: WebSocketHub | undefined;
   readonly #checkTarget: TargetCheck | undefined;
   readonly #lookup: LookupFunction | undefined;
-  readonly #onPermanentRedirect: (entry: OutboxEntry, newTarget: string) => Promise<void>;
-  readonly #metrics: EngineMetrics | undefined;
-  readonly #random: () => number;
+  readonly #outcomes: DeliveryOutcomes;
 
   #running = false;
   #stopping: Promise<void> | undefined;
@@ -153,35 +83,23 @@ export class NotificationEngine {
     this.#websockets = options.websockets;
     this.#checkTarget = options.checkTarget;
     this.#lookup = options.lookup;
-    this.#onPermanentRedirect = options.onPermanentRedirect;
-    this.#metrics = options.metrics;
-    this.#random = options.random ?? Math.random;
+    this.#outcomes = new DeliveryOutcomes({
+      outbox: this.#outbox,
+      policy: this.#policy,
+      logger: this.#logger,
+      metrics: options.metrics,
+      onPermanentRedirect: options.onPermanentRedirect,
+      random: options.random ?? Math.random,
+    });
     if (!(this.#policy.concurrency >= 1)) throw new RangeError('policy.concurrency must be at least 1');
-    // Compiling the schemas takes ~100 ms: pay it at startup, not on the first notification.
-    compileCallbackValidators();
-    // Three timed phases per hop (connect, headers, body), one hop per redirect plus the first.
-    const longestAttempt = 3 * this.#policy.timeoutMs * (this.#policy.maxRedirects + 1);
+    const longestAttempt = longestAttemptMs(this.#policy);
     if (this.#policy.leaseMs <= longestAttempt) {
       this.#logger.warn(
         { leaseMs: this.#policy.leaseMs, longestAttemptMs: longestAttempt },
         'notification lease shorter than an attempt with all its redirects: another instance may deliver twice',
       );
     }
-  }
-
-  /**
-   * Validates every body against its callback schema, then stores them durably, in order.
-   * Throws NotificationSchemaError (nothing enqueued) on the first invalid body.
-   */
-  async enqueue(items: NewNotification[]): Promise<OutboxEntry[]> {
-    for (const [index, item] of items.entries()) {
-      const result = validateCallbackBody(item.callback, item.body);
-      if (!result.valid) throw new NotificationSchemaError(item.callback, result.invalidParams, index);
-    }
-    if (items.length === 0) return [];
-    const entries = await this.#outbox.enqueue(items);
-    this.wake();
-    return entries;
+    options.queue?.onEnqueued(() => this.wake());
   }
 
   /** Starts delivering. */
@@ -212,7 +130,7 @@ export class NotificationEngine {
     this.#stopping = (async () => {
       // A claim in flight hands its entries back itself once it sees the engine stopped.
       await Promise.all(this.#claims);
-      await this.#release(this.#queue.splice(0));
+      await this.#outcomes.release(this.#queue.splice(0));
       await Promise.all(this.#inflight);
       await this.#sender?.close();
       this.#sender = undefined;
@@ -277,7 +195,7 @@ export class NotificationEngine {
       .then(
         async (batch) => {
           if (!this.#running) {
-            await this.#release(batch);
+            await this.#outcomes.release(batch);
             return;
           }
           if (this.#localNextDue !== undefined && this.#localNextDue <= now) this.#localNextDue = undefined;
@@ -366,121 +284,24 @@ export class NotificationEngine {
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
-  /** Hands entries back unattempted (shutdown): same attempts, same due time, lease released. */
-  async #release(entries: OutboxEntry[]): Promise<void> {
-    await Promise.all(
-      entries.map(async (entry) => {
-        try {
-          await this.#outbox.retry(entry.id, {
-            attempts: entry.attempts,
-            nextAttemptAt: entry.nextAttemptAt,
-            target: entry.target,
-            status: entry.lastStatus,
-            error: entry.lastError,
-          });
-        } catch (err) {
-          this.#logger.warn({ err, notification: entry.id }, 'cannot release a notification; it is claimable again when its lease lapses');
-        }
-      }),
-    );
-  }
-
   /** One attempt; never rejects (a store failure leaves the lease to lapse and the entry to be retried). */
   async #attempt(entry: OutboxEntry, requestEnded: () => void): Promise<void> {
-    const startedAt = Date.now();
     const attempts = entry.attempts + 1;
     try {
-      if (startedAt - entry.createdAt > this.#policy.maxAgeMs) {
-        const error = `gave up: older than ${this.#policy.maxAgeMs} ms${entry.lastError !== undefined ? `; last: ${entry.lastError}` : ''}`;
-        await this.#giveUp(entry, entry.attempts, entry.target, 'max_age', error, entry.lastStatus);
-        return;
-      }
+      if (await this.#outcomes.expired(entry, Date.now())) return;
       if (entry.sessionId !== undefined && this.#websockets?.send(entry.sessionId, entry.body) === true) {
         requestEnded();
-        await this.#written(this.#outbox.finish(entry.id, { state: 'delivered', attempts, target: entry.target, at: Date.now() }));
-        this.#metrics?.delivered(entry.callback, Date.now() - entry.createdAt);
-        this.#logger.debug(this.#context(entry, { attempts, via: 'websocket' }), 'notification delivered');
+        await this.#outcomes.deliveredOverWebsocket(entry, attempts);
         return;
       }
       const sender = this.#sender;
       if (sender === undefined) throw new Error('the notification engine is not started');
       const outcome = await sender.send(entry.target, jsonText(entry.body));
       requestEnded();
-      await this.#record(entry, attempts, outcome);
+      const retryAt = await this.#outcomes.record(entry, attempts, outcome);
+      if (retryAt !== undefined && (this.#localNextDue === undefined || retryAt < this.#localNextDue)) this.#localNextDue = retryAt;
     } catch (err) {
-      this.#logger.error(this.#context(entry, { err }), 'notification attempt not recorded; retried when its lease lapses');
+      this.#logger.error(entryLogFields(entry, { err }), 'notification attempt not recorded; retried when its lease lapses');
     }
-  }
-
-  async #record(entry: OutboxEntry, attempts: number, outcome: DeliveryOutcome): Promise<void> {
-    for (const hop of outcome.redirects) this.#metrics?.redirected(entry.callback, hop.status);
-    let nextTarget = entry.target;
-    if (outcome.permanentTarget !== undefined && outcome.permanentTarget !== entry.target) {
-      nextTarget = outcome.permanentTarget;
-      await this.#retarget(entry, nextTarget);
-    }
-    const at = Date.now();
-    const details = { attempts, status: outcome.status, target: outcome.target, redirects: outcome.redirects.length || undefined };
-    switch (outcome.kind) {
-      case 'delivered':
-        await this.#written(this.#outbox.finish(entry.id, { state: 'delivered', attempts, target: outcome.target, at, status: outcome.status }));
-        this.#metrics?.delivered(entry.callback, at - entry.createdAt);
-        this.#logger.debug(this.#context(entry, details), 'notification delivered');
-        return;
-      case 'failed':
-        await this.#written(
-          this.#outbox.finish(entry.id, { state: 'failed', attempts, target: outcome.target, at, status: outcome.status, error: outcome.error }),
-        );
-        this.#metrics?.failed(entry.callback, outcome.reason);
-        this.#logger.warn(this.#context(entry, { ...details, reason: outcome.reason, error: outcome.error }), 'notification failed, not retried');
-        return;
-      case 'retry': {
-        if (attempts >= this.#policy.maxAttempts) {
-          await this.#giveUp(entry, attempts, nextTarget, 'max_attempts', `gave up after ${attempts} attempts; last: ${outcome.error}`, outcome.status);
-          return;
-        }
-        const delay = outcome.retryAfterMs ?? backoffDelay(attempts, this.#policy.initialBackoffMs, this.#policy.maxBackoffMs, this.#random);
-        const nextAttemptAt = at + delay;
-        if (nextAttemptAt - entry.createdAt > this.#policy.maxAgeMs) {
-          const error = `gave up after ${attempts} attempts: the next would pass the ${this.#policy.maxAgeMs} ms budget; last: ${outcome.error}`;
-          await this.#giveUp(entry, attempts, nextTarget, 'max_age', error, outcome.status);
-          return;
-        }
-        await this.#written(this.#outbox.retry(entry.id, { attempts, nextAttemptAt, target: nextTarget, status: outcome.status, error: outcome.error }));
-        if (this.#localNextDue === undefined || nextAttemptAt < this.#localNextDue) this.#localNextDue = nextAttemptAt;
-        this.#metrics?.retried(entry.callback, outcome.reason);
-        this.#logger.warn(this.#context(entry, { ...details, reason: outcome.reason, error: outcome.error, retryInMs: delay }), 'notification attempt failed, retrying');
-        return;
-      }
-    }
-  }
-
-  /** Awaits an outcome write (the attempt's end wakes the loop once it is stored). */
-  async #written(write: Promise<void>): Promise<void> {
-    await write;
-  }
-
-  async #giveUp(entry: OutboxEntry, attempts: number, target: string, reason: string, error: string, status: number | undefined): Promise<void> {
-    await this.#written(this.#outbox.finish(entry.id, { state: 'failed', attempts, target, at: Date.now(), status, error }));
-    this.#metrics?.failed(entry.callback, reason);
-    this.#logger.warn(this.#context(entry, { attempts, reason, error }), 'notification given up');
-  }
-
-  async #retarget(entry: OutboxEntry, newTarget: string): Promise<void> {
-    try {
-      await this.#onPermanentRedirect(entry, newTarget);
-    } catch (err) {
-      this.#logger.error(this.#context(entry, { err, newTarget }), 'cannot persist the notification URI after a 308');
-    }
-    try {
-      const moved = await this.#outbox.retarget(entry.stream, entry.target, newTarget);
-      this.#logger.info(this.#context(entry, { newTarget, retargeted: moved }), 'notification URI moved permanently (308)');
-    } catch (err) {
-      this.#logger.error(this.#context(entry, { err, newTarget }), 'cannot retarget the pending notifications after a 308');
-    }
-  }
-
-  #context(entry: OutboxEntry, extra: Record<string, unknown>): Record<string, unknown> {
-    return { notification: entry.id, stream: entry.stream, seq: entry.seq, callback: entry.callback, ...extra };
   }
 }

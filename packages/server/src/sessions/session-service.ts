@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type CallControl, hasFeature, type KnownImsSessionEvent, type KnownImsSessionState, negotiateFeatures } from '@mmtel/types';
 import type { ServerConfig } from '../config.js';
 import { ProblemError, type InvalidParam } from '../http/problem.js';
-import type { ImsSession, NewNotification, OutboxEntry, SessionRecord, Store } from '../store/store.js';
+import type { Notifier } from '../notifications/notification-queue.js';
+import type { ImsSession, NewNotification, SessionRecord, Store } from '../store/store.js';
 import { applyMergePatch } from './merge-patch.js';
 
 type Schemas = CallControl.components['schemas'];
@@ -17,11 +18,6 @@ export const Feature = {
   /** The test notification, TS 29.122 clause 5.2.5.3. */
   NOTIFICATION_TEST_EVENT: 2,
 } as const;
-
-/** Where notifications go: the delivery engine. */
-export interface Notifier {
-  enqueue(items: NewNotification[]): Promise<OutboxEntry[]>;
-}
 
 /** Told of session life-cycle changes: the IMS network simulator. */
 export interface SessionObserver {

@@ -3,7 +3,9 @@ import type { CallEvent, Simulator } from '@mmtel/types';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import { ProblemError } from '../http/problem.js';
-import type { Notifier, SessionObserver, SessionService } from '../sessions/session-service.js';
+import type { Notifier } from '../notifications/notification-queue.js';
+import type { SessionEventTarget } from '../notifications/session-event-target.js';
+import type { SessionObserver, SessionService } from '../sessions/session-service.js';
 import type { DeliveryState, NewNotification, Outbox, OutboxEntry, SessionRecord } from '../store/store.js';
 import { type Scenario, scenarios } from './scenarios.js';
 
@@ -12,7 +14,21 @@ type MediaInfoList = NonNullable<SessionEventNotification['mediaInfoList']>;
 type Delivery = Simulator.components['schemas']['Delivery'];
 
 /** The part of the server configuration the simulator reads. */
-export type SimulatorConfig = ServerConfig['simulator'] & Pick<ServerConfig, 'sessionEventNotificationUri'>;
+export type SimulatorConfig = ServerConfig['simulator'];
+
+/** What the simulator is built from. */
+export interface NetworkSimulatorOptions {
+  /** The IMS sessions of MMTel_CallControl, whose calls it plays. */
+  sessions: SessionService;
+  /** Where its Session Event Notifications are enqueued. */
+  notifier: Notifier;
+  /** The delivery record it lists. */
+  outbox: Outbox;
+  /** The SessionEventNotificationUri in force (TS 29.122 clause 5.2.10: a 308 moves it). */
+  sessionEventTarget: SessionEventTarget;
+  config: SimulatorConfig;
+  log: FastifyBaseLogger;
+}
 
 /**
  * The simulated IMS network: plays a call scenario for each IMS session an AS creates, and turns
@@ -21,17 +37,20 @@ export type SimulatorConfig = ServerConfig['simulator'] & Pick<ServerConfig, 'se
  */
 export class NetworkSimulator implements SessionObserver {
   private readonly timers = new Map<string, Set<NodeJS.Timeout>>();
-  /** The SessionEventNotificationUri: configured, then replaced by a 308 (TS 29.122 clause 5.2.10). */
-  private sessionEventTarget: string | undefined;
+  private readonly sessions: SessionService;
+  private readonly notifier: Notifier;
+  private readonly outbox: Outbox;
+  private readonly sessionEventTarget: SessionEventTarget;
+  private readonly config: SimulatorConfig;
+  private readonly log: FastifyBaseLogger;
 
-  constructor(
-    private readonly sessions: SessionService,
-    private readonly notifier: Notifier,
-    private readonly outbox: Outbox,
-    private readonly config: SimulatorConfig,
-    private readonly log: FastifyBaseLogger,
-  ) {
-    this.sessionEventTarget = config.sessionEventNotificationUri;
+  constructor(options: NetworkSimulatorOptions) {
+    this.sessions = options.sessions;
+    this.notifier = options.notifier;
+    this.outbox = options.outbox;
+    this.sessionEventTarget = options.sessionEventTarget;
+    this.config = options.config;
+    this.log = options.log;
   }
 
   get defaultScenario(): string {
@@ -70,7 +89,7 @@ export class NetworkSimulator implements SessionObserver {
 
   /** Offers a new network-originated session to a served user. */
   async injectIncomingCall(call: Simulator.components['schemas']['IncomingCall']): Promise<{ sessionId: string; notifications: string[] }> {
-    if (this.sessionEventTarget === undefined) throw noTarget();
+    if (this.sessionEventTarget.uri === undefined) throw noTarget();
     const sessionId = randomUUID();
     const body: SessionEventNotification = {
       notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
@@ -85,7 +104,7 @@ export class NetworkSimulator implements SessionObserver {
   async injectMediaChange(sessionId: string, mediaInfoList: MediaInfoList): Promise<{ sessionId: string; notifications: string[] }> {
     const items: NewNotification[] = [];
     const record = await this.sessions.findAny(sessionId);
-    if (this.sessionEventTarget !== undefined) {
+    if (this.sessionEventTarget.uri !== undefined) {
       items.push(this.sessionEvent({ notificationEvent: { eventType: 'MEDIA_CHANGE_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' }, sessionId, ...this.sessionInfo(record), mediaInfoList }));
     }
     const notifications = await this.enqueue(items, record === undefined);
@@ -97,7 +116,7 @@ export class NetworkSimulator implements SessionObserver {
   async injectRemoteRelease(sessionId: string): Promise<{ sessionId: string; notifications: string[] }> {
     const items: NewNotification[] = [];
     const record = await this.sessions.findAny(sessionId);
-    if (this.sessionEventTarget !== undefined) {
+    if (this.sessionEventTarget.uri !== undefined) {
       items.push(this.sessionEvent({ notificationEvent: { eventType: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' }, sessionId, ...this.sessionInfo(record) }));
     }
     const notifications = await this.enqueue(items, record === undefined);
@@ -106,11 +125,6 @@ export class NetworkSimulator implements SessionObserver {
       notifications.push(...(await this.sessions.report(sessionId, { event: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER', cause: 'BYE' }, 'TERMINATED')));
     }
     return { sessionId, notifications };
-  }
-
-  /** After a 308 from the AS, later Session Event Notifications go to the new URI. */
-  replaceSessionEventTarget(from: string, to: string): void {
-    if (this.sessionEventTarget === from) this.sessionEventTarget = to;
   }
 
   /** The delivery record, optionally for one session or state. */
@@ -139,7 +153,7 @@ export class NetworkSimulator implements SessionObserver {
   }
 
   private sessionEvent(body: SessionEventNotification): NewNotification {
-    return { stream: `callevent:${body.sessionId}`, callback: 'sessionEventNotification', target: this.sessionEventTarget!, body, sessionId: body.sessionId };
+    return { stream: `callevent:${body.sessionId}`, callback: 'sessionEventNotification', target: this.sessionEventTarget.uri!, body, sessionId: body.sessionId };
   }
 
   private sessionInfo(record: SessionRecord | undefined): Pick<SessionEventNotification, 'sessionInfo'> {

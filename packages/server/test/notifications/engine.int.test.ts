@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { NotificationEngine, NotificationSchemaError } from '../../src/notifications/index.js';
+import { NotificationEngine, NotificationQueue, NotificationSchemaError } from '../../src/notifications/index.js';
 import {
   callEventNotification,
   closedPort,
@@ -18,9 +18,9 @@ import {
 describe('NotificationEngine', () => {
   test('delivers a notification with a JSON POST answered 204', async () => {
     const receiver = await startReceiver();
-    const { engine, store, metrics } = await startEngine();
+    const { engine, queue, store, metrics } = await startEngine();
     const notification = imsNotification('s1', receiver.url('/notify'));
-    const [entry] = await engine.enqueue([notification]);
+    const [entry] = await queue.enqueue([notification]);
 
     const done = await settled(store, entry!.id, engine);
 
@@ -36,8 +36,8 @@ describe('NotificationEngine', () => {
       if (_request.path === '/a' && index < 2) return json(res, 503, { status: 503, cause: 'NF_CONGESTION' });
       res.writeHead(204).end();
     });
-    const { engine, store } = await startEngine();
-    const entries = await engine.enqueue([
+    const { engine, queue, store } = await startEngine();
+    const entries = await queue.enqueue([
       imsNotification('a', receiver.url('/a'), 'a1'),
       imsNotification('a', receiver.url('/a'), 'a2'),
       imsNotification('a', receiver.url('/a'), 'a3'),
@@ -58,8 +58,8 @@ describe('NotificationEngine', () => {
       if (index === 0) return json(res, 503, { status: 503, cause: 'NF_CONGESTION' });
       res.writeHead(204).end();
     });
-    const { engine, store, metrics } = await startEngine();
-    const [entry] = await engine.enqueue([imsNotification('s1', receiver.url('/n'))]);
+    const { engine, queue, store, metrics } = await startEngine();
+    const [entry] = await queue.enqueue([imsNotification('s1', receiver.url('/n'))]);
 
     expect(await settled(store, entry!.id, engine)).toMatchObject({ state: 'delivered', attempts: 2, lastStatus: 204 });
     expect(receiver.requests).toHaveLength(2);
@@ -76,8 +76,8 @@ describe('NotificationEngine', () => {
       res.writeHead(204).end();
     });
     // The backoff alone would retry within 100 ms.
-    const { engine, store } = await startEngine({ policy: { maxBackoffMs: 100 } });
-    const [entry] = await engine.enqueue([imsNotification('s1', receiver.url('/n'))]);
+    const { engine, queue, store } = await startEngine({ policy: { maxBackoffMs: 100 } });
+    const [entry] = await queue.enqueue([imsNotification('s1', receiver.url('/n'))]);
 
     expect(await settled(store, entry!.id, engine)).toMatchObject({ state: 'delivered', attempts: 2 });
     const gap = receiver.requests[1]!.at - receiver.requests[0]!.at;
@@ -87,9 +87,9 @@ describe('NotificationEngine', () => {
 
   test('backs off exponentially while the receiver refuses connections', async () => {
     const port = await closedPort();
-    const { engine, store, logger, metrics } = await startEngine({ policy: { initialBackoffMs: 20, maxBackoffMs: 1_000, maxAttempts: 5 } });
+    const { engine, queue, store, logger, metrics } = await startEngine({ policy: { initialBackoffMs: 20, maxBackoffMs: 1_000, maxAttempts: 5 } });
     const enqueuedAt = performance.now();
-    const [entry] = await engine.enqueue([imsNotification('s1', `http://127.0.0.1:${port}/n`)]);
+    const [entry] = await queue.enqueue([imsNotification('s1', `http://127.0.0.1:${port}/n`)]);
 
     const done = await settled(store, entry!.id, engine);
 
@@ -110,8 +110,8 @@ describe('NotificationEngine', () => {
     // The first request is never answered.
     const receiver = await startReceiver((_request, res, index) => void (index > 0 && res.writeHead(204).end()));
     // undici's timers tick every ~0.5 s: the 100 ms timeout fires within a second.
-    const { engine, store, metrics } = await startEngine({ policy: { timeoutMs: 100 } });
-    const [entry] = await engine.enqueue([imsNotification('s1', receiver.url('/n'))]);
+    const { engine, queue, store, metrics } = await startEngine({ policy: { timeoutMs: 100 } });
+    const [entry] = await queue.enqueue([imsNotification('s1', receiver.url('/n'))]);
 
     expect(await settled(store, entry!.id, engine)).toMatchObject({ state: 'delivered', attempts: 2 });
     expect(receiver.requests).toHaveLength(2);
@@ -125,8 +125,8 @@ describe('NotificationEngine', () => {
     ['the age budget', { policy: { maxAttempts: 100, maxAgeMs: 150 }, attempts: undefined, reason: 'max_age', error: /(150 ms budget|older than 150 ms); last: HTTP 500/ }],
   ])('gives up after %s and records why', async (_name, { policy, attempts, reason, error }) => {
     const receiver = await startReceiver((_request, res) => json(res, 500, { status: 500, cause: 'SYSTEM_FAILURE' }));
-    const { engine, store, metrics } = await startEngine({ policy });
-    const [entry] = await engine.enqueue([imsNotification('s1', receiver.url('/n'))]);
+    const { engine, queue, store, metrics } = await startEngine({ policy });
+    const [entry] = await queue.enqueue([imsNotification('s1', receiver.url('/n'))]);
 
     const done = await settled(store, entry!.id, engine);
 
@@ -142,8 +142,8 @@ describe('NotificationEngine', () => {
       if (request.path === '/old') return void res.writeHead(307, { location: receiver.url('/new') }).end();
       res.writeHead(204).end();
     });
-    const { engine, store, permanentRedirects, metrics } = await startEngine();
-    const [first, second] = await engine.enqueue([imsNotification('s1', receiver.url('/old'), 'n1'), imsNotification('s1', receiver.url('/old'), 'n2')]);
+    const { engine, queue, store, permanentRedirects, metrics } = await startEngine();
+    const [first, second] = await queue.enqueue([imsNotification('s1', receiver.url('/old'), 'n1'), imsNotification('s1', receiver.url('/old'), 'n2')]);
     await settled(store, first!.id, engine);
     await settled(store, second!.id, engine);
 
@@ -168,8 +168,8 @@ describe('NotificationEngine', () => {
       if (index === 0) return void setTimeout(() => res.writeHead(204).end(), 50);
       res.writeHead(204).end();
     });
-    const { engine, store, permanentRedirects } = await startEngine();
-    const entries = await engine.enqueue(['n1', 'n2', 'n3'].map((tag) => imsNotification('s1', receiver.url('/old'), tag)));
+    const { engine, queue, store, permanentRedirects } = await startEngine();
+    const entries = await queue.enqueue(['n1', 'n2', 'n3'].map((tag) => imsNotification('s1', receiver.url('/old'), tag)));
     for (const entry of entries) await settled(store, entry.id, engine);
 
     expect(receiver.requests.map((r) => [r.path, tagOf(r)])).toEqual([
@@ -192,9 +192,9 @@ describe('NotificationEngine', () => {
       }
       res.writeHead(204).end();
     });
-    const { engine, store, metrics } = await startEngine();
+    const { engine, queue, store, metrics } = await startEngine();
     const notification = callEventNotification('s1', receiver.url('/old'));
-    const [entry] = await engine.enqueue([notification]);
+    const [entry] = await queue.enqueue([notification]);
 
     expect(await settled(store, entry!.id, engine)).toMatchObject({ state: 'delivered', target: receiver.url('/new'), lastStatus: 204 });
     expect(receiver.on('/new').map((r) => r.body)).toEqual([notification.body]);
@@ -206,8 +206,8 @@ describe('NotificationEngine', () => {
       const hop = Number(request.path.slice(1));
       res.writeHead(307, { location: `/${hop + 1}` }).end();
     });
-    const { engine, store, metrics } = await startEngine();
-    const [entry] = await engine.enqueue([imsNotification('s1', receiver.url('/0'))]);
+    const { engine, queue, store, metrics } = await startEngine();
+    const [entry] = await queue.enqueue([imsNotification('s1', receiver.url('/0'))]);
 
     const done = await settled(store, entry!.id, engine);
 
@@ -221,8 +221,8 @@ describe('NotificationEngine', () => {
     const receiver = await startReceiver((_request, res) =>
       json(res, 404, { status: 404, cause }, { 'content-type': 'application/problem+json' }),
     );
-    const { engine, store, metrics } = await startEngine();
-    const [entry] = await engine.enqueue([callEventNotification('s1', receiver.url('/n'))]);
+    const { engine, queue, store, metrics } = await startEngine();
+    const [entry] = await queue.enqueue([callEventNotification('s1', receiver.url('/n'))]);
 
     const done = await settled(store, entry!.id, engine);
 
@@ -233,11 +233,11 @@ describe('NotificationEngine', () => {
   });
 
   test('rejects an invalid body at enqueue with invalidParams and enqueues nothing', async () => {
-    const { engine, store } = await startEngine();
+    const { queue, store } = await startEngine();
     const valid = imsNotification('s1', 'http://127.0.0.1:9/n');
     const invalid = { ...valid, body: { session: 'http://127.0.0.1/s1', eventReports: [] } };
 
-    const rejection = engine.enqueue([valid, invalid]);
+    const rejection = queue.enqueue([valid, invalid]);
 
     await expect(rejection).rejects.toBeInstanceOf(NotificationSchemaError);
     await expect(rejection).rejects.toMatchObject({ index: 1, invalidParams: [{ param: '/eventReports', reason: expect.any(String) }] });
@@ -247,15 +247,17 @@ describe('NotificationEngine', () => {
   test('stop() leaves the pending notifications, and another engine on the same store delivers them', async () => {
     const receiver = await startReceiver((_request, res) => void setTimeout(() => res.writeHead(204).end(), 30));
     const store = await tempStore();
+    const queue = new NotificationQueue(store.outbox);
     const first = new NotificationEngine({
       store,
+      queue,
       instanceId: 'first',
       logger: recordingLogger(),
       policy: { ...testPolicy, concurrency: 1 },
       onPermanentRedirect: async () => {},
     });
     first.start();
-    const entries = await first.enqueue(['n1', 'n2', 'n3', 'n4', 'n5'].map((tag) => imsNotification('s1', receiver.url('/n'), tag)));
+    const entries = await queue.enqueue(['n1', 'n2', 'n3', 'n4', 'n5'].map((tag) => imsNotification('s1', receiver.url('/n'), tag)));
     await waitFor(() => receiver.requests.length > 0);
 
     await first.stop();
@@ -270,8 +272,8 @@ describe('NotificationEngine', () => {
 
   test('whenIdle() resolves once everything due is delivered', async () => {
     const receiver = await startReceiver();
-    const { engine, store } = await startEngine();
-    await engine.enqueue(Array.from({ length: 50 }, (_, i) => imsNotification(`s${i % 5}`, receiver.url('/n'))));
+    const { engine, queue, store } = await startEngine();
+    await queue.enqueue(Array.from({ length: 50 }, (_, i) => imsNotification(`s${i % 5}`, receiver.url('/n'))));
 
     await engine.whenIdle();
 

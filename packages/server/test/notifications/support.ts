@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import {
   NotificationEngine,
+  NotificationQueue,
   type DeliveryPolicy,
   type EngineLogger,
   type EngineMetrics,
@@ -153,11 +154,12 @@ export function recordingMetrics(): EngineMetrics & { calls: [hook: keyof Engine
   };
 }
 
-/** An engine on `store` (a fresh LMDB store by default), stopped when the test ends. */
+/** An engine on `store` (a fresh LMDB store by default) and the queue that wakes it, stopped when the test ends. */
 export async function startEngine(
   options: Partial<Omit<NotificationEngineOptions, 'policy'>> & { policy?: Partial<DeliveryPolicy> } = {},
 ) {
   const store = options.store ?? (await tempStore());
+  const queue = options.queue ?? new NotificationQueue(store.outbox);
   const logger = recordingLogger();
   const metrics = recordingMetrics();
   const permanentRedirects: { entry: OutboxEntry; newTarget: string }[] = [];
@@ -171,11 +173,12 @@ export async function startEngine(
     },
     ...options,
     store,
+    queue,
     policy: { ...testPolicy, ...options.policy },
   });
   engine.start();
   onTestFinished(() => engine.stop());
-  return { engine, store, logger, metrics, permanentRedirects };
+  return { engine, queue, store, logger, metrics, permanentRedirects };
 }
 
 let counter = 0;

@@ -34,10 +34,10 @@ describe('WebSocket notification delivery (TS 29.122 clause 5.2.5.4)', () => {
     const client = await connect(wss.url('s1'));
     await waitFor(() => hub.has('s1'));
     const receiver = await startReceiver();
-    const { engine, store } = await startEngine({ websockets: hub });
+    const { engine, queue, store } = await startEngine({ websockets: hub });
     const notifications = [imsNotification('s1', receiver.url('/n'), 'n1'), imsNotification('s1', receiver.url('/n'), 'n2')];
 
-    const entries = await engine.enqueue(notifications);
+    const entries = await queue.enqueue(notifications);
     for (const entry of entries) expect(await settled(store, entry.id, engine)).toMatchObject({ state: 'delivered', attempts: 1 });
     await waitFor(() => client.messages.length === 2);
 
@@ -51,10 +51,10 @@ describe('WebSocket notification delivery (TS 29.122 clause 5.2.5.4)', () => {
     const wss = await startWebSocketServer(hub);
     const other = await connect(wss.url('other'));
     const receiver = await startReceiver();
-    const { engine, store } = await startEngine({ websockets: hub });
+    const { engine, queue, store } = await startEngine({ websockets: hub });
     const notification = imsNotification('s1', receiver.url('/n'));
 
-    const [entry] = await engine.enqueue([notification]);
+    const [entry] = await queue.enqueue([notification]);
 
     expect(await settled(store, entry!.id, engine)).toMatchObject({ state: 'delivered', lastStatus: 204 });
     expect(receiver.requests.map((r) => r.body)).toEqual([notification.body]);
@@ -69,9 +69,9 @@ describe('WebSocket notification delivery (TS 29.122 clause 5.2.5.4)', () => {
     client.socket.close();
     await waitFor(() => !hub.has('s1') && hub.size === 0);
     const receiver = await startReceiver();
-    const { engine, store } = await startEngine({ websockets: hub });
+    const { engine, queue, store } = await startEngine({ websockets: hub });
 
-    const [entry] = await engine.enqueue([imsNotification('s1', receiver.url('/n'))]);
+    const [entry] = await queue.enqueue([imsNotification('s1', receiver.url('/n'))]);
 
     expect(await settled(store, entry!.id, engine)).toMatchObject({ state: 'delivered', lastStatus: 204 });
     expect(receiver.requests).toHaveLength(1);

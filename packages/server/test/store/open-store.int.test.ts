@@ -91,7 +91,7 @@ describe('MMTEL_NOTIFY_LEASE_MS', () => {
     await app.ready();
     expect(app.mmtel.store.outbox.leaseMs).toBe(7_000);
     const before = Date.now();
-    const [entry] = await app.mmtel.engine.enqueue([imsNotification('s1', receiver.url('/as'))]);
+    const [entry] = await app.mmtel.notifications.enqueue([imsNotification('s1', receiver.url('/as'))]);
     await eventually(() => receiver.requests.length === 1);
     const leased = await app.mmtel.store.outbox.get(entry!.id);
     expect(leased?.leaseUntil).toBeGreaterThanOrEqual(before + 7_000);
