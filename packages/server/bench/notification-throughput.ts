@@ -22,7 +22,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
-import { NotificationEngine, type EngineLogger } from '../src/notifications/index.js';
+import { NotificationEngine, NotificationQueue, type EngineLogger } from '../src/notifications/index.js';
 import { openLmdbStore } from '../src/store/lmdb/lmdb-store.js';
 import type { NewNotification } from '../src/store/store.js';
 
@@ -92,8 +92,10 @@ async function runEngine(count: number, url: string): Promise<{ enqueuePerS: num
   const dir = await mkdtemp(join(tmpdir(), 'mmtel-bench-'));
   const store = await openLmdbStore({ path: dir });
   try {
+    const queue = new NotificationQueue(store.outbox);
     const engine = new NotificationEngine({
       store,
+      queue,
       instanceId: 'bench',
       logger: quiet,
       policy: { ...NotificationEngine.defaultPolicy, concurrency },
@@ -101,7 +103,7 @@ async function runEngine(count: number, url: string): Promise<{ enqueuePerS: num
     });
     const items = Array.from({ length: count }, (_, i) => notification(i, url));
     const enqueueStart = performance.now();
-    for (let i = 0; i < items.length; i += 1_000) await engine.enqueue(items.slice(i, i + 1_000));
+    for (let i = 0; i < items.length; i += 1_000) await queue.enqueue(items.slice(i, i + 1_000));
     const enqueueMs = performance.now() - enqueueStart;
 
     const start = performance.now();
