@@ -23,9 +23,11 @@ import {
   SessionEventTarget,
   WebSocketHub,
 } from './notifications/index.js';
+import { registerNotificationWebsocket } from './notifications/websocket-route.js';
 import { SessionService, type SessionValidator } from './sessions/session-service.js';
-import { installAuthentication } from './security/authentication.js';
+import { authenticate, type AuthenticationOptions } from './security/authentication.js';
 import { installOverloadProtection, installRateLimit } from './security/limits.js';
+import { ApiName } from './security/scopes.js';
 import { generateSigningKey, readSigningKey, type SigningKey } from './security/signing-key.js';
 import { TargetPolicy } from './security/target-policy.js';
 import { registerTokenEndpoint } from './security/token-endpoint.js';
@@ -80,8 +82,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await installOverloadProtection(app, config.security.limits);
   const targets = await notificationTargets(config, options.resolveTarget);
   const signingKey = await tokenSigningKey(config);
-  const verifier = config.security.auth === 'oauth2' ? await TokenVerifier.create(config.security.oauth2, signingKey ? [signingKey.publicJwk] : []) : undefined;
-  installAuthentication(app, { verifier, identify: options.identify });
+  const auth: AuthenticationOptions = {
+    verifier: config.security.auth === 'oauth2' ? await TokenVerifier.create(config.security.oauth2, signingKey ? [signingKey.publicJwk] : []) : undefined,
+    identify: options.identify,
+  };
   const callControl = loadBundledSpec(SPECS.callcontrol);
   const callEvent = loadBundledSpec(SPECS.callevent);
   const simulatorSpec = loadBundledSpec(SPECS.simulator);
@@ -141,20 +145,28 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       afterResponseTasks.set(request, tasks);
     },
   });
-  await app.register(async (api) => {
-    await installRateLimit(api, config.security.limits);
-    if (config.validateResponses) {
-      await api.register(responseValidation, { ajv: { ...ajvOptions, plugins: [ajvFormats] } });
-    }
-    for (const spec of config.simulator.enabled ? [callControl, callEvent, simulatorSpec] : [callControl, callEvent]) {
-      await api.register(openapiGlue, { specification: forGlue(spec), operationResolver: operationResolver(handlers, contextOf), prefix: basePathOf(spec) });
+  const apis: Array<[ApiName, OpenApiDocument]> = [[ApiName.CALL_CONTROL, callControl], [ApiName.CALL_EVENT, callEvent]];
+  if (config.simulator.enabled) apis.push([ApiName.SIMULATOR, simulatorSpec]);
+  // The APIs share the rate limit (one budget per AF) and the response validation; each API has a
+  // scope of its own that authenticates for that API. The rate limit, a route-level hook, runs
+  // after the scope's authentication, so that it counts per AF.
+  await app.register(async (scope) => {
+    await installRateLimit(scope, config.security.limits, store.rateCounters);
+    if (config.validateResponses) await scope.register(responseValidation, { ajv: { ...ajvOptions, plugins: [ajvFormats] } });
+    const resolver = operationResolver(handlers, contextOf);
+    for (const [api, spec] of apis) {
+      await scope.register(async (apiScope) => {
+        authenticate(apiScope, api, auth);
+        await apiScope.register(openapiGlue, { specification: forGlue(spec), operationResolver: resolver, prefix: basePathOf(spec) });
+      });
     }
   });
   // In a scope of its own: @fastify/websocket wraps the handler of every route in its scope, and
   // the API routes have no use for that (a measurable cost per request).
   await app.register(async (scope) => {
     await scope.register(websocket);
-    registerNotificationWebsocket(scope, websockets, store);
+    authenticate(scope, ApiName.CALL_CONTROL, auth);
+    registerNotificationWebsocket(scope, websockets, sessions);
   });
   registerOperationsRoutes(app, store, metrics);
   return app;
@@ -242,19 +254,6 @@ function routingProblem(error: FastifyError, _request: FastifyRequest, reply: Fa
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') void sendProblem(reply, problem('RESOURCE_URI_STRUCTURE_NOT_FOUND', 'No resource has an identifier that long.'));
   else if (error.code === 'FST_ERR_BAD_URL') void sendProblem(reply, problem('INVALID_MSG_FORMAT', 'The request URI is not validly percent-encoded.'));
   else void sendProblem(reply, problem('INVALID_MSG_FORMAT', error.message));
-}
-
-/** TS 29.122 clause 5.2.5.4: the AF opens the websocketUri returned at creation; notifications then arrive on it. */
-function registerNotificationWebsocket(app: FastifyInstance, hub: WebSocketHub, store: Store): void {
-  app.get<{ Params: { sessionId: string } }>('/mmtel-callcontrol/v1/notification-websockets/:sessionId', { websocket: true }, async (socket, request) => {
-    const record = await store.sessions.getSession(request.params.sessionId);
-    // Another AF's session is as absent as one that does not exist.
-    if (!record || record.owner !== request.afId || record.session.websockNotifConfig?.websocketUri === undefined) {
-      socket.close(4404, 'no websocket notification channel for this IMS session');
-      return;
-    }
-    hub.attach(record.sessionId, socket);
-  });
 }
 
 function registerOperationsRoutes(app: FastifyInstance, store: Store, metrics: Metrics): void {

@@ -2,7 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendProblem } from '../http/error-handler.js';
 import { problem } from '../http/problem.js';
-import { apiOfPath } from './scopes.js';
+import type { ApiName } from './scopes.js';
 import { AuthError, type TokenVerifier } from './token-verifier.js';
 
 declare module 'fastify' {
@@ -15,6 +15,7 @@ declare module 'fastify' {
 /** The AF of every API request when transport security is all there is (one shared tenant). */
 export const SHARED_TENANT = 'default';
 
+/** How AFs are authenticated: the same for every API scope. */
 export interface AuthenticationOptions {
   /** Verifies Bearer tokens (`oauth2` mode); absent in `none` mode. */
   verifier?: TokenVerifier | undefined;
@@ -23,24 +24,27 @@ export interface AuthenticationOptions {
 }
 
 /**
- * Identifies the AF behind every request to an API (`/mmtel-callcontrol`, `/mmtel-callevent`,
- * `/sim`), before its body is read. `oauth2` mode: the subject of a valid Bearer token whose
- * scope grants that API, else 401 (`invalid_token`) or 403 (`insufficient_scope`). `none` mode:
- * the subject of the verified client certificate under mutual TLS, else one shared tenant.
+ * Identifies the AF behind every request to the routes of `scope`, which serve `api`, before its
+ * body is read. `oauth2` mode: the subject of a valid Bearer token whose scope grants `api`, else
+ * 401 (`invalid_token`) or 403 (`insufficient_scope`). `none` mode: the subject of the verified
+ * client certificate under mutual TLS, else one shared tenant. Registered in each API's scope
+ * (and the notification WebSocket's), so that routes outside them are never authenticated.
  *
  * @see 3GPP TS 29.122 clause 6, IETF RFC 6750 clause 3
  */
-export function installAuthentication(app: FastifyInstance, options: AuthenticationOptions): void {
-  app.decorateRequest('afId', '');
+export function authenticate(scope: FastifyInstance, api: ApiName, options: AuthenticationOptions): void {
+  if (!scope.hasRequestDecorator('afId')) scope.decorateRequest('afId', '');
   const { verifier } = options;
-  const identify = options.identify ?? ((request: FastifyRequest) => clientCertificateSubject(request) ?? SHARED_TENANT);
-  app.addHook('onRequest', async (request, reply) => {
-    const api = apiOfPath(request.url);
-    if (api === undefined) return;
-    if (verifier === undefined) {
+  if (verifier === undefined) {
+    const identify = options.identify ?? ((request: FastifyRequest) => clientCertificateSubject(request) ?? SHARED_TENANT);
+    // A callback hook: identifying is synchronous, and this runs on every request.
+    scope.addHook('onRequest', (request, _reply, done) => {
       request.afId = identify(request);
-      return;
-    }
+      done();
+    });
+    return;
+  }
+  scope.addHook('onRequest', async (request, reply) => {
     try {
       request.afId = (await verifier.verify(request.headers.authorization, api)).subject;
     } catch (error) {

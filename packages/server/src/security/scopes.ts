@@ -8,14 +8,6 @@ export const ApiName = {
 
 export type ApiName = (typeof ApiName)[keyof typeof ApiName];
 
-/** The API a request path belongs to, by its base path; undefined for operational routes. */
-export function apiOfPath(path: string): ApiName | undefined {
-  if (path.startsWith('/mmtel-callcontrol/')) return ApiName.CALL_CONTROL;
-  if (path.startsWith('/mmtel-callevent/')) return ApiName.CALL_EVENT;
-  if (path.startsWith('/sim/')) return ApiName.SIMULATOR;
-  return undefined;
-}
-
 /**
  * Whether a token's `scope` grants an API. The scope is a space-separated list (RFC 6749
  * clause 3.3) of plain API names (`mmtel-callcontrol`) and CAPIF scopes
