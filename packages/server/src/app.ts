@@ -4,6 +4,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { ajvFormats, ajvOptions, createAjv, installJsonBodyParser, toInvalidParams } from '@mmtel/validation';
+import { installAfterResponse, runAfterResponse } from './after-response.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import type { HandlerContext } from './handler-context.js';
 import { handlers } from './handlers/index.js';
@@ -116,22 +117,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('mmtel', { sessions, simulator, notifications, engine, store, metrics });
   runBackgroundWork(app, { engine, simulator, store, retentionMs: config.notifications.retentionMs });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    metrics.requestDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-  });
-  const afterResponseTasks = new WeakMap<FastifyRequest, Array<() => Promise<void>>>();
-  app.addHook('onResponse', async (request) => {
-    for (const task of afterResponseTasks.get(request) ?? []) {
-      await task().catch((err: unknown) => request.log.error({ err }, 'post-response task failed'));
-    }
-  });
-  // A WebSocket upgrade refused with an HTTP answer (401, 404…) leaves a socket the HTTP server
-  // no longer tracks, half-open: close it, or it outlives the answer and holds up shutdown.
-  app.addHook('onResponse', async (request) => {
-    if (request.headers.upgrade !== undefined) request.raw.socket?.destroy();
-  });
+  // Before any scope is registered: a scope inherits the hooks its parent has when it is registered.
+  installAfterResponse(app, metrics);
   if (signingKey !== undefined) await registerTokenEndpoint(app, { config: { ...config.security.tokenEndpoint, ...config.security.oauth2 }, key: signingKey, defaultIssuer: `${config.apiRoot}/capif-security/v1` });
   const contextOf = (request: FastifyRequest): HandlerContext => ({
     owner: request.afId,
@@ -139,11 +126,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     simulator,
     log: request.log,
     scenario: headerValue(request.headers['x-mmtel-sim-scenario']),
-    afterResponse(task) {
-      const tasks = afterResponseTasks.get(request) ?? [];
-      tasks.push(task);
-      afterResponseTasks.set(request, tasks);
-    },
+    afterResponse: (task) => runAfterResponse(request, task),
   });
   const apis: Array<[ApiName, OpenApiDocument]> = [[ApiName.CALL_CONTROL, callControl], [ApiName.CALL_EVENT, callEvent]];
   if (config.simulator.enabled) apis.push([ApiName.SIMULATOR, simulatorSpec]);

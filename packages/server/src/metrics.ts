@@ -32,6 +32,13 @@ export class Metrics {
     });
   }
 
+  /** Counts an answered request and its duration (`elapsedMs`, as Fastify measures it); `route` is undefined when no route matched. */
+  observeRequest(method: string, route: string | undefined, status: number, elapsedMs: number): void {
+    const path = route ?? 'unmatched';
+    this.requests.inc({ method, route: path, status: String(status) });
+    this.requestDuration.observe({ method, route: path }, elapsedMs / 1000);
+  }
+
   /** Hooks for the notification engine. */
   engineHooks() {
     return {
