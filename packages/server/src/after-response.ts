@@ -26,6 +26,8 @@ export function installAfterResponse(app: FastifyInstance, metrics: Metrics): vo
   app.decorateRequest('afterResponseTasks', null);
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime);
+    // Only WebSocket handshakes still carry an Upgrade header here: acceptWebsocketUpgrades serves
+    // any other upgrade as plain HTTP, without it.
     if (request.headers.upgrade !== undefined) request.raw.socket?.destroy();
     const tasks = request.afterResponseTasks;
     if (tasks === null) return;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import responseValidation from '@fastify/response-validation';
-import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { ajvFormats, ajvOptions, createAjv, installJsonBodyParser, toInvalidParams } from '@mmtel/validation';
@@ -24,6 +23,7 @@ import {
   SessionEventTarget,
   WebSocketHub,
 } from './notifications/index.js';
+import { acceptWebsocketUpgrades } from './notifications/websocket-upgrades.js';
 import { registerNotificationWebsocket } from './notifications/websocket-route.js';
 import { SessionService, type SessionValidator } from './sessions/session-service.js';
 import { authenticate, type AuthenticationOptions } from './security/authentication.js';
@@ -147,7 +147,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // In a scope of its own: @fastify/websocket wraps the handler of every route in its scope, and
   // the API routes have no use for that (a measurable cost per request).
   await app.register(async (scope) => {
-    await scope.register(websocket);
+    await acceptWebsocketUpgrades(scope);
     authenticate(scope, ApiName.CALL_CONTROL, auth);
     registerNotificationWebsocket(scope, websockets, sessions);
   });

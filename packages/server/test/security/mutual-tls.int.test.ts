@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,33 @@ describe('none mode with mutual TLS', () => {
 
   it('refuses the TLS handshake of a client without a certificate', async () => {
     await expect(send(undefined, 'POST', SESSIONS, imsSession())).rejects.toThrow();
+  });
+
+  it('serves a request carrying a non-WebSocket Upgrade as plain HTTPS, for the owner its certificate names', async () => {
+    const body = JSON.stringify(imsSession());
+    const socket = connectTls({
+      host: '127.0.0.1',
+      port: Number(new URL(server.apiRoot).port),
+      servername: '127.0.0.1',
+      ca: await readFile(join(dir, 'ca.pem')),
+      cert: await readFile(join(dir, 'as1.pem')),
+      key: await readFile(join(dir, 'as1.key')),
+    });
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(text)?.[1] ?? -1);
+        const start = text.indexOf('\r\n\r\n') + 4;
+        if (start >= 4 && length >= 0 && Buffer.byteLength(text.slice(start)) >= length) resolve(text);
+      });
+      socket.on('error', reject);
+      socket.write([`POST ${SESSIONS} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: Upgrade', 'Upgrade: example/1', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'));
+    }).finally(() => socket.destroy());
+
+    expect(answer).toMatch(/^HTTP\/1\.1 201 /);
+    const { sessionId } = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { sessionId: string };
+    expect((await send('as1', 'DELETE', `${SESSIONS}/${sessionId}`)).status).toBe(204);
   });
 
   it('makes the certificate subject the owner: another client cannot release the session', async () => {
