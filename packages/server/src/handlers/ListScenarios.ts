@@ -3,8 +3,7 @@ import type { HandlerContext } from '../handler-context.js';
 import { scenarios } from '../simulator/scenarios.js';
 
 /** Lists the call scenarios of the simulated network (simulator control API, not 3GPP). */
-export async function ListScenarios(request: ListScenariosRequest, context: HandlerContext): Promise<ListScenariosReply> {
-  void request;
+export async function ListScenarios(_request: ListScenariosRequest, context: HandlerContext): Promise<ListScenariosReply> {
   return {
     status: 200,
     body: {

@@ -9,9 +9,7 @@ import { problem } from '../http/problem.js';
  *
  * @see 3GPP TS 29.392 clauses 6.3.3.2 and 6.3.5.2.2
  */
-export async function Subscribe(request: SubscribeRequest, context: HandlerContext): Promise<SubscribeReply> {
-  void request;
-  void context;
+export async function Subscribe(_request: SubscribeRequest, _context: HandlerContext): Promise<SubscribeReply> {
   return {
     status: 501,
     body: problem('NOT_IMPLEMENTED', 'This is a pseudo resource: Session Event Notifications go to the SessionEventNotificationUri configured in the server (MMTEL_SESSION_EVENT_NOTIFICATION_URI).'),
