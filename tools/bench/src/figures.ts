@@ -21,7 +21,7 @@ export interface NotificationResult {
   failed: number;
 }
 
-/** What packages/client/bench/overhead.ts writes with --out: medians per server and variant. */
+/** What tools/bench/src/benchmarks/client-overhead.ts writes with --out: medians per server and variant. */
 export interface OverheadResult {
   servers: Record<string, Array<{ variant: string; wallUs: number; cpuUs: number }>>;
 }

@@ -57,7 +57,7 @@ function machineFacts() {
 }
 
 /**
- * Runs one benchmark script as `node --import tsx SCRIPT ARGS --out FILE` from the repository
+ * Runs one benchmark script as `node --conditions=@mmtel/source --import tsx SCRIPT ARGS --out FILE` from the repository
  * root, and parses what it wrote. Its output is shown when it fails (or with --verbose).
  */
 async function runChild<T>(label: string, script: string, args: string[]): Promise<Outcome<T>> {
@@ -66,7 +66,8 @@ async function runChild<T>(label: string, script: string, args: string[]): Promi
   const started = performance.now();
   process.stdout.write(`  ${label} … `);
   try {
-    const child = spawn(process.execPath, ['--import', TSX, join(REPO_ROOT, script), ...args, '--out', out], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // @mmtel/source: the workspace packages' TypeScript sources, as inside the workspace everywhere (the client has no build here).
+    const child = spawn(process.execPath, ['--conditions=@mmtel/source', '--import', TSX, join(REPO_ROOT, script), ...args, '--out', out], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -146,7 +147,7 @@ if (only.has('notifications')) {
 }
 if (only.has('client')) {
   print('client overhead:');
-  results.overhead = await runChild('typed client and raw fetch', 'packages/client/bench/overhead.ts', SIZES.overhead);
+  results.overhead = await runChild('typed client and raw fetch', 'tools/bench/src/benchmarks/client-overhead.ts', SIZES.overhead);
 }
 if (only.has('generate')) {
   print('pnpm generate:');

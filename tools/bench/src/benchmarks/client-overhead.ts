@@ -7,7 +7,7 @@
 // variant alike; wall-clock and CPU time (client and server, one
 // process) are both printed.
 //
-//   pnpm --filter @mmtel/client bench   (or: npx tsx bench/overhead.ts [--cycles 200] [--rounds 15] [--warmup 200] [--out FILE])
+//   pnpm bench --only client   (or: node --conditions=@mmtel/source --import tsx tools/bench/src/benchmarks/client-overhead.ts [--cycles 200] [--rounds 15] [--warmup 200] [--out FILE])
 //
 // With --out, the medians are also written there as JSON (pnpm bench reads them).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp, loadConfig } from '@mmtel/server';
-import { createCallControlClient, type ImsSession } from '../src/index.js';
+import { createCallControlClient, type ImsSession } from '@mmtel/client';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
