@@ -5,6 +5,5 @@ export { compileBodyValidator, requiredOf, type BodyAlternative, type BodyValida
 export { Cause, problem, type CauseName, type InvalidParam, type ProblemDetails } from './causes.js';
 export { causeOfBodyError, causeOfStatus, sendProblem, type BodyProtocolCause } from './fastify-errors.js';
 export { toInvalidParams } from './invalid-params.js';
-export { installJsonBodyParser, utf8JsonText } from './json-body-parser.js';
-export { escapePointerToken, topLevelName } from './json-pointer.js';
+export { installJsonBodyParser } from './json-body-parser.js';
 export { closeLingeringReads, LINGERING_READ, readRestOfRefusedBody, type LingeringReadBounds } from './refused-body.js';
