@@ -19,8 +19,14 @@ export async function acceptWebsocketUpgrades(scope: FastifyInstance): Promise<v
   await scope.register(websocket, { options: { server: handshakes } });
   const server = scope.server;
   const dispatch = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (isWebsocketHandshake(request)) handshakes.emit('upgrade', request, socket, head);
-    else serveAsPlainHttp(server, request, socket, head);
+    if (isWebsocketHandshake(request)) return void handshakes.emit('upgrade', request, socket, head);
+    try {
+      serveAsPlainHttp(server, request, socket, head);
+    } catch (err) {
+      // Thrown here, it would reach Node's parser callback and end the process.
+      scope.log.warn({ err }, 'cannot serve an upgrade request as plain HTTP; connection closed');
+      socket.destroy();
+    }
   };
   server.on('upgrade', dispatch);
   // As the plugin does with its own listener: no new upgrades once closing has begun.
