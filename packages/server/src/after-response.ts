@@ -24,15 +24,21 @@ export function runAfterResponse(request: FastifyRequest, task: AfterResponseTas
  */
 export function installAfterResponse(app: FastifyInstance, metrics: Metrics): void {
   app.decorateRequest('afterResponseTasks', null);
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook: most answers defer nothing, and they then finish without a promise.
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime);
     // Only WebSocket handshakes still carry an Upgrade header here: acceptWebsocketUpgrades serves
     // any other upgrade as plain HTTP, without it.
     if (request.headers.upgrade !== undefined) request.raw.socket?.destroy();
     const tasks = request.afterResponseTasks;
-    if (tasks === null) return;
-    for (const task of tasks) {
-      await task().catch((err: unknown) => request.log.error({ err }, 'post-response task failed'));
-    }
+    if (tasks === null) return done();
+    void runTasks(request, tasks).then(() => done());
   });
+}
+
+/** Runs the deferred tasks one after the other; each failure is logged and the next still runs. */
+async function runTasks(request: FastifyRequest, tasks: AfterResponseTask[]): Promise<void> {
+  for (const task of tasks) {
+    await task().catch((err: unknown) => request.log.error({ err }, 'post-response task failed'));
+  }
 }
