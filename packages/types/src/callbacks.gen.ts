@@ -56,43 +56,46 @@ export const callbacks = {
       ],
       "definitions": {
         "DateTime": {
-          "type": "string",
           "format": "date-time",
+          "type": "string",
           "description": "string with format \"date-time\" as defined in OpenAPI."
         },
         "DcEndpoint": {
-          "description": "Represents a data channel (SCTP over DTLS) endpoint.",
+          "description": "Endpoint for Data Channel",
           "type": "object",
           "properties": {
             "sctpPort": {
               "type": "integer",
-              "minimum": 0,
               "maximum": 65535,
-              "description": "The SCTP port of the data channel endpoint."
+              "minimum": 0,
+              "description": "Local or remote port for Data Channel"
             },
             "fingerprint": {
               "type": "string",
               "pattern": "^(SHA-1|SHA-224|SHA-256|SHA-384|SHA-512|MD5|MD2|TOKEN)\\s[0-9A-F]{2}(:[0-9A-F]{2})+",
-              "description": "The certificate fingerprint of the DTLS association, i.e. the hash function followed by the fingerprint value (RFC 8122).\n"
+              "description": "local or remote certificate fingerprint for the DTLS association"
             },
             "tlsId": {
               "type": "string",
               "pattern": "^[A-Fa-f0-9+/_-]{20,255}$",
-              "description": "The TLS identifier of the DTLS association (RFC 8842)."
+              "description": "local or remote TLS ID for the media stream"
             }
           }
         },
         "DcMediaSpecification": {
-          "description": "Represents the data channel media specification. Departure from TS 29.175 V18.0.0: the streams map references DcStream instead of DcEndpoint (as the description of the attribute and the DcMediaSpecification of TS29175_Nimsas_MediaControl.yaml state) and uses \"minProperties: 1\" instead of \"minItems: 1\".\n",
+          "description": "The data channel media specification information contains media description attributes.\n",
           "type": "object",
+          "required": [
+            "streams"
+          ],
           "properties": {
             "streams": {
+              "description": "Contains a data channel mapping and configuration information. The streamId attribute within the DcStream data type is the key of the map.\n",
               "type": "object",
               "additionalProperties": {
                 "$ref": "#/definitions/DcStream"
               },
-              "minProperties": 1,
-              "description": "Contains the data channel streams. A map (list of key-value pairs) where the streamId serves as key of each DcStream entry.\n"
+              "minProperties": 1
             },
             "maxMessageSize": {
               "$ref": "#/definitions/MaxMessageSize"
@@ -106,53 +109,49 @@ export const callbacks = {
             "securitySetup": {
               "$ref": "#/definitions/SecuritySetup"
             }
-          },
-          "required": [
-            "streams"
-          ]
+          }
         },
         "DcStream": {
-          "description": "Represents a data channel stream.",
+          "description": "Data Channel mapping and configuration information",
           "type": "object",
           "properties": {
             "streamId": {
               "type": "integer",
-              "minimum": 0,
               "maximum": 65535,
               "default": 0,
-              "description": "The SCTP stream identifier of the data channel."
+              "description": "Stream identifier for Data Channel"
             },
             "subprotocol": {
               "type": "string",
               "pattern": "^[A-Fa-f0-9]{20}$",
-              "description": "The subprotocol used on the data channel."
+              "description": "Subprotocol of the SCTP stream"
             },
             "order": {
-              "type": "boolean",
-              "description": "Indicates whether the data channel delivers the messages in order (true) or not (false).\n"
+              "type": "boolean"
             },
             "maxRetry": {
               "type": "integer",
               "default": 0,
-              "description": "The maximum number of retransmissions of a message."
+              "description": "maximal number of the times a message will be retransmitted"
             },
             "maxTime": {
               "type": "integer",
               "default": 0,
-              "description": "The maximum lifetime of a message, in milliseconds."
+              "description": "maximal lifetime in milliseconds after which a message will no longer be transmitted or retransmitted\n"
             },
             "priority": {
               "type": "integer",
               "default": 256,
-              "description": "The priority of the data channel."
+              "description": "priority of data channel relative to other data channels"
             },
             "appBindingInfo": {
               "type": "string",
-              "description": "The DC application binding information."
+              "description": "application binding information of the Data Channel."
             }
           }
         },
         "EventInitiator": {
+          "description": "The initiator of the event for which the notification is generated.",
           "anyOf": [
             {
               "type": "string",
@@ -163,10 +162,9 @@ export const callbacks = {
             },
             {
               "type": "string",
-              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API."
+              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API.\n"
             }
-          ],
-          "description": "Represents the initiator of an IMS session event.\nPossible values are:\n- SERVED_IMS_SUBSCRIBER: The event is initiated by the served IMS subscriber.\n- REMOTE_IMS_SUBSCRIBER: The event is initiated by the remote IMS subscriber.\n"
+          ]
         },
         "ImsSessionEvent": {
           "anyOf": [
@@ -273,21 +271,25 @@ export const callbacks = {
         },
         "Link": {
           "type": "string",
-          "description": "string formatted according to IETF RFC 3986 identifying a referenced resource.\n"
+          "description": "string formatted according to IETF RFC 3986 identifying a referenced resource."
         },
         "MaxMessageSize": {
+          "description": "Maximum SCTP user message size",
           "type": "integer",
           "maximum": 64,
-          "default": 64,
-          "description": "Maximum SCTP user message size."
+          "default": 64
         },
         "MediaId": {
-          "type": "string",
-          "description": "IMS Media Flow Identifier."
+          "description": "IMS Media Flow Identifier",
+          "type": "string"
         },
         "MediaInfo": {
-          "description": "Represents the information of one media of an IMS session.",
+          "description": "The media information related to the notification event.",
           "type": "object",
+          "required": [
+            "mediaId",
+            "mediaType"
+          ],
           "properties": {
             "mediaId": {
               "$ref": "#/definitions/MediaId"
@@ -298,13 +300,10 @@ export const callbacks = {
             "dcMediaSpecification": {
               "$ref": "#/definitions/DcMediaSpecification"
             }
-          },
-          "required": [
-            "mediaId",
-            "mediaType"
-          ]
+          }
         },
         "MediaType": {
+          "description": "The type of the media for which the notification is generated.",
           "anyOf": [
             {
               "type": "string",
@@ -316,12 +315,12 @@ export const callbacks = {
             },
             {
               "type": "string",
-              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API."
+              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API.\n"
             }
-          ],
-          "description": "Represents the type of a media.\nPossible values are:\n- DC: Data channel media.\n- AUDIO: Audio media.\n- VIDEO: Video media.\n"
+          ]
         },
         "SecuritySetup": {
+          "description": "security setup of the DTLS connection",
           "anyOf": [
             {
               "type": "string",
@@ -332,18 +331,16 @@ export const callbacks = {
               ]
             },
             {
-              "type": "string",
-              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API."
+              "type": "string"
             }
-          ],
-          "description": "Indicates the DTLS connection setup role (RFC 8842).\nPossible values are:\n- ACTIVE: The endpoint initiates an outgoing connection.\n- PASSIVE: The endpoint accepts an incoming connection.\n- ACTPASS: The endpoint is willing to accept an incoming connection or to initiate an outgoing connection.\n"
+          ]
         },
         "SessionId": {
-          "type": "string",
-          "description": "IMS Session Identifier."
+          "description": "IMS Session Identifier",
+          "type": "string"
         },
         "TestNotification": {
-          "description": "Represents a notification that can be sent to test whether a chosen notification mechanism works (clause 5.2.5.3 of 3GPP TS 29.122).\n",
+          "description": "Represents a notification that can be sent to test whether a chosen notification mechanism works.\n",
           "type": "object",
           "properties": {
             "subscription": {
@@ -443,38 +440,41 @@ export const callbacks = {
       ],
       "definitions": {
         "DcEndpoint": {
-          "description": "Represents a data channel (SCTP over DTLS) endpoint.",
+          "description": "Endpoint for Data Channel",
           "type": "object",
           "properties": {
             "sctpPort": {
               "type": "integer",
-              "minimum": 0,
               "maximum": 65535,
-              "description": "The SCTP port of the data channel endpoint."
+              "minimum": 0,
+              "description": "Local or remote port for Data Channel"
             },
             "fingerprint": {
               "type": "string",
               "pattern": "^(SHA-1|SHA-224|SHA-256|SHA-384|SHA-512|MD5|MD2|TOKEN)\\s[0-9A-F]{2}(:[0-9A-F]{2})+",
-              "description": "The certificate fingerprint of the DTLS association, i.e. the hash function followed by the fingerprint value (RFC 8122).\n"
+              "description": "local or remote certificate fingerprint for the DTLS association"
             },
             "tlsId": {
               "type": "string",
               "pattern": "^[A-Fa-f0-9+/_-]{20,255}$",
-              "description": "The TLS identifier of the DTLS association (RFC 8842)."
+              "description": "local or remote TLS ID for the media stream"
             }
           }
         },
         "DcMediaSpecification": {
-          "description": "Represents the data channel media specification. Departure from TS 29.175 V18.0.0: the streams map references DcStream instead of DcEndpoint (as the description of the attribute and the DcMediaSpecification of TS29175_Nimsas_MediaControl.yaml state) and uses \"minProperties: 1\" instead of \"minItems: 1\".\n",
+          "description": "The data channel media specification information contains media description attributes.\n",
           "type": "object",
+          "required": [
+            "streams"
+          ],
           "properties": {
             "streams": {
+              "description": "Contains a data channel mapping and configuration information. The streamId attribute within the DcStream data type is the key of the map.\n",
               "type": "object",
               "additionalProperties": {
                 "$ref": "#/definitions/DcStream"
               },
-              "minProperties": 1,
-              "description": "Contains the data channel streams. A map (list of key-value pairs) where the streamId serves as key of each DcStream entry.\n"
+              "minProperties": 1
             },
             "maxMessageSize": {
               "$ref": "#/definitions/MaxMessageSize"
@@ -488,53 +488,49 @@ export const callbacks = {
             "securitySetup": {
               "$ref": "#/definitions/SecuritySetup"
             }
-          },
-          "required": [
-            "streams"
-          ]
+          }
         },
         "DcStream": {
-          "description": "Represents a data channel stream.",
+          "description": "Data Channel mapping and configuration information",
           "type": "object",
           "properties": {
             "streamId": {
               "type": "integer",
-              "minimum": 0,
               "maximum": 65535,
               "default": 0,
-              "description": "The SCTP stream identifier of the data channel."
+              "description": "Stream identifier for Data Channel"
             },
             "subprotocol": {
               "type": "string",
               "pattern": "^[A-Fa-f0-9]{20}$",
-              "description": "The subprotocol used on the data channel."
+              "description": "Subprotocol of the SCTP stream"
             },
             "order": {
-              "type": "boolean",
-              "description": "Indicates whether the data channel delivers the messages in order (true) or not (false).\n"
+              "type": "boolean"
             },
             "maxRetry": {
               "type": "integer",
               "default": 0,
-              "description": "The maximum number of retransmissions of a message."
+              "description": "maximal number of the times a message will be retransmitted"
             },
             "maxTime": {
               "type": "integer",
               "default": 0,
-              "description": "The maximum lifetime of a message, in milliseconds."
+              "description": "maximal lifetime in milliseconds after which a message will no longer be transmitted or retransmitted\n"
             },
             "priority": {
               "type": "integer",
               "default": 256,
-              "description": "The priority of the data channel."
+              "description": "priority of data channel relative to other data channels"
             },
             "appBindingInfo": {
               "type": "string",
-              "description": "The DC application binding information."
+              "description": "application binding information of the Data Channel."
             }
           }
         },
         "EventInitiator": {
+          "description": "The initiator of the event for which the notification is generated.",
           "anyOf": [
             {
               "type": "string",
@@ -545,12 +541,12 @@ export const callbacks = {
             },
             {
               "type": "string",
-              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API."
+              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API.\n"
             }
-          ],
-          "description": "Represents the initiator of an IMS session event.\nPossible values are:\n- SERVED_IMS_SUBSCRIBER: The event is initiated by the served IMS subscriber.\n- REMOTE_IMS_SUBSCRIBER: The event is initiated by the remote IMS subscriber.\n"
+          ]
         },
         "EventType": {
+          "description": "The type of the event for which the notification is generated.",
           "anyOf": [
             {
               "type": "string",
@@ -568,29 +564,32 @@ export const callbacks = {
             },
             {
               "type": "string",
-              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API."
+              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API.\n"
             }
-          ],
-          "description": "Represents the type of an IMS session event.\nPossible values are:\n- SESSION_ESTABLISHMENT_REQUEST: A request to establish the IMS session is received.\n- SESSION_ESTABLISHMENT_PROGRESS: The establishment of the IMS session is in progress.\n- SESSION_ESTABLISHMENT_ALERTING: The called party is being alerted.\n- SESSION_ESTABLISHMENT_SUCCESS: The IMS session is successfully established.\n- SESSION_ESTABLISHMENT_FAILURE: The establishment of the IMS session failed.\n- MEDIA_CHANGE_REQUEST: A request to change the media of the IMS session is received.\n- MEDIA_CHANGE_SUCCESS: The media of the IMS session are successfully changed.\n- MEDIA_CHANGE_FAILURE: The change of the media of the IMS session failed.\n- SESSION_TERMINATION: The IMS session is terminated.\n"
+          ]
         },
         "ImsPublicId": {
+          "description": "String containing an IMS Public Identity in SIP URI format or TEL URI format",
           "type": "string",
-          "pattern": "^(sip\\:([a-zA-Z0-9_\\-.!~*()&=+$,;?\\/]+)\\@([A-Za-z0-9]+([-A-Za-z0-9]+)\\.)+[a-z]{2,}|tel\\:\\+[0-9]{5,15})$",
-          "description": "IMS Public Identity in SIP URI format or TEL URI format."
+          "pattern": "^(sip\\:([a-zA-Z0-9_\\-.!~*()&=+$,;?\\/]+)\\@([A-Za-z0-9]+([-A-Za-z0-9]+)\\.)+[a-z]{2,}|tel\\:\\+[0-9]{5,15})$"
         },
         "MaxMessageSize": {
+          "description": "Maximum SCTP user message size",
           "type": "integer",
           "maximum": 64,
-          "default": 64,
-          "description": "Maximum SCTP user message size."
+          "default": 64
         },
         "MediaId": {
-          "type": "string",
-          "description": "IMS Media Flow Identifier."
+          "description": "IMS Media Flow Identifier",
+          "type": "string"
         },
         "MediaInfo": {
-          "description": "Represents the information of one media of an IMS session.",
+          "description": "The media information related to the notification event.",
           "type": "object",
+          "required": [
+            "mediaId",
+            "mediaType"
+          ],
           "properties": {
             "mediaId": {
               "$ref": "#/definitions/MediaId"
@@ -601,13 +600,10 @@ export const callbacks = {
             "dcMediaSpecification": {
               "$ref": "#/definitions/DcMediaSpecification"
             }
-          },
-          "required": [
-            "mediaId",
-            "mediaType"
-          ]
+          }
         },
         "MediaType": {
+          "description": "The type of the media for which the notification is generated.",
           "anyOf": [
             {
               "type": "string",
@@ -619,14 +615,16 @@ export const callbacks = {
             },
             {
               "type": "string",
-              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API."
+              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API.\n"
             }
-          ],
-          "description": "Represents the type of a media.\nPossible values are:\n- DC: Data channel media.\n- AUDIO: Audio media.\n- VIDEO: Video media.\n"
+          ]
         },
         "NotificationEvent": {
-          "description": "Represents the notified IMS session event and, if known, its initiator.",
+          "description": "The notification event information.",
           "type": "object",
+          "required": [
+            "eventType"
+          ],
           "properties": {
             "eventType": {
               "$ref": "#/definitions/EventType"
@@ -634,12 +632,10 @@ export const callbacks = {
             "eventInitiator": {
               "$ref": "#/definitions/EventInitiator"
             }
-          },
-          "required": [
-            "eventType"
-          ]
+          }
         },
         "SecuritySetup": {
+          "description": "security setup of the DTLS connection",
           "anyOf": [
             {
               "type": "string",
@@ -650,13 +646,12 @@ export const callbacks = {
               ]
             },
             {
-              "type": "string",
-              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API."
+              "type": "string"
             }
-          ],
-          "description": "Indicates the DTLS connection setup role (RFC 8842).\nPossible values are:\n- ACTIVE: The endpoint initiates an outgoing connection.\n- PASSIVE: The endpoint accepts an incoming connection.\n- ACTPASS: The endpoint is willing to accept an incoming connection or to initiate an outgoing connection.\n"
+          ]
         },
         "SessionCase": {
+          "description": "The type of the session case.",
           "anyOf": [
             {
               "type": "string",
@@ -667,14 +662,17 @@ export const callbacks = {
             },
             {
               "type": "string",
-              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API."
+              "description": "This string provides forward-compatibility with future extensions to the enumeration and is not used to encode content defined in the present version of this API.\n"
             }
-          ],
-          "description": "Represents the session case of an IMS session.\nPossible values are:\n- ORIGINATING_IMS_SESSION: The IMS session is originated by the served IMS subscriber.\n- TERMINATING_IMS_SESSION: The IMS session is terminated at the served IMS subscriber.\n"
+          ]
         },
         "SessionEventNotification": {
-          "description": "Represents a session event notification, i.e. an IMS session event reported to the service consumer. Departure from TS 29.175 V18.0.0: the mediaInfoList map uses \"minProperties: 1\" instead of \"minItems: 1\".\n",
+          "description": "The session event notification item.",
           "type": "object",
+          "required": [
+            "notificationEvent",
+            "sessionId"
+          ],
           "properties": {
             "notificationEvent": {
               "$ref": "#/definitions/NotificationEvent"
@@ -686,25 +684,21 @@ export const callbacks = {
               "$ref": "#/definitions/SessionInfo"
             },
             "mediaInfoList": {
+              "description": "Contains a media related information. The mediaId attribute within the MediaInfo data type is the key of the map.\n",
               "type": "object",
               "additionalProperties": {
                 "$ref": "#/definitions/MediaInfo"
               },
-              "minProperties": 1,
-              "description": "Contains the media information of the IMS session. A map (list of key-value pairs) where the mediaId serves as key of each MediaInfo entry.\n"
+              "minProperties": 1
             }
-          },
-          "required": [
-            "notificationEvent",
-            "sessionId"
-          ]
+          }
         },
         "SessionId": {
-          "type": "string",
-          "description": "IMS Session Identifier."
+          "description": "IMS Session Identifier",
+          "type": "string"
         },
         "SessionInfo": {
-          "description": "Represents the information of an IMS session.",
+          "description": "The session information related to the notification event.",
           "type": "object",
           "properties": {
             "callingIdentity": {

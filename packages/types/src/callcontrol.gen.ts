@@ -58,21 +58,15 @@ export interface components {
     schemas: {
         /** @description string formatted according to IETF RFC 3986 identifying a referenced resource. */
         Link: string;
-        /** @description A string used to indicate the features supported by an API that is used as defined in clause 6.6 of 3GPP TS 29.500. The string shall contain a bitmask indicating the supported features in hexadecimal representation. Each character in the string shall take a value of "0" to "9", "a" to "f" or "A" to "F" and shall represent the support of 4 features. The most significant character, representing the highest-numbered features, shall appear first in the string, and the character representing features 1 to 4 shall appear last in the string. The list of features and their numbering (starting with 1) are defined separately for each API. If the string contains a lower number of characters than there are defined features for an API, all features that would be represented by characters that are not present in the string are not supported. An empty string indicates that no optional feature is supported. Examples: "1" indicates feature 1 only, "5" indicates features 1 and 3, "11" indicates features 1 and 5. */
+        /** @description A string used to indicate the features supported by an API that is used as defined in clause 6.6 in 3GPP TS 29.500. The string shall contain a bitmask indicating supported features in hexadecimal representation Each character in the string shall take a value of "0" to "9", "a" to "f" or "A" to "F" and shall represent the support of 4 features as described in table 5.2.2-3. The most significant character representing the highest-numbered features shall  appear first in the string, and the character representing features 1 to 4 shall appear last  in the string. The list of features and their numbering (starting with 1) are defined  separately for each API. If the string contains a lower number of characters than there are  defined features for an API, all features that would be represented by characters that are not  present in the string are not supported. */
         SupportedFeatures: string;
-        /** @description IMS Public Identity in SIP URI format or TEL URI format. */
+        /** @description String containing an IMS Public Identity in SIP URI format or TEL URI format */
         ImsPublicId: string;
-        /** @description IMS Session Identifier. */
+        /** @description IMS Session Identifier */
         SessionId: string;
-        /** @description IMS Media Flow Identifier. */
+        /** @description IMS Media Flow Identifier */
         MediaId: string;
-        /**
-         * @description Represents the type of a media.
-         *     Possible values are:
-         *     - DC: Data channel media.
-         *     - AUDIO: Audio media.
-         *     - VIDEO: Video media.
-         */
+        /** @description The type of the media for which the notification is generated. */
         MediaType: "DC" | "AUDIO" | "VIDEO" | (string & {});
         /**
          * @description Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available).
@@ -93,60 +87,53 @@ export interface components {
          *     - INACTIVE: The media is neither sent nor received.
          */
         MediaDirection: "SENDRECV" | "SENDONLY" | "RECVONLY" | "INACTIVE" | (string & {});
-        /** @description Represents a data channel stream. */
+        /** @description Data Channel mapping and configuration information */
         DcStream: {
             /**
-             * @description The SCTP stream identifier of the data channel.
+             * @description Stream identifier for Data Channel
              * @default 0
              */
             streamId: number;
-            /** @description The subprotocol used on the data channel. */
+            /** @description Subprotocol of the SCTP stream */
             subprotocol?: string;
-            /** @description Indicates whether the data channel delivers the messages in order (true) or not (false). */
             order?: boolean;
             /**
-             * @description The maximum number of retransmissions of a message.
+             * @description maximal number of the times a message will be retransmitted
              * @default 0
              */
             maxRetry: number;
             /**
-             * @description The maximum lifetime of a message, in milliseconds.
+             * @description maximal lifetime in milliseconds after which a message will no longer be transmitted or retransmitted
              * @default 0
              */
             maxTime: number;
             /**
-             * @description The priority of the data channel.
+             * @description priority of data channel relative to other data channels
              * @default 256
              */
             priority: number;
-            /** @description The DC application binding information. */
+            /** @description application binding information of the Data Channel. */
             appBindingInfo?: string;
         };
         /**
-         * @description Maximum SCTP user message size.
+         * @description Maximum SCTP user message size
          * @default 64
          */
         MaxMessageSize: number;
-        /** @description Represents a data channel (SCTP over DTLS) endpoint. */
+        /** @description Endpoint for Data Channel */
         DcEndpoint: {
-            /** @description The SCTP port of the data channel endpoint. */
+            /** @description Local or remote port for Data Channel */
             sctpPort?: number;
-            /** @description The certificate fingerprint of the DTLS association, i.e. the hash function followed by the fingerprint value (RFC 8122). */
+            /** @description local or remote certificate fingerprint for the DTLS association */
             fingerprint?: string;
-            /** @description The TLS identifier of the DTLS association (RFC 8842). */
+            /** @description local or remote TLS ID for the media stream */
             tlsId?: string;
         };
-        /**
-         * @description Indicates the DTLS connection setup role (RFC 8842).
-         *     Possible values are:
-         *     - ACTIVE: The endpoint initiates an outgoing connection.
-         *     - PASSIVE: The endpoint accepts an incoming connection.
-         *     - ACTPASS: The endpoint is willing to accept an incoming connection or to initiate an outgoing connection.
-         */
+        /** @description security setup of the DTLS connection */
         SecuritySetup: "ACTIVE" | "PASSIVE" | "ACTPASS" | (string & {});
-        /** @description Represents the data channel media specification. Departure from TS 29.175 V18.0.0: the streams map references DcStream instead of DcEndpoint (as the description of the attribute and the DcMediaSpecification of TS29175_Nimsas_MediaControl.yaml state) and uses "minProperties: 1" instead of "minItems: 1". */
+        /** @description The data channel media specification information contains media description attributes. */
         DcMediaSpecification: {
-            /** @description Contains the data channel streams. A map (list of key-value pairs) where the streamId serves as key of each DcStream entry. */
+            /** @description Contains a data channel mapping and configuration information. The streamId attribute within the DcStream data type is the key of the map. */
             streams: {
                 [key: string]: components["schemas"]["DcStream"];
             };
@@ -181,7 +168,7 @@ export interface components {
          *     - SESSION_TERMINATION: The IMS session is terminated.
          */
         ImsSessionEvent: "SESSION_ESTABLISHMENT_PROGRESS" | "SESSION_ESTABLISHMENT_ALERTING" | "SESSION_ESTABLISHMENT_SUCCESS" | "SESSION_ESTABLISHMENT_FAILURE" | "MEDIA_CHANGE_SUCCESS" | "MEDIA_CHANGE_FAILURE" | "SESSION_TERMINATION" | (string & {});
-        /** @description Represents the configuration information for the delivery of notifications over Websockets (clause 5.2.5.4 of 3GPP TS 29.122). */
+        /** @description Represents the configuration information for the delivery of notifications over Websockets. */
         WebsockNotifConfig: {
             websocketUri?: components["schemas"]["Link"];
             /** @description Set by the SCS/AS to indicate that the Websocket delivery is requested. */
@@ -254,14 +241,9 @@ export interface components {
          * @description string with format "date-time" as defined in OpenAPI.
          */
         DateTime: string;
-        /**
-         * @description Represents the initiator of an IMS session event.
-         *     Possible values are:
-         *     - SERVED_IMS_SUBSCRIBER: The event is initiated by the served IMS subscriber.
-         *     - REMOTE_IMS_SUBSCRIBER: The event is initiated by the remote IMS subscriber.
-         */
+        /** @description The initiator of the event for which the notification is generated. */
         EventInitiator: "SERVED_IMS_SUBSCRIBER" | "REMOTE_IMS_SUBSCRIBER" | (string & {});
-        /** @description Represents the information of one media of an IMS session. */
+        /** @description The media information related to the notification event. */
         MediaInfo: {
             mediaId: components["schemas"]["MediaId"];
             mediaType: components["schemas"]["MediaType"];
@@ -289,7 +271,7 @@ export interface components {
             /** @description Contains the reported IMS session events. */
             eventReports: components["schemas"]["ImsSessionEventReport"][];
         };
-        /** @description Represents a notification that can be sent to test whether a chosen notification mechanism works (clause 5.2.5.3 of 3GPP TS 29.122). */
+        /** @description Represents a notification that can be sent to test whether a chosen notification mechanism works. */
         TestNotification: {
             subscription: components["schemas"]["Link"];
         };

@@ -47,7 +47,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Temporary Redirect */
+            /** @description Temporary Redirect. The RedirectResponse body is the one of the eeNotification callback of 3GPP TS 29.175, which this callback follows; table 6.3.5.2.3.1-2 of 3GPP TS 29.392 gives no data type ("n/a") for this response. The body is optional: an Application Server may answer with the Location header alone. */
             307: {
                 headers: {
                     /** @description A URI pointing to the endpoint of the NF service consumer instance to which the request should be sent. For the case, when a request is redirected to the same target resource via a different SCP, see clause 6.30.9.1 in 3GPP TS 29.500. */
@@ -58,7 +58,7 @@ export interface operations {
                     "application/json": components["schemas"]["RedirectResponse"];
                 };
             };
-            /** @description Permanent Redirect */
+            /** @description Permanent Redirect. The RedirectResponse body is the one of the eeNotification callback of 3GPP TS 29.175, which this callback follows; table 6.3.5.2.3.1-2 of 3GPP TS 29.392 gives no data type ("n/a") for this response. The body is optional: an Application Server may answer with the Location header alone. */
             308: {
                 headers: {
                     /** @description A URI pointing to the endpoint of the NF service consumer instance to which the request should be sent. For the case, when a request is redirected to the same target resource via a different SCP, see clause 6.30.9.1 in 3GPP TS 29.500. */

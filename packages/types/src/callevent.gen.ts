@@ -25,113 +25,78 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @description Represents the type of an IMS session event.
-         *     Possible values are:
-         *     - SESSION_ESTABLISHMENT_REQUEST: A request to establish the IMS session is received.
-         *     - SESSION_ESTABLISHMENT_PROGRESS: The establishment of the IMS session is in progress.
-         *     - SESSION_ESTABLISHMENT_ALERTING: The called party is being alerted.
-         *     - SESSION_ESTABLISHMENT_SUCCESS: The IMS session is successfully established.
-         *     - SESSION_ESTABLISHMENT_FAILURE: The establishment of the IMS session failed.
-         *     - MEDIA_CHANGE_REQUEST: A request to change the media of the IMS session is received.
-         *     - MEDIA_CHANGE_SUCCESS: The media of the IMS session are successfully changed.
-         *     - MEDIA_CHANGE_FAILURE: The change of the media of the IMS session failed.
-         *     - SESSION_TERMINATION: The IMS session is terminated.
-         */
+        /** @description The type of the event for which the notification is generated. */
         EventType: "SESSION_ESTABLISHMENT_REQUEST" | "SESSION_ESTABLISHMENT_PROGRESS" | "SESSION_ESTABLISHMENT_ALERTING" | "SESSION_ESTABLISHMENT_SUCCESS" | "SESSION_ESTABLISHMENT_FAILURE" | "MEDIA_CHANGE_REQUEST" | "MEDIA_CHANGE_SUCCESS" | "MEDIA_CHANGE_FAILURE" | "SESSION_TERMINATION" | (string & {});
-        /**
-         * @description Represents the initiator of an IMS session event.
-         *     Possible values are:
-         *     - SERVED_IMS_SUBSCRIBER: The event is initiated by the served IMS subscriber.
-         *     - REMOTE_IMS_SUBSCRIBER: The event is initiated by the remote IMS subscriber.
-         */
+        /** @description The initiator of the event for which the notification is generated. */
         EventInitiator: "SERVED_IMS_SUBSCRIBER" | "REMOTE_IMS_SUBSCRIBER" | (string & {});
-        /** @description Represents the notified IMS session event and, if known, its initiator. */
+        /** @description The notification event information. */
         NotificationEvent: {
             eventType: components["schemas"]["EventType"];
             eventInitiator?: components["schemas"]["EventInitiator"];
         };
-        /** @description IMS Session Identifier. */
+        /** @description IMS Session Identifier */
         SessionId: string;
-        /** @description IMS Public Identity in SIP URI format or TEL URI format. */
+        /** @description String containing an IMS Public Identity in SIP URI format or TEL URI format */
         ImsPublicId: string;
-        /**
-         * @description Represents the session case of an IMS session.
-         *     Possible values are:
-         *     - ORIGINATING_IMS_SESSION: The IMS session is originated by the served IMS subscriber.
-         *     - TERMINATING_IMS_SESSION: The IMS session is terminated at the served IMS subscriber.
-         */
+        /** @description The type of the session case. */
         SessionCase: "ORIGINATING_IMS_SESSION" | "TERMINATING_IMS_SESSION" | (string & {});
-        /** @description Represents the information of an IMS session. */
+        /** @description The session information related to the notification event. */
         SessionInfo: {
             callingIdentity?: components["schemas"]["ImsPublicId"];
             calledIdentity?: components["schemas"]["ImsPublicId"];
             sessionCase?: components["schemas"]["SessionCase"];
         };
-        /** @description IMS Media Flow Identifier. */
+        /** @description IMS Media Flow Identifier */
         MediaId: string;
-        /**
-         * @description Represents the type of a media.
-         *     Possible values are:
-         *     - DC: Data channel media.
-         *     - AUDIO: Audio media.
-         *     - VIDEO: Video media.
-         */
+        /** @description The type of the media for which the notification is generated. */
         MediaType: "DC" | "AUDIO" | "VIDEO" | (string & {});
-        /** @description Represents a data channel stream. */
+        /** @description Data Channel mapping and configuration information */
         DcStream: {
             /**
-             * @description The SCTP stream identifier of the data channel.
+             * @description Stream identifier for Data Channel
              * @default 0
              */
             streamId: number;
-            /** @description The subprotocol used on the data channel. */
+            /** @description Subprotocol of the SCTP stream */
             subprotocol?: string;
-            /** @description Indicates whether the data channel delivers the messages in order (true) or not (false). */
             order?: boolean;
             /**
-             * @description The maximum number of retransmissions of a message.
+             * @description maximal number of the times a message will be retransmitted
              * @default 0
              */
             maxRetry: number;
             /**
-             * @description The maximum lifetime of a message, in milliseconds.
+             * @description maximal lifetime in milliseconds after which a message will no longer be transmitted or retransmitted
              * @default 0
              */
             maxTime: number;
             /**
-             * @description The priority of the data channel.
+             * @description priority of data channel relative to other data channels
              * @default 256
              */
             priority: number;
-            /** @description The DC application binding information. */
+            /** @description application binding information of the Data Channel. */
             appBindingInfo?: string;
         };
         /**
-         * @description Maximum SCTP user message size.
+         * @description Maximum SCTP user message size
          * @default 64
          */
         MaxMessageSize: number;
-        /** @description Represents a data channel (SCTP over DTLS) endpoint. */
+        /** @description Endpoint for Data Channel */
         DcEndpoint: {
-            /** @description The SCTP port of the data channel endpoint. */
+            /** @description Local or remote port for Data Channel */
             sctpPort?: number;
-            /** @description The certificate fingerprint of the DTLS association, i.e. the hash function followed by the fingerprint value (RFC 8122). */
+            /** @description local or remote certificate fingerprint for the DTLS association */
             fingerprint?: string;
-            /** @description The TLS identifier of the DTLS association (RFC 8842). */
+            /** @description local or remote TLS ID for the media stream */
             tlsId?: string;
         };
-        /**
-         * @description Indicates the DTLS connection setup role (RFC 8842).
-         *     Possible values are:
-         *     - ACTIVE: The endpoint initiates an outgoing connection.
-         *     - PASSIVE: The endpoint accepts an incoming connection.
-         *     - ACTPASS: The endpoint is willing to accept an incoming connection or to initiate an outgoing connection.
-         */
+        /** @description security setup of the DTLS connection */
         SecuritySetup: "ACTIVE" | "PASSIVE" | "ACTPASS" | (string & {});
-        /** @description Represents the data channel media specification. Departure from TS 29.175 V18.0.0: the streams map references DcStream instead of DcEndpoint (as the description of the attribute and the DcMediaSpecification of TS29175_Nimsas_MediaControl.yaml state) and uses "minProperties: 1" instead of "minItems: 1". */
+        /** @description The data channel media specification information contains media description attributes. */
         DcMediaSpecification: {
-            /** @description Contains the data channel streams. A map (list of key-value pairs) where the streamId serves as key of each DcStream entry. */
+            /** @description Contains a data channel mapping and configuration information. The streamId attribute within the DcStream data type is the key of the map. */
             streams: {
                 [key: string]: components["schemas"]["DcStream"];
             };
@@ -140,18 +105,18 @@ export interface components {
             remoteDcEndpoint?: components["schemas"]["DcEndpoint"];
             securitySetup?: components["schemas"]["SecuritySetup"];
         };
-        /** @description Represents the information of one media of an IMS session. */
+        /** @description The media information related to the notification event. */
         MediaInfo: {
             mediaId: components["schemas"]["MediaId"];
             mediaType: components["schemas"]["MediaType"];
             dcMediaSpecification?: components["schemas"]["DcMediaSpecification"];
         };
-        /** @description Represents a session event notification, i.e. an IMS session event reported to the service consumer. Departure from TS 29.175 V18.0.0: the mediaInfoList map uses "minProperties: 1" instead of "minItems: 1". */
+        /** @description The session event notification item. */
         SessionEventNotification: {
             notificationEvent: components["schemas"]["NotificationEvent"];
             sessionId: components["schemas"]["SessionId"];
             sessionInfo?: components["schemas"]["SessionInfo"];
-            /** @description Contains the media information of the IMS session. A map (list of key-value pairs) where the mediaId serves as key of each MediaInfo entry. */
+            /** @description Contains a media related information. The mediaId attribute within the MediaInfo data type is the key of the map. */
             mediaInfoList?: {
                 [key: string]: components["schemas"]["MediaInfo"];
             };
@@ -160,7 +125,6 @@ export interface components {
         Uri: string;
         /** @description The response shall include a Location header field containing a different URI (pointing to a different URI of an other service instance), or the same URI if a request is redirected to the same target resource via a different SCP. */
         RedirectResponse: {
-            /** @description The reason of the redirection. */
             cause?: string;
             targetScp?: components["schemas"]["Uri"];
             targetSepp?: components["schemas"]["Uri"];
@@ -169,24 +133,21 @@ export interface components {
         InvalidParam: {
             /** @description If the invalid parameter is an attribute in a JSON body, this IE shall contain the attribute's name and shall be encoded as a JSON Pointer. If the invalid parameter is an HTTP header, this IE shall be formatted as the concatenation of the string "header " plus the name of such header. If the invalid parameter is a query parameter, this IE shall be formatted as the concatenation of the string "query " plus the name of such query parameter. If the invalid parameter is a variable part in the path of a resource URI, this IE shall contain the name of the variable, including the symbols "{" and "}" used in OpenAPI specification as the notation to represent variable path segments. */
             param: string;
-            /** @description A human-readable reason, e.g. "must be a positive integer". In cases involving failed operations in a PATCH request, the reason string should identify the operation that failed using the operation's array index to assist in correlation of the invalid parameter with the failed operation, e.g. "Replacement value invalid for attribute (failed operation index= 4)". */
+            /** @description A human-readable reason, e.g. "must be a positive integer". In cases involving failed operations in a PATCH request, the reason string should identify the operation that failed using the operation's array index to assist in correlation of the invalid parameter with the failed operation, e.g." Replacement value invalid for attribute (failed operation index= 4)" */
             reason?: string;
         };
-        /** @description A string used to indicate the features supported by an API that is used as defined in clause 6.6 of 3GPP TS 29.500. The string shall contain a bitmask indicating the supported features in hexadecimal representation. Each character in the string shall take a value of "0" to "9", "a" to "f" or "A" to "F" and shall represent the support of 4 features. The most significant character, representing the highest-numbered features, shall appear first in the string, and the character representing features 1 to 4 shall appear last in the string. The list of features and their numbering (starting with 1) are defined separately for each API. If the string contains a lower number of characters than there are defined features for an API, all features that would be represented by characters that are not present in the string are not supported. An empty string indicates that no optional feature is supported. Examples: "1" indicates feature 1 only, "5" indicates features 1 and 3, "11" indicates features 1 and 5. */
+        /** @description A string used to indicate the features supported by an API that is used as defined in clause 6.6 in 3GPP TS 29.500. The string shall contain a bitmask indicating supported features in hexadecimal representation Each character in the string shall take a value of "0" to "9", "a" to "f" or "A" to "F" and shall represent the support of 4 features as described in table 5.2.2-3. The most significant character representing the highest-numbered features shall  appear first in the string, and the character representing features 1 to 4 shall appear last  in the string. The list of features and their numbering (starting with 1) are defined  separately for each API. If the string contains a lower number of characters than there are  defined features for an API, all features that would be represented by characters that are not  present in the string are not supported. */
         SupportedFeatures: string;
-        /** @description Provides additional information in an error response. Departure from TS 29.571 V18.5.0: trimmed copy; the attributes accessTokenError, accessTokenRequest, nrfId, noProfileMatchInfo and supportedApiVersions are left out because they pull in TS 29.510 data types that the MMTel APIs do not use. */
+        /** @description Provides additional information in an error response. */
         ProblemDetails: {
             type?: components["schemas"]["Uri"];
-            /** @description A short, human-readable summary of the problem type. It should not change from occurrence to occurrence of the problem. */
             title?: string;
-            /** @description The HTTP status code for this occurrence of the problem. */
             status?: number;
             /** @description A human-readable explanation specific to this occurrence of the problem. */
             detail?: string;
             instance?: components["schemas"]["Uri"];
             /** @description A machine-readable application error cause specific to this occurrence of the problem. This IE should be present and provide application-related error information, if available. */
             cause?: string;
-            /** @description Description of invalid parameters, for a request rejected due to invalid parameters. */
             invalidParams?: components["schemas"]["InvalidParam"][];
             supportedFeatures?: components["schemas"]["SupportedFeatures"];
         };

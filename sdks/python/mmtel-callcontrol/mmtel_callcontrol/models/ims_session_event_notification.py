@@ -25,8 +25,8 @@ class ImsSessionEventNotification(BaseModel):
     """
     Provisional: 3GPP has not published this data type yet (TS 29.175 Rel-19, file not available). Represents an IMS Session Notification, i.e. one or more IMS session related events reported to the subscribed AF at the \"notifUri\" of the \"Individual IMS Session\" resource. 
     """ # noqa: E501
-    session: StrictStr = Field(description="string formatted according to IETF RFC 3986 identifying a referenced resource. ")
-    session_id: Optional[StrictStr] = Field(default=None, description="IMS Session Identifier.", alias="sessionId")
+    session: StrictStr = Field(description="string formatted according to IETF RFC 3986 identifying a referenced resource.")
+    session_id: Optional[StrictStr] = Field(default=None, description="IMS Session Identifier", alias="sessionId")
     notif_corre_id: Optional[StrictStr] = Field(default=None, description="The notification correlation identifier provided by the AF in the \"Individual IMS Session\" resource. It shall be present if it was provided. ", alias="notifCorreId")
     event_reports: Annotated[List[ImsSessionEventReport], Field(min_length=1)] = Field(description="Contains the reported IMS session events.", alias="eventReports")
     additional_properties: Dict[str, Any] = {}

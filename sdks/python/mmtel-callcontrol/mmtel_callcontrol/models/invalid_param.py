@@ -21,9 +21,9 @@ from pydantic_core import to_jsonable_python
 
 class InvalidParam(BaseModel):
     """
-    Represents the description of invalid parameters, for a request rejected due to invalid parameters.
+    Represents the description of invalid parameters, for a request rejected due to invalid parameters. 
     """ # noqa: E501
-    param: StrictStr = Field(description="Attribute's name encoded as a JSON Pointer, or header's name. ")
+    param: StrictStr = Field(description="Attribute's name encoded as a JSON Pointer, or header's name.")
     reason: Optional[StrictStr] = Field(default=None, description="A human-readable reason, e.g. \"must be a positive integer\".")
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["param", "reason"]

@@ -23,9 +23,9 @@ from pydantic_core import to_jsonable_python
 
 class MediaInfo(BaseModel):
     """
-    Represents the information of one media of an IMS session.
+    The media information related to the notification event.
     """ # noqa: E501
-    media_id: StrictStr = Field(description="IMS Media Flow Identifier.", alias="mediaId")
+    media_id: StrictStr = Field(description="IMS Media Flow Identifier", alias="mediaId")
     media_type: MediaType = Field(alias="mediaType")
     dc_media_specification: Optional[DcMediaSpecification] = Field(default=None, alias="dcMediaSpecification")
     additional_properties: Dict[str, Any] = {}

@@ -28,7 +28,7 @@ class MmtelMediaComponent(BaseModel):
     """
     Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available). Represents one media component of the media operation set of an IMS session. 
     """ # noqa: E501
-    media_id: StrictStr = Field(description="IMS Media Flow Identifier.", alias="mediaId")
+    media_id: StrictStr = Field(description="IMS Media Flow Identifier", alias="mediaId")
     media_type: MediaType = Field(alias="mediaType")
     media_operation: Optional[MediaOperation] = Field(default=None, alias="mediaOperation")
     media_direction: Optional[MediaDirection] = Field(default=None, alias="mediaDirection")

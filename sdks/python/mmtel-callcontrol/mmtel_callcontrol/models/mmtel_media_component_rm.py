@@ -28,7 +28,7 @@ class MmtelMediaComponentRm(BaseModel):
     """
     Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available). Represents the same information as the MmtelMediaComponent data type but with the \"nullable: true\" property, for use in a JSON Merge Patch. No attribute is mandatory, so that an existing media component can be modified partially; the mediaId and mediaType attributes shall be present when a new media component is added. 
     """ # noqa: E501
-    media_id: Optional[StrictStr] = Field(default=None, description="IMS Media Flow Identifier.", alias="mediaId")
+    media_id: Optional[StrictStr] = Field(default=None, description="IMS Media Flow Identifier", alias="mediaId")
     media_type: Optional[MediaType] = Field(default=None, alias="mediaType")
     media_operation: Optional[MediaOperation] = Field(default=None, alias="mediaOperation")
     media_direction: Optional[MediaDirection] = Field(default=None, alias="mediaDirection")

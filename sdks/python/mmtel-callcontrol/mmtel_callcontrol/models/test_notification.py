@@ -21,9 +21,9 @@ from pydantic_core import to_jsonable_python
 
 class TestNotification(BaseModel):
     """
-    Represents a notification that can be sent to test whether a chosen notification mechanism works (clause 5.2.5.3 of 3GPP TS 29.122). 
+    Represents a notification that can be sent to test whether a chosen notification mechanism works. 
     """ # noqa: E501
-    subscription: StrictStr = Field(description="string formatted according to IETF RFC 3986 identifying a referenced resource. ")
+    subscription: StrictStr = Field(description="string formatted according to IETF RFC 3986 identifying a referenced resource.")
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["subscription"]
 

@@ -21,9 +21,9 @@ from pydantic_core import to_jsonable_python
 
 class WebsockNotifConfig(BaseModel):
     """
-    Represents the configuration information for the delivery of notifications over Websockets (clause 5.2.5.4 of 3GPP TS 29.122). 
+    Represents the configuration information for the delivery of notifications over Websockets. 
     """ # noqa: E501
-    websocket_uri: Optional[StrictStr] = Field(default=None, description="string formatted according to IETF RFC 3986 identifying a referenced resource. ", alias="websocketUri")
+    websocket_uri: Optional[StrictStr] = Field(default=None, description="string formatted according to IETF RFC 3986 identifying a referenced resource.", alias="websocketUri")
     request_websocket_uri: Optional[StrictBool] = Field(default=None, description="Set by the SCS/AS to indicate that the Websocket delivery is requested.", alias="requestWebsocketUri")
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["websocketUri", "requestWebsocketUri"]

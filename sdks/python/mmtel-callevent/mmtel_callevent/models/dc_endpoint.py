@@ -22,11 +22,11 @@ from pydantic_core import to_jsonable_python
 
 class DcEndpoint(BaseModel):
     """
-    Represents a data channel (SCTP over DTLS) endpoint.
+    Endpoint for Data Channel
     """ # noqa: E501
-    sctp_port: Optional[Annotated[int, Field(le=65535, strict=True, ge=0)]] = Field(default=None, description="The SCTP port of the data channel endpoint.", alias="sctpPort")
-    fingerprint: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="The certificate fingerprint of the DTLS association, i.e. the hash function followed by the fingerprint value (RFC 8122). ")
-    tls_id: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="The TLS identifier of the DTLS association (RFC 8842).", alias="tlsId")
+    sctp_port: Optional[Annotated[int, Field(le=65535, strict=True, ge=0)]] = Field(default=None, description="Local or remote port for Data Channel", alias="sctpPort")
+    fingerprint: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="local or remote certificate fingerprint for the DTLS association")
+    tls_id: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="local or remote TLS ID for the media stream", alias="tlsId")
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["sctpPort", "fingerprint", "tlsId"]
 

@@ -25,10 +25,10 @@ from pydantic_core import to_jsonable_python
 
 class DcMediaSpecification(BaseModel):
     """
-    Represents the data channel media specification. Departure from TS 29.175 V18.0.0: the streams map references DcStream instead of DcEndpoint (as the description of the attribute and the DcMediaSpecification of TS29175_Nimsas_MediaControl.yaml state) and uses \"minProperties: 1\" instead of \"minItems: 1\". 
+    The data channel media specification information contains media description attributes. 
     """ # noqa: E501
-    streams: Dict[str, DcStream] = Field(description="Contains the data channel streams. A map (list of key-value pairs) where the streamId serves as key of each DcStream entry. ")
-    max_message_size: Optional[Annotated[int, Field(le=64, strict=True)]] = Field(default=64, description="Maximum SCTP user message size.", alias="maxMessageSize")
+    streams: Dict[str, DcStream] = Field(description="Contains a data channel mapping and configuration information. The streamId attribute within the DcStream data type is the key of the map. ")
+    max_message_size: Optional[Annotated[int, Field(le=64, strict=True)]] = Field(default=64, description="Maximum SCTP user message size", alias="maxMessageSize")
     local_dc_endpoint: Optional[DcEndpoint] = Field(default=None, alias="localDcEndpoint")
     remote_dc_endpoint: Optional[DcEndpoint] = Field(default=None, alias="remoteDcEndpoint")
     security_setup: Optional[SecuritySetup] = Field(default=None, alias="securitySetup")

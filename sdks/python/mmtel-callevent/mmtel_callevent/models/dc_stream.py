@@ -22,15 +22,15 @@ from pydantic_core import to_jsonable_python
 
 class DcStream(BaseModel):
     """
-    Represents a data channel stream.
+    Data Channel mapping and configuration information
     """ # noqa: E501
-    stream_id: Optional[Annotated[int, Field(le=65535, strict=True, ge=0)]] = Field(default=0, description="The SCTP stream identifier of the data channel.", alias="streamId")
-    subprotocol: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="The subprotocol used on the data channel.")
-    order: Optional[StrictBool] = Field(default=None, description="Indicates whether the data channel delivers the messages in order (true) or not (false). ")
-    max_retry: Optional[StrictInt] = Field(default=0, description="The maximum number of retransmissions of a message.", alias="maxRetry")
-    max_time: Optional[StrictInt] = Field(default=0, description="The maximum lifetime of a message, in milliseconds.", alias="maxTime")
-    priority: Optional[StrictInt] = Field(default=256, description="The priority of the data channel.")
-    app_binding_info: Optional[StrictStr] = Field(default=None, description="The DC application binding information.", alias="appBindingInfo")
+    stream_id: Optional[Annotated[int, Field(le=65535, strict=True)]] = Field(default=0, description="Stream identifier for Data Channel", alias="streamId")
+    subprotocol: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="Subprotocol of the SCTP stream")
+    order: Optional[StrictBool] = None
+    max_retry: Optional[StrictInt] = Field(default=0, description="maximal number of the times a message will be retransmitted", alias="maxRetry")
+    max_time: Optional[StrictInt] = Field(default=0, description="maximal lifetime in milliseconds after which a message will no longer be transmitted or retransmitted ", alias="maxTime")
+    priority: Optional[StrictInt] = Field(default=256, description="priority of data channel relative to other data channels")
+    app_binding_info: Optional[StrictStr] = Field(default=None, description="application binding information of the Data Channel.", alias="appBindingInfo")
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["streamId", "subprotocol", "order", "maxRetry", "maxTime", "priority", "appBindingInfo"]
 

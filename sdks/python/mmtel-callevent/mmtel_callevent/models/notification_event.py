@@ -23,7 +23,7 @@ from pydantic_core import to_jsonable_python
 
 class NotificationEvent(BaseModel):
     """
-    Represents the notified IMS session event and, if known, its initiator.
+    The notification event information.
     """ # noqa: E501
     event_type: EventType = Field(alias="eventType")
     event_initiator: Optional[EventInitiator] = Field(default=None, alias="eventInitiator")

@@ -23,16 +23,16 @@ from pydantic_core import to_jsonable_python
 
 class ProblemDetails(BaseModel):
     """
-    Provides additional information in an error response. Departure from TS 29.571 V18.5.0: trimmed copy; the attributes accessTokenError, accessTokenRequest, nrfId, noProfileMatchInfo and supportedApiVersions are left out because they pull in TS 29.510 data types that the MMTel APIs do not use. 
+    Provides additional information in an error response.
     """ # noqa: E501
     type: Optional[StrictStr] = Field(default=None, description="String providing an URI formatted according to RFC 3986.")
-    title: Optional[StrictStr] = Field(default=None, description="A short, human-readable summary of the problem type. It should not change from occurrence to occurrence of the problem. ")
-    status: Optional[StrictInt] = Field(default=None, description="The HTTP status code for this occurrence of the problem.")
+    title: Optional[StrictStr] = None
+    status: Optional[StrictInt] = None
     detail: Optional[StrictStr] = Field(default=None, description="A human-readable explanation specific to this occurrence of the problem.")
     instance: Optional[StrictStr] = Field(default=None, description="String providing an URI formatted according to RFC 3986.")
     cause: Optional[StrictStr] = Field(default=None, description="A machine-readable application error cause specific to this occurrence of the problem. This IE should be present and provide application-related error information, if available. ")
-    invalid_params: Optional[Annotated[List[InvalidParam], Field(min_length=1)]] = Field(default=None, description="Description of invalid parameters, for a request rejected due to invalid parameters. ", alias="invalidParams")
-    supported_features: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="A string used to indicate the features supported by an API that is used as defined in clause 6.6 of 3GPP TS 29.500. The string shall contain a bitmask indicating the supported features in hexadecimal representation. Each character in the string shall take a value of \"0\" to \"9\", \"a\" to \"f\" or \"A\" to \"F\" and shall represent the support of 4 features. The most significant character, representing the highest-numbered features, shall appear first in the string, and the character representing features 1 to 4 shall appear last in the string. The list of features and their numbering (starting with 1) are defined separately for each API. If the string contains a lower number of characters than there are defined features for an API, all features that would be represented by characters that are not present in the string are not supported. An empty string indicates that no optional feature is supported. Examples: \"1\" indicates feature 1 only, \"5\" indicates features 1 and 3, \"11\" indicates features 1 and 5. ", alias="supportedFeatures")
+    invalid_params: Optional[Annotated[List[InvalidParam], Field(min_length=1)]] = Field(default=None, alias="invalidParams")
+    supported_features: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="A string used to indicate the features supported by an API that is used as defined in clause 6.6 in 3GPP TS 29.500. The string shall contain a bitmask indicating supported features in hexadecimal representation Each character in the string shall take a value of \"0\" to \"9\", \"a\" to \"f\" or \"A\" to \"F\" and shall represent the support of 4 features as described in table 5.2.2-3. The most significant character representing the highest-numbered features shall  appear first in the string, and the character representing features 1 to 4 shall appear last  in the string. The list of features and their numbering (starting with 1) are defined  separately for each API. If the string contains a lower number of characters than there are  defined features for an API, all features that would be represented by characters that are not  present in the string are not supported. ", alias="supportedFeatures")
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["type", "title", "status", "detail", "instance", "cause", "invalidParams", "supportedFeatures"]
 

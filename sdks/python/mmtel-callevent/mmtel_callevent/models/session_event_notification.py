@@ -24,12 +24,12 @@ from pydantic_core import to_jsonable_python
 
 class SessionEventNotification(BaseModel):
     """
-    Represents a session event notification, i.e. an IMS session event reported to the service consumer. Departure from TS 29.175 V18.0.0: the mediaInfoList map uses \"minProperties: 1\" instead of \"minItems: 1\". 
+    The session event notification item.
     """ # noqa: E501
     notification_event: NotificationEvent = Field(alias="notificationEvent")
-    session_id: StrictStr = Field(description="IMS Session Identifier.", alias="sessionId")
+    session_id: StrictStr = Field(description="IMS Session Identifier", alias="sessionId")
     session_info: Optional[SessionInfo] = Field(default=None, alias="sessionInfo")
-    media_info_list: Optional[Dict[str, MediaInfo]] = Field(default=None, description="Contains the media information of the IMS session. A map (list of key-value pairs) where the mediaId serves as key of each MediaInfo entry. ", alias="mediaInfoList")
+    media_info_list: Optional[Dict[str, MediaInfo]] = Field(default=None, description="Contains a media related information. The mediaId attribute within the MediaInfo data type is the key of the map. ", alias="mediaInfoList")
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["notificationEvent", "sessionId", "sessionInfo", "mediaInfoList"]
 

@@ -23,10 +23,10 @@ from pydantic_core import to_jsonable_python
 
 class SessionInfo(BaseModel):
     """
-    Represents the information of an IMS session.
+    The session information related to the notification event.
     """ # noqa: E501
-    calling_identity: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="IMS Public Identity in SIP URI format or TEL URI format.", alias="callingIdentity")
-    called_identity: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="IMS Public Identity in SIP URI format or TEL URI format.", alias="calledIdentity")
+    calling_identity: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="String containing an IMS Public Identity in SIP URI format or TEL URI format", alias="callingIdentity")
+    called_identity: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="String containing an IMS Public Identity in SIP URI format or TEL URI format", alias="calledIdentity")
     session_case: Optional[SessionCase] = Field(default=None, alias="sessionCase")
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["callingIdentity", "calledIdentity", "sessionCase"]

@@ -30,7 +30,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callcontrol.ApiClient;
 /**
- * Represents the data channel media specification. Departure from TS 29.175 V18.0.0: the streams map references DcStream instead of DcEndpoint (as the description of the attribute and the DcMediaSpecification of TS29175_Nimsas_MediaControl.yaml state) and uses \&quot;minProperties: 1\&quot; instead of \&quot;minItems: 1\&quot;. 
+ * The data channel media specification information contains media description attributes. 
  */
 @JsonPropertyOrder({
   DcMediaSpecification.JSON_PROPERTY_STREAMS,
@@ -78,7 +78,7 @@ public class DcMediaSpecification {
   }
 
   /**
-   * Contains the data channel streams. A map (list of key-value pairs) where the streamId serves as key of each DcStream entry. 
+   * Contains a data channel mapping and configuration information. The streamId attribute within the DcStream data type is the key of the map. 
    * @return streams
    */
   @jakarta.annotation.Nonnull
@@ -102,7 +102,7 @@ public class DcMediaSpecification {
   }
 
   /**
-   * Maximum SCTP user message size.
+   * Maximum SCTP user message size
    * maximum: 64
    * @return maxMessageSize
    */

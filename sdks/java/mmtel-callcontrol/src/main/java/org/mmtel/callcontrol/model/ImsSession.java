@@ -139,7 +139,7 @@ public class ImsSession {
   }
 
   /**
-   * A string used to indicate the features supported by an API that is used as defined in clause 6.6 of 3GPP TS 29.500. The string shall contain a bitmask indicating the supported features in hexadecimal representation. Each character in the string shall take a value of \&quot;0\&quot; to \&quot;9\&quot;, \&quot;a\&quot; to \&quot;f\&quot; or \&quot;A\&quot; to \&quot;F\&quot; and shall represent the support of 4 features. The most significant character, representing the highest-numbered features, shall appear first in the string, and the character representing features 1 to 4 shall appear last in the string. The list of features and their numbering (starting with 1) are defined separately for each API. If the string contains a lower number of characters than there are defined features for an API, all features that would be represented by characters that are not present in the string are not supported. An empty string indicates that no optional feature is supported. Examples: \&quot;1\&quot; indicates feature 1 only, \&quot;5\&quot; indicates features 1 and 3, \&quot;11\&quot; indicates features 1 and 5. 
+   * A string used to indicate the features supported by an API that is used as defined in clause 6.6 in 3GPP TS 29.500. The string shall contain a bitmask indicating supported features in hexadecimal representation Each character in the string shall take a value of \&quot;0\&quot; to \&quot;9\&quot;, \&quot;a\&quot; to \&quot;f\&quot; or \&quot;A\&quot; to \&quot;F\&quot; and shall represent the support of 4 features as described in table 5.2.2-3. The most significant character representing the highest-numbered features shall  appear first in the string, and the character representing features 1 to 4 shall appear last  in the string. The list of features and their numbering (starting with 1) are defined  separately for each API. If the string contains a lower number of characters than there are  defined features for an API, all features that would be represented by characters that are not  present in the string are not supported. 
    * @return supportedFeatures
    */
   @jakarta.annotation.Nullable
@@ -163,7 +163,7 @@ public class ImsSession {
   }
 
   /**
-   * IMS Public Identity in SIP URI format or TEL URI format.
+   * String containing an IMS Public Identity in SIP URI format or TEL URI format
    * @return callingParty
    */
   @jakarta.annotation.Nonnull
@@ -187,7 +187,7 @@ public class ImsSession {
   }
 
   /**
-   * IMS Public Identity in SIP URI format or TEL URI format.
+   * String containing an IMS Public Identity in SIP URI format or TEL URI format
    * @return calledParty
    */
   @jakarta.annotation.Nonnull

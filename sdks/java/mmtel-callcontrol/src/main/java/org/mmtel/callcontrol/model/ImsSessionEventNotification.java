@@ -63,7 +63,7 @@ public class ImsSessionEventNotification {
   }
 
   /**
-   * string formatted according to IETF RFC 3986 identifying a referenced resource. 
+   * string formatted according to IETF RFC 3986 identifying a referenced resource.
    * @return session
    */
   @jakarta.annotation.Nonnull
@@ -87,7 +87,7 @@ public class ImsSessionEventNotification {
   }
 
   /**
-   * IMS Session Identifier.
+   * IMS Session Identifier
    * @return sessionId
    */
   @jakarta.annotation.Nullable

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callcontrol.ApiClient;
 /**
- * Represents the description of invalid parameters, for a request rejected due to invalid parameters.
+ * Represents the description of invalid parameters, for a request rejected due to invalid parameters. 
  */
 @JsonPropertyOrder({
   InvalidParam.JSON_PROPERTY_PARAM,
@@ -50,7 +50,7 @@ public class InvalidParam {
   }
 
   /**
-   * Attribute&#39;s name encoded as a JSON Pointer, or header&#39;s name. 
+   * Attribute&#39;s name encoded as a JSON Pointer, or header&#39;s name.
    * @return param
    */
   @jakarta.annotation.Nonnull

@@ -76,7 +76,7 @@ public class MmtelMediaComponent {
   }
 
   /**
-   * IMS Media Flow Identifier.
+   * IMS Media Flow Identifier
    * @return mediaId
    */
   @jakarta.annotation.Nonnull

@@ -79,7 +79,7 @@ public class MmtelMediaComponentRm {
   }
 
   /**
-   * IMS Media Flow Identifier.
+   * IMS Media Flow Identifier
    * @return mediaId
    */
   @jakarta.annotation.Nullable

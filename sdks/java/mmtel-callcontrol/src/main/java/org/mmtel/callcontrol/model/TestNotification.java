@@ -25,7 +25,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callcontrol.ApiClient;
 /**
- * Represents a notification that can be sent to test whether a chosen notification mechanism works (clause 5.2.5.3 of 3GPP TS 29.122). 
+ * Represents a notification that can be sent to test whether a chosen notification mechanism works. 
  */
 @JsonPropertyOrder({
   TestNotification.JSON_PROPERTY_SUBSCRIPTION
@@ -45,7 +45,7 @@ public class TestNotification {
   }
 
   /**
-   * string formatted according to IETF RFC 3986 identifying a referenced resource. 
+   * string formatted according to IETF RFC 3986 identifying a referenced resource.
    * @return subscription
    */
   @jakarta.annotation.Nonnull

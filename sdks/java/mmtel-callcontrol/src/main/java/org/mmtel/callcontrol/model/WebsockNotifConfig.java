@@ -25,7 +25,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callcontrol.ApiClient;
 /**
- * Represents the configuration information for the delivery of notifications over Websockets (clause 5.2.5.4 of 3GPP TS 29.122). 
+ * Represents the configuration information for the delivery of notifications over Websockets. 
  */
 @JsonPropertyOrder({
   WebsockNotifConfig.JSON_PROPERTY_WEBSOCKET_URI,
@@ -50,7 +50,7 @@ public class WebsockNotifConfig {
   }
 
   /**
-   * string formatted according to IETF RFC 3986 identifying a referenced resource. 
+   * string formatted according to IETF RFC 3986 identifying a referenced resource.
    * @return websocketUri
    */
   @jakarta.annotation.Nullable

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callevent.ApiClient;
 /**
- * Represents a data channel (SCTP over DTLS) endpoint.
+ * Endpoint for Data Channel
  */
 @JsonPropertyOrder({
   DcEndpoint.JSON_PROPERTY_SCTP_PORT,
@@ -55,7 +55,7 @@ public class DcEndpoint {
   }
 
   /**
-   * The SCTP port of the data channel endpoint.
+   * Local or remote port for Data Channel
    * minimum: 0
    * maximum: 65535
    * @return sctpPort
@@ -81,7 +81,7 @@ public class DcEndpoint {
   }
 
   /**
-   * The certificate fingerprint of the DTLS association, i.e. the hash function followed by the fingerprint value (RFC 8122). 
+   * local or remote certificate fingerprint for the DTLS association
    * @return fingerprint
    */
   @jakarta.annotation.Nullable
@@ -105,7 +105,7 @@ public class DcEndpoint {
   }
 
   /**
-   * The TLS identifier of the DTLS association (RFC 8842).
+   * local or remote TLS ID for the media stream
    * @return tlsId
    */
   @jakarta.annotation.Nullable

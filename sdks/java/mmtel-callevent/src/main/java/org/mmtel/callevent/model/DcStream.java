@@ -25,7 +25,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callevent.ApiClient;
 /**
- * Represents a data channel stream.
+ * Data Channel mapping and configuration information
  */
 @JsonPropertyOrder({
   DcStream.JSON_PROPERTY_STREAM_ID,
@@ -75,8 +75,7 @@ public class DcStream {
   }
 
   /**
-   * The SCTP stream identifier of the data channel.
-   * minimum: 0
+   * Stream identifier for Data Channel
    * maximum: 65535
    * @return streamId
    */
@@ -101,7 +100,7 @@ public class DcStream {
   }
 
   /**
-   * The subprotocol used on the data channel.
+   * Subprotocol of the SCTP stream
    * @return subprotocol
    */
   @jakarta.annotation.Nullable
@@ -125,7 +124,7 @@ public class DcStream {
   }
 
   /**
-   * Indicates whether the data channel delivers the messages in order (true) or not (false). 
+   * Get order
    * @return order
    */
   @jakarta.annotation.Nullable
@@ -149,7 +148,7 @@ public class DcStream {
   }
 
   /**
-   * The maximum number of retransmissions of a message.
+   * maximal number of the times a message will be retransmitted
    * @return maxRetry
    */
   @jakarta.annotation.Nullable
@@ -173,7 +172,7 @@ public class DcStream {
   }
 
   /**
-   * The maximum lifetime of a message, in milliseconds.
+   * maximal lifetime in milliseconds after which a message will no longer be transmitted or retransmitted 
    * @return maxTime
    */
   @jakarta.annotation.Nullable
@@ -197,7 +196,7 @@ public class DcStream {
   }
 
   /**
-   * The priority of the data channel.
+   * priority of data channel relative to other data channels
    * @return priority
    */
   @jakarta.annotation.Nullable
@@ -221,7 +220,7 @@ public class DcStream {
   }
 
   /**
-   * The DC application binding information.
+   * application binding information of the Data Channel.
    * @return appBindingInfo
    */
   @jakarta.annotation.Nullable

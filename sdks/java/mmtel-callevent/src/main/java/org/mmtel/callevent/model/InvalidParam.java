@@ -74,7 +74,7 @@ public class InvalidParam {
   }
 
   /**
-   * A human-readable reason, e.g. \&quot;must be a positive integer\&quot;. In cases involving failed operations in a PATCH request, the reason string should identify the operation that failed using the operation&#39;s array index to assist in correlation of the invalid parameter with the failed operation, e.g. \&quot;Replacement value invalid for attribute (failed operation index&#x3D; 4)\&quot;. 
+   * A human-readable reason, e.g. \&quot;must be a positive integer\&quot;. In cases involving failed operations in a PATCH request, the reason string should identify the operation that failed using the operation&#39;s array index to assist in correlation of the invalid parameter with the failed operation, e.g.\&quot; Replacement value invalid for attribute (failed operation index&#x3D; 4)\&quot; 
    * @return reason
    */
   @jakarta.annotation.Nullable

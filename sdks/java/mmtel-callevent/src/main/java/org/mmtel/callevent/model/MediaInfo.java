@@ -27,7 +27,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callevent.ApiClient;
 /**
- * Represents the information of one media of an IMS session.
+ * The media information related to the notification event.
  */
 @JsonPropertyOrder({
   MediaInfo.JSON_PROPERTY_MEDIA_ID,
@@ -57,7 +57,7 @@ public class MediaInfo {
   }
 
   /**
-   * IMS Media Flow Identifier.
+   * IMS Media Flow Identifier
    * @return mediaId
    */
   @jakarta.annotation.Nonnull

@@ -27,7 +27,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callevent.ApiClient;
 /**
- * Represents the notified IMS session event and, if known, its initiator.
+ * The notification event information.
  */
 @JsonPropertyOrder({
   NotificationEvent.JSON_PROPERTY_EVENT_TYPE,

@@ -28,7 +28,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callevent.ApiClient;
 /**
- * Provides additional information in an error response. Departure from TS 29.571 V18.5.0: trimmed copy; the attributes accessTokenError, accessTokenRequest, nrfId, noProfileMatchInfo and supportedApiVersions are left out because they pull in TS 29.510 data types that the MMTel APIs do not use. 
+ * Provides additional information in an error response.
  */
 @JsonPropertyOrder({
   ProblemDetails.JSON_PROPERTY_TYPE,
@@ -107,7 +107,7 @@ public class ProblemDetails {
   }
 
   /**
-   * A short, human-readable summary of the problem type. It should not change from occurrence to occurrence of the problem. 
+   * Get title
    * @return title
    */
   @jakarta.annotation.Nullable
@@ -131,7 +131,7 @@ public class ProblemDetails {
   }
 
   /**
-   * The HTTP status code for this occurrence of the problem.
+   * Get status
    * @return status
    */
   @jakarta.annotation.Nullable
@@ -235,7 +235,7 @@ public class ProblemDetails {
   }
 
   /**
-   * Description of invalid parameters, for a request rejected due to invalid parameters. 
+   * Get invalidParams
    * @return invalidParams
    */
   @jakarta.annotation.Nullable
@@ -259,7 +259,7 @@ public class ProblemDetails {
   }
 
   /**
-   * A string used to indicate the features supported by an API that is used as defined in clause 6.6 of 3GPP TS 29.500. The string shall contain a bitmask indicating the supported features in hexadecimal representation. Each character in the string shall take a value of \&quot;0\&quot; to \&quot;9\&quot;, \&quot;a\&quot; to \&quot;f\&quot; or \&quot;A\&quot; to \&quot;F\&quot; and shall represent the support of 4 features. The most significant character, representing the highest-numbered features, shall appear first in the string, and the character representing features 1 to 4 shall appear last in the string. The list of features and their numbering (starting with 1) are defined separately for each API. If the string contains a lower number of characters than there are defined features for an API, all features that would be represented by characters that are not present in the string are not supported. An empty string indicates that no optional feature is supported. Examples: \&quot;1\&quot; indicates feature 1 only, \&quot;5\&quot; indicates features 1 and 3, \&quot;11\&quot; indicates features 1 and 5. 
+   * A string used to indicate the features supported by an API that is used as defined in clause 6.6 in 3GPP TS 29.500. The string shall contain a bitmask indicating supported features in hexadecimal representation Each character in the string shall take a value of \&quot;0\&quot; to \&quot;9\&quot;, \&quot;a\&quot; to \&quot;f\&quot; or \&quot;A\&quot; to \&quot;F\&quot; and shall represent the support of 4 features as described in table 5.2.2-3. The most significant character representing the highest-numbered features shall  appear first in the string, and the character representing features 1 to 4 shall appear last  in the string. The list of features and their numbering (starting with 1) are defined  separately for each API. If the string contains a lower number of characters than there are  defined features for an API, all features that would be represented by characters that are not  present in the string are not supported. 
    * @return supportedFeatures
    */
   @jakarta.annotation.Nullable

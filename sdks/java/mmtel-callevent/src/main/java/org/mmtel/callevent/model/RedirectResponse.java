@@ -55,7 +55,7 @@ public class RedirectResponse {
   }
 
   /**
-   * The reason of the redirection.
+   * Get cause
    * @return cause
    */
   @jakarta.annotation.Nullable

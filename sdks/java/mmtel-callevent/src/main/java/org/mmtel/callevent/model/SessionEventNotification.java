@@ -30,7 +30,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callevent.ApiClient;
 /**
- * Represents a session event notification, i.e. an IMS session event reported to the service consumer. Departure from TS 29.175 V18.0.0: the mediaInfoList map uses \&quot;minProperties: 1\&quot; instead of \&quot;minItems: 1\&quot;. 
+ * The session event notification item.
  */
 @JsonPropertyOrder({
   SessionEventNotification.JSON_PROPERTY_NOTIFICATION_EVENT,
@@ -89,7 +89,7 @@ public class SessionEventNotification {
   }
 
   /**
-   * IMS Session Identifier.
+   * IMS Session Identifier
    * @return sessionId
    */
   @jakarta.annotation.Nonnull
@@ -145,7 +145,7 @@ public class SessionEventNotification {
   }
 
   /**
-   * Contains the media information of the IMS session. A map (list of key-value pairs) where the mediaId serves as key of each MediaInfo entry. 
+   * Contains a media related information. The mediaId attribute within the MediaInfo data type is the key of the map. 
    * @return mediaInfoList
    */
   @jakarta.annotation.Nullable

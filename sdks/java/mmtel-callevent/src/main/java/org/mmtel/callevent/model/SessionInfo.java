@@ -26,7 +26,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.mmtel.callevent.ApiClient;
 /**
- * Represents the information of an IMS session.
+ * The session information related to the notification event.
  */
 @JsonPropertyOrder({
   SessionInfo.JSON_PROPERTY_CALLING_IDENTITY,
@@ -56,7 +56,7 @@ public class SessionInfo {
   }
 
   /**
-   * IMS Public Identity in SIP URI format or TEL URI format.
+   * String containing an IMS Public Identity in SIP URI format or TEL URI format
    * @return callingIdentity
    */
   @jakarta.annotation.Nullable
@@ -80,7 +80,7 @@ public class SessionInfo {
   }
 
   /**
-   * IMS Public Identity in SIP URI format or TEL URI format.
+   * String containing an IMS Public Identity in SIP URI format or TEL URI format
    * @return calledIdentity
    */
   @jakarta.annotation.Nullable
