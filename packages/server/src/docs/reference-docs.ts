@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { departuresList, MANIFEST_PATH, provisionalList } from '@mmtel/specs';
 import { foreignVariablesNote, variablesTable } from './configuration-tables.js';
 import { causeCatalogueSource, errorCausesTable } from './error-causes-table.js';
 import { findRegions, regionText, replaceRegions, type FoundRegion } from './markdown-regions.js';
@@ -24,6 +25,8 @@ export const GENERATED_REGIONS: readonly GeneratedRegion[] = [
   { id: 'configuration-security', source: () => CONFIGURATION_SCHEMA, render: () => variablesTable(['security']) },
   { id: 'configuration-limits', source: () => CONFIGURATION_SCHEMA, render: () => variablesTable(['limits']) },
   { id: 'error-causes', source: () => relative(REPO_ROOT, causeCatalogueSource().file), render: errorCausesTable },
+  { id: 'provisional-definitions', source: () => MANIFEST_PATH, render: () => provisionalList() },
+  { id: 'spec-departures', source: () => MANIFEST_PATH, render: () => departuresList() },
 ];
 
 /**
