@@ -1,5 +1,11 @@
 import { setValueAt, valueAt } from './json-pointer.js';
-import { COMPONENT_SECTIONS, readManifest, type ComponentProvenance, type FileProvenance, type ProvenanceManifest } from './provenance-manifest.js';
+import {
+  COMPONENT_SECTIONS,
+  readManifest,
+  type ComponentProvenance,
+  type FileProvenance,
+  type ProvenanceManifest,
+} from './provenance-manifest.js';
 import { MANIFEST_PATH } from './repo-paths.js';
 import { fingerprint, sameText } from './schema-fingerprint.js';
 import { readSpecComponents, specFileNames } from './spec-files.js';
@@ -55,7 +61,12 @@ function checkFile(root: string, entry: FileProvenance): ProvenanceProblem[] {
       problems.push(...checkComponent(ours[name], provenance).map((message) => ({ file, component, message })));
     }
     for (const name of Object.keys(recorded)) {
-      if (!Object.hasOwn(ours, name)) problems.push({ file, component: `${section}/${name}`, message: `is listed in ${MANIFEST_PATH} but the file has no such component` });
+      if (!Object.hasOwn(ours, name))
+        problems.push({
+          file,
+          component: `${section}/${name}`,
+          message: `is listed in ${MANIFEST_PATH} but the file has no such component`,
+        });
     }
   }
   return problems;
@@ -64,8 +75,16 @@ function checkFile(root: string, entry: FileProvenance): ProvenanceProblem[] {
 /** A component whose status does not fit its file's (a provisional type in a copied file). */
 function statusMismatch(entry: FileProvenance, provenance: ComponentProvenance): string | undefined {
   const allowed =
-    entry.status === 'copied' ? ['copied'] : entry.status === 'trimmed' ? ['copied', 'trimmed', 'departure'] : entry.status === 'provisional' ? ['provisional'] : ['authored', 'provisional'];
-  return allowed.includes(provenance.status) ? undefined : `has status ${provenance.status}, which a ${entry.status} file cannot hold (${allowed.join(', ')})`;
+    entry.status === 'copied'
+      ? ['copied']
+      : entry.status === 'trimmed'
+        ? ['copied', 'trimmed', 'departure']
+        : entry.status === 'provisional'
+          ? ['provisional']
+          : ['authored', 'provisional'];
+  return allowed.includes(provenance.status)
+    ? undefined
+    : `has status ${provenance.status}, which a ${entry.status} file cannot hold (${allowed.join(', ')})`;
 }
 
 /**
@@ -80,13 +99,16 @@ export function checkComponent(ours: unknown, provenance: ComponentProvenance): 
     const here = valueAt(ours, departure.at);
     if ('ours' in departure ? !sameText(here, departure.ours) : here !== undefined) {
       const expected = 'ours' in departure ? JSON.stringify(departure.ours) : 'nothing';
-      problems.push(`departure at ${departure.at}: the manifest says this copy has ${expected} there, it has ${here === undefined ? 'nothing' : JSON.stringify(here)}`);
+      problems.push(
+        `departure at ${departure.at}: the manifest says this copy has ${expected} there, it has ${here === undefined ? 'nothing' : JSON.stringify(here)}`,
+      );
     }
     setValueAt(reverted, departure.at, departure.upstream);
   }
   const actual = fingerprint(reverted);
   if (problems.length === 0 && actual !== provenance.upstream) {
-    const listed = provenance.departures.length === 0 ? 'no departure is listed' : `with its ${provenance.departures.length} listed departure(s) undone`;
+    const listed =
+      provenance.departures.length === 0 ? 'no departure is listed' : `with its ${provenance.departures.length} listed departure(s) undone`;
     problems.push(`differs from upstream's text (${listed}, its fingerprint is ${actual}, upstream's ${provenance.upstream}). ${FIX}`);
   }
   return problems;

@@ -11,7 +11,9 @@ import { REPO_ROOT } from './repo-paths.js';
 export function provisionalList(manifest: ProvenanceManifest = readManifest(REPO_ROOT)): string {
   const lines: string[] = [];
   for (const entry of manifest.files) {
-    const names = [...Object.entries(entry.schemas), ...Object.entries(entry.responses)].filter(([, p]) => p.status === 'provisional').map(([name]) => `\`${name}\``);
+    const names = [...Object.entries(entry.schemas), ...Object.entries(entry.responses)]
+      .filter(([, p]) => p.status === 'provisional')
+      .map(([name]) => `\`${name}\``);
     if (names.length > 0) lines.push(`- \`specs/${entry.file}\` (${entry.document} ${entry.version}): ${names.join(', ')}.`);
   }
   for (const entry of manifest.files) for (const item of entry.provisional) lines.push(`- ${item}`);
@@ -27,8 +29,14 @@ export function departuresList(manifest: ProvenanceManifest = readManifest(REPO_
   const lines: string[] = [];
   for (const entry of manifest.files) {
     const where = `\`specs/${entry.file}\``;
-    if (entry.status === 'trimmed') lines.push(`- ${where} is a trimmed copy of ${entry.document} ${entry.version}: ${entry.note ?? 'only the components the MMTel APIs use.'}`);
-    for (const [section, components] of [['schemas', entry.schemas], ['responses', entry.responses]] as const) {
+    if (entry.status === 'trimmed')
+      lines.push(
+        `- ${where} is a trimmed copy of ${entry.document} ${entry.version}: ${entry.note ?? 'only the components the MMTel APIs use.'}`,
+      );
+    for (const [section, components] of [
+      ['schemas', entry.schemas],
+      ['responses', entry.responses],
+    ] as const) {
       for (const [name, provenance] of Object.entries(components)) {
         for (const group of byReason(provenance)) {
           const label = section === 'schemas' ? `\`${name}\`` : `response \`${name}\``;

@@ -96,12 +96,20 @@ export function parseManifest(text: string, origin = MANIFEST_PATH): ProvenanceM
   const raw = record(parse(text), origin);
   const files = record(raw['files'], `${origin}: files`);
   return {
-    files: Object.entries(files).map(([file, entry]) => fileProvenance(file, record(entry, `${origin}: files.${file}`), `${origin}: files.${file}`)),
-    implementation: list(raw['implementation'], `${origin}: implementation`).map((item, i) => fileDeparture(item, `${origin}: implementation[${i}]`)),
+    files: Object.entries(files).map(([file, entry]) =>
+      fileProvenance(file, record(entry, `${origin}: files.${file}`), `${origin}: files.${file}`),
+    ),
+    implementation: list(raw['implementation'], `${origin}: implementation`).map((item, i) =>
+      fileDeparture(item, `${origin}: implementation[${i}]`),
+    ),
     decisions: list(raw['decisions'], `${origin}: decisions`).map((item, i) => {
       const where = `${origin}: decisions[${i}]`;
       const entry = record(item, where);
-      return { subject: nonEmpty(entry['subject'], `${where}.subject`), decision: nonEmpty(entry['decision'], `${where}.decision`), reason: nonEmpty(entry['reason'], `${where}.reason`) };
+      return {
+        subject: nonEmpty(entry['subject'], `${where}.subject`),
+        decision: nonEmpty(entry['decision'], `${where}.decision`),
+        reason: nonEmpty(entry['reason'], `${where}.reason`),
+      };
     }),
   };
 }
@@ -111,7 +119,15 @@ function fileProvenance(file: string, entry: Record<string, unknown>, where: str
   const sections = Object.fromEntries(
     COMPONENT_SECTIONS.map((section) => {
       const components = entry[section] === undefined ? {} : record(entry[section], `${where}.${section}`);
-      return [section, Object.fromEntries(Object.entries(components).map(([name, value]) => [name, componentProvenance(record(value, `${where}.${section}.${name}`), `${where}.${section}.${name}`)]))];
+      return [
+        section,
+        Object.fromEntries(
+          Object.entries(components).map(([name, value]) => [
+            name,
+            componentProvenance(record(value, `${where}.${section}.${name}`), `${where}.${section}.${name}`),
+          ]),
+        ),
+      ];
     }),
   ) as Record<ComponentSection, Record<string, ComponentProvenance>>;
   return {
@@ -134,13 +150,20 @@ function componentProvenance(entry: Record<string, unknown>, where: string): Com
   const upstream = entry['upstream'] === undefined ? undefined : nonEmpty(entry['upstream'], `${where}.upstream`);
   const fromUpstream = status === 'copied' || status === 'trimmed' || status === 'departure';
   if (fromUpstream && (upstream === undefined || !/^sha256:[0-9a-f]{64}$/.test(upstream))) {
-    throw new Error(`${where}: a ${status} component needs "upstream: sha256:<64 hex digits>", the fingerprint of upstream's text (pnpm specs:provenance --upstream <folder> prints it)`);
+    throw new Error(
+      `${where}: a ${status} component needs "upstream: sha256:<64 hex digits>", the fingerprint of upstream's text (pnpm specs:provenance --upstream <folder> prints it)`,
+    );
   }
   if (!fromUpstream && upstream !== undefined) throw new Error(`${where}: a ${status} component has no upstream fingerprint`);
-  const departures = list(entry['departures'], `${where}.departures`).map((item, i) => departure(record(item, `${where}.departures[${i}]`), `${where}.departures[${i}]`));
-  if (status === 'copied' && departures.length > 0) throw new Error(`${where}: a copied component lists no departures (status: departure or trimmed)`);
-  if (status === 'trimmed' && departures.some((d) => 'ours' in d)) throw new Error(`${where}: a trimmed component only leaves things out (no "ours:"); use status: departure`);
-  if ((status === 'trimmed' || status === 'departure') && departures.length === 0) throw new Error(`${where}: a ${status} component lists its departures`);
+  const departures = list(entry['departures'], `${where}.departures`).map((item, i) =>
+    departure(record(item, `${where}.departures[${i}]`), `${where}.departures[${i}]`),
+  );
+  if (status === 'copied' && departures.length > 0)
+    throw new Error(`${where}: a copied component lists no departures (status: departure or trimmed)`);
+  if (status === 'trimmed' && departures.some((d) => 'ours' in d))
+    throw new Error(`${where}: a trimmed component only leaves things out (no "ours:"); use status: departure`);
+  if ((status === 'trimmed' || status === 'departure') && departures.length === 0)
+    throw new Error(`${where}: a ${status} component lists its departures`);
   const basis = entry['basis'] === undefined ? undefined : nonEmpty(entry['basis'], `${where}.basis`);
   if (!fromUpstream && basis === undefined) throw new Error(`${where}: a ${status} component says what it rests on (basis:)`);
   return { status, ...(upstream === undefined ? {} : { upstream }), departures, ...(basis === undefined ? {} : { basis }) };
@@ -184,6 +207,7 @@ function optionalText(entry: Record<string, unknown>, key: string, where: string
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], where: string): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw new Error(`${where}: expected one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw new Error(`${where}: expected one of ${allowed.join(', ')}`);
   return value as T;
 }

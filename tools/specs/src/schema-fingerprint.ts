@@ -35,5 +35,7 @@ export function sameText(a: unknown, b: unknown): boolean {
  * the check needs no copy of the official file.
  */
 export function fingerprint(value: unknown): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(canonicalForm(value))).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(JSON.stringify(canonicalForm(value)))
+    .digest('hex')}`;
 }

@@ -23,7 +23,9 @@ export function parseSpec(text: string, origin: string): Record<string, unknown>
 /** The schemas and responses of a parsed spec. */
 export function componentsOf(spec: Record<string, unknown>): SpecComponents {
   const components = (spec['components'] ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(COMPONENT_SECTIONS.map((section) => [section, (components[section] ?? {}) as Record<string, unknown>])) as SpecComponents;
+  return Object.fromEntries(
+    COMPONENT_SECTIONS.map((section) => [section, (components[section] ?? {}) as Record<string, unknown>]),
+  ) as SpecComponents;
 }
 
 /** The schemas and responses of `specs/<file>` in the checkout at `root`. */

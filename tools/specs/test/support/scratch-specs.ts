@@ -21,7 +21,10 @@ export function scratchSpecs(): ScratchSpecs {
       const path = join(root, 'specs', file);
       const text = readFileSync(path, 'utf8');
       if (!text.includes(from)) throw new Error(`specs/${file} does not hold ${JSON.stringify(from)}`);
-      writeFileSync(path, text.replace(from, () => to));
+      writeFileSync(
+        path,
+        text.replace(from, () => to),
+      );
     },
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
