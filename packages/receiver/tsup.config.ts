@@ -14,7 +14,12 @@ export default defineConfig({
   // tsup's own dts resolver reads only a top-level `types` field, and TypeScript's resolution sees
   // the workspace link as an external library; a path mapping makes the contract's sources part
   // of the declaration bundle.
-  dts: { compilerOptions: { rootDir: '..', paths: { '@mmtel/types': ['../types/src/index.ts'], '@mmtel/validation': ['../validation/src/index.ts'] } } },
+  dts: {
+    compilerOptions: {
+      rootDir: '..',
+      paths: { '@mmtel/types': ['../types/src/index.ts'], '@mmtel/validation': ['../validation/src/index.ts'] },
+    },
+  },
   sourcemap: true,
   clean: true,
 });

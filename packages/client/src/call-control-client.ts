@@ -37,7 +37,11 @@ export interface CallControlOperations<ThrowOnError extends boolean = false> {
    *
    * @see 3GPP TS 29.392 clause 6.4.3.3.3.2
    */
-  modifyImsSession(sessionId: string, patch: ImsSessionPatch, options?: CallOptions): Promise<Outcome<ImsSession | undefined, ThrowOnError>>;
+  modifyImsSession(
+    sessionId: string,
+    patch: ImsSessionPatch,
+    options?: CallOptions,
+  ): Promise<Outcome<ImsSession | undefined, ThrowOnError>>;
   /**
    * Releases an IMS session (DELETE).
    *
@@ -109,7 +113,8 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
  */
 const mergePatchBodies: Middleware = {
   onRequest({ request }) {
-    if (request.method === 'PATCH' && request.headers.get('content-type') === 'application/json') request.headers.set('content-type', 'application/merge-patch+json');
+    if (request.method === 'PATCH' && request.headers.get('content-type') === 'application/json')
+      request.headers.set('content-type', 'application/merge-patch+json');
     return undefined;
   },
 };

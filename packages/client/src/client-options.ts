@@ -81,7 +81,10 @@ export function createTransport(options: MmtelClientOptions): Transport {
   const wrappers: FetchWrapper[] = [redirects];
   if (options.retry !== false) wrappers.push(withRetry(options.retry));
   if (options.auth !== undefined) {
-    const source = 'getToken' in options.auth ? options.auth : clientCredentials({ ...(injected !== undefined && { fetch: injected }), ...options.auth });
+    const source =
+      'getToken' in options.auth
+        ? options.auth
+        : clientCredentials({ ...(injected !== undefined && { fetch: injected }), ...options.auth });
     wrappers.push(withBearerToken(source));
   }
   let send: FetchLike;

@@ -9,12 +9,17 @@ export function composeFetch(base: FetchLike, ...wrappers: readonly FetchWrapper
   return wrappers.reduceRight<FetchLike>((next, wrap) => wrap(next), base);
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as `signal` aborts. */
+/**
+ * Waits `ms`, or rejects with the signal's reason as soon as `signal` aborts: the reason as given,
+ * Error or not, as fetch rejects with it.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason, as fetch throws it
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason, as fetch throws it
       reject(signal?.reason);
     };
     const timer = setTimeout(() => {

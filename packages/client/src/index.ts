@@ -1,11 +1,25 @@
 // Re-exports only. The typed openapi-fetch entry points are generated from specs/ by `pnpm generate`.
 export * from './generated/clients.gen.js';
-export { createCallControlClient, type CallControlClient, type CallControlOperations, type CreatedImsSession, type ImsSession, type ImsSessionPatch } from './call-control-client.js';
+export {
+  createCallControlClient,
+  type CallControlClient,
+  type CallControlOperations,
+  type CreatedImsSession,
+  type ImsSession,
+  type ImsSessionPatch,
+} from './call-control-client.js';
 export { createCallEventClient, type CallEventClient, type CallEventOperations } from './call-event-client.js';
 export type { CallOptions, MmtelClientOptions, MmtelFailure, MmtelResult, MmtelSuccess, Outcome } from './client-options.js';
 export { MmtelProblemError, problemOf, throwOnProblem, type InvalidParam, type ProblemDetails } from './problem.js';
 export { composeFetch, type FetchLike, type FetchWrapper } from './fetch.js';
-export { AccessTokenError, clientCredentials, withBearerToken, type AccessTokenRsp, type AccessTokenSource, type ClientCredentialsOptions } from './middleware/oauth2.js';
+export {
+  AccessTokenError,
+  clientCredentials,
+  withBearerToken,
+  type AccessTokenRsp,
+  type AccessTokenSource,
+  type ClientCredentialsOptions,
+} from './middleware/oauth2.js';
 export { withRedirects, type PermanentRedirect, type RedirectOptions, type RedirectWrapper } from './middleware/redirect.js';
 export { retryAfterMs, withRetry, type RetryOptions } from './middleware/retry.js';
 export { withTimeout } from './middleware/timeout.js';

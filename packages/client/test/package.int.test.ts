@@ -17,9 +17,14 @@ let dist: string;
 /** Runs a tool of the package's node_modules/.bin in `cwd`: its exit code and output. */
 function tool(name: string, args: string[], cwd = stage): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(join(packageDir, 'node_modules', '.bin', name), args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      join(packageDir, 'node_modules', '.bin', name),
+      args,
+      { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -60,7 +65,10 @@ describe.concurrent('the published package', { timeout: 120_000 }, () => {
       expect(text, file).toMatch(/(from |require\()["']openapi-fetch["']/);
     }
     const manifest: unknown = JSON.parse(await readFile(join(stage, 'package.json'), 'utf8'));
-    expect(manifest).toMatchObject({ dependencies: { 'openapi-fetch': expect.any(String) }, devDependencies: { '@mmtel/types': 'workspace:*' } });
+    expect(manifest).toMatchObject({
+      dependencies: { 'openapi-fetch': expect.any(String) },
+      devDependencies: { '@mmtel/types': 'workspace:*' },
+    });
     expect(manifest).not.toHaveProperty('dependencies.@mmtel/types');
   });
 
@@ -69,7 +77,11 @@ describe.concurrent('the published package', { timeout: 120_000 }, () => {
     ['ESM build, with import', () => import(pathToFileURL(join(dist, 'index.js')).href)],
   ])('makes working clients from the %s', async (_name, load: () => unknown) => {
     const entry: unknown = await load();
-    expect(entry).toMatchObject({ createCallControlClient: expect.any(Function), MmtelProblemError: expect.any(Function), ImsSessionState: { ESTABLISHED: 'ESTABLISHED' } });
+    expect(entry).toMatchObject({
+      createCallControlClient: expect.any(Function),
+      MmtelProblemError: expect.any(Function),
+      ImsSessionState: { ESTABLISHED: 'ESTABLISHED' },
+    });
     const sent: string[] = [];
     const fetch = async (request: Request) => (sent.push(`${request.method} ${request.url}`), new Response(null, { status: 204 }));
     const { createCallControlClient } = entry as typeof import('../src/index.js');

@@ -1,6 +1,12 @@
 import { NotificationError } from './notification-error.js';
 import { validateNotification } from './notification-validator.js';
-import { handlerOfKind, type CallbackName, type NotificationContext, type NotificationHandlers, type ProblemDetails } from './notifications.js';
+import {
+  handlerOfKind,
+  type CallbackName,
+  type NotificationContext,
+  type NotificationHandlers,
+  type ProblemDetails,
+} from './notifications.js';
 import { isNotificationOutcome, responseOf, type NotificationOutcome } from './outcomes.js';
 import { receiverProblem } from './problems.js';
 
@@ -29,7 +35,11 @@ export function servedCallbacks(handlers: NotificationHandlers): CallbackName[] 
  * Validates `body` against the schema of its callback, tells its kind by its shape, calls the
  * kind's handler and checks its outcome against the callback's `responses`. Never throws.
  */
-export async function dispatchNotification(handlers: NotificationHandlers, body: unknown, context: NotificationContext): Promise<Dispatched> {
+export async function dispatchNotification(
+  handlers: NotificationHandlers,
+  body: unknown,
+  context: NotificationContext,
+): Promise<Dispatched> {
   const { callback, transport } = context;
   const checked = validateNotification(callback, body);
   if (!checked.valid) {
@@ -48,17 +58,30 @@ export async function dispatchNotification(handlers: NotificationHandlers, body:
   try {
     result = await handler(checked.notification, context);
   } catch (cause) {
-    const error = new NotificationError('HANDLER_FAILED', `the ${handlerOfKind[checked.kind]} handler failed: ${describe(cause)}`, { transport, callback, body, cause });
+    const error = new NotificationError('HANDLER_FAILED', `the ${handlerOfKind[checked.kind]} handler failed: ${describe(cause)}`, {
+      transport,
+      callback,
+      body,
+      cause,
+    });
     return { kind: 'failed', problem: receiverProblem('SYSTEM_FAILURE', 'The notification handler failed.'), error };
   }
   if (!isNotificationOutcome(result)) return { kind: 'answered', outcome: undefined };
   if (responseOf(callback, result.status) === undefined) {
-    const error = new NotificationError('OUTCOME_NOT_ALLOWED', `the ${handlerOfKind[checked.kind]} handler answered ${result.status}, which the ${callback} callback does not define`, {
-      transport,
-      callback,
-      body,
-    });
-    return { kind: 'failed', problem: receiverProblem('SYSTEM_FAILURE', 'The notification handler gave an answer the callback does not define.'), error };
+    const error = new NotificationError(
+      'OUTCOME_NOT_ALLOWED',
+      `the ${handlerOfKind[checked.kind]} handler answered ${result.status}, which the ${callback} callback does not define`,
+      {
+        transport,
+        callback,
+        body,
+      },
+    );
+    return {
+      kind: 'failed',
+      problem: receiverProblem('SYSTEM_FAILURE', 'The notification handler gave an answer the callback does not define.'),
+      error,
+    };
   }
   return { kind: 'answered', outcome: result };
 }

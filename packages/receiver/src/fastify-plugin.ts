@@ -1,5 +1,12 @@
 import { callbacks } from '@mmtel/types';
-import { causeOfBodyError, closeLingeringReads, installJsonBodyParser, readRestOfRefusedBody, sendProblem, type BodyProtocolCause } from '@mmtel/validation';
+import {
+  causeOfBodyError,
+  closeLingeringReads,
+  installJsonBodyParser,
+  readRestOfRefusedBody,
+  sendProblem,
+  type BodyProtocolCause,
+} from '@mmtel/validation';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { fastifyPlugin } from 'fastify-plugin';
 import { dispatchNotification, servedCallbacks, type Dispatched } from './dispatch.js';
@@ -44,7 +51,10 @@ export const notificationReceiver: FastifyPluginAsync<NotificationReceiverOption
     closeLingeringReads(app);
     for (const callback of served) {
       const path = options.paths?.[callback] ?? callbacks[callback].receiverPath;
-      await app.register(async (scope) => registerCallbackRoute(scope, callback, path, options), options.prefix === undefined ? {} : { prefix: options.prefix });
+      await app.register(
+        async (scope) => registerCallbackRoute(scope, callback, path, options),
+        options.prefix === undefined ? {} : { prefix: options.prefix },
+      );
     }
   },
   { name: '@mmtel/receiver', fastify: '5.x' },
@@ -67,19 +77,30 @@ function registerCallbackRoute(scope: FastifyInstance, callback: CallbackName, p
     }
     // Another client error, e.g. from an authentication hook of the application: keep its status.
     const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) return sendProblem(reply, { status, title: error.message, ...(error.code !== undefined && { cause: error.code }) });
+    if (status >= 400 && status < 500)
+      return sendProblem(reply, { status, title: error.message, ...(error.code !== undefined && { cause: error.code }) });
     request.log.error({ err: error }, 'notification receiver failed');
     report(new NotificationError('HANDLER_FAILED', error.message, { transport: 'http', callback, cause: error }), request);
     return sendProblem(reply, receiverProblem('SYSTEM_FAILURE', 'The notification receiver failed.'));
   });
 
   scope.post(path, async (request, reply) => {
-    const dispatched = await dispatchNotification(options.handlers, request.body, { callback, transport: 'http', headers: request.headers });
+    const dispatched = await dispatchNotification(options.handlers, request.body, {
+      callback,
+      transport: 'http',
+      headers: request.headers,
+    });
     return answer(request, reply, callback, dispatched, report);
   });
 }
 
-function answer(request: FastifyRequest, reply: FastifyReply, callback: CallbackName, dispatched: Dispatched, report: Report): FastifyReply {
+function answer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  callback: CallbackName,
+  dispatched: Dispatched,
+  report: Report,
+): FastifyReply {
   if (dispatched.kind === 'rejected') {
     request.log.warn({ invalidParams: dispatched.problem.invalidParams }, 'invalid notification rejected');
     report(dispatched.error, request);

@@ -1,8 +1,18 @@
 // Re-exports only: the public API of @mmtel/receiver.
 export { createReceiver, type ReceiverOptions } from './create-receiver.js';
 export { notificationReceiver, type NotificationPaths, type NotificationReceiverOptions } from './fastify-plugin.js';
-export { NotificationError, type NotificationErrorCode, type NotificationErrorDetails, type NotificationErrorHook } from './notification-error.js';
-export { compileNotificationValidators, validateNotification, type InvalidNotification, type ValidNotification } from './notification-validator.js';
+export {
+  NotificationError,
+  type NotificationErrorCode,
+  type NotificationErrorDetails,
+  type NotificationErrorHook,
+} from './notification-error.js';
+export {
+  compileNotificationValidators,
+  validateNotification,
+  type InvalidNotification,
+  type ValidNotification,
+} from './notification-validator.js';
 export {
   connectNotificationWebSocket,
   type NotificationWebSocket,

@@ -46,7 +46,8 @@ function compiledFor(callback: CallbackName): CompiledCallback {
   const validate = compileBodyValidator(ajv, callbacks[callback].requestBodySchema);
   const kinds = validate.alternatives.map(({ name }) => {
     const kind = name === undefined ? undefined : KIND_OF_DEFINITION[name];
-    if (kind === undefined) throw new Error(`@mmtel/receiver does not know the request body "${String(name)}" of callback ${callback}: update @mmtel/receiver`);
+    if (kind === undefined)
+      throw new Error(`@mmtel/receiver does not know the request body "${String(name)}" of callback ${callback}: update @mmtel/receiver`);
     return kind;
   });
   found = { validate, kinds };

@@ -47,7 +47,8 @@ export async function connectNotificationWebSocket(
   options: NotificationWebSocketOptions = {},
 ): Promise<NotificationWebSocket> {
   const callback = options.callback ?? 'imsSessionNotification';
-  if (!servedCallbacks(handlers).includes(callback)) throw new TypeError(`no handler for the ${callback} notifications this socket carries`);
+  if (!servedCallbacks(handlers).includes(callback))
+    throw new TypeError(`no handler for the ${callback} notifications this socket carries`);
   compileNotificationValidators([callback]);
   const uri = String(websocketUri);
   const socket = new WebSocket(uri, { headers: options.headers ?? {}, handshakeTimeout: options.handshakeTimeoutMs ?? 10_000 });
@@ -66,7 +67,12 @@ export async function connectNotificationWebSocket(
 
   async function handleMessage(data: RawData, isBinary: boolean): Promise<void> {
     if (isBinary) {
-      report(new NotificationError('UNSUPPORTED_MEDIA_TYPE', 'a binary WebSocket message: notifications are text messages', { transport: 'websocket', callback }));
+      report(
+        new NotificationError('UNSUPPORTED_MEDIA_TYPE', 'a binary WebSocket message: notifications are text messages', {
+          transport: 'websocket',
+          callback,
+        }),
+      );
       return;
     }
     let body: unknown;
@@ -80,11 +86,15 @@ export async function connectNotificationWebSocket(
     if (dispatched.kind !== 'answered') return report(dispatched.error);
     if (dispatched.outcome !== undefined) {
       report(
-        new NotificationError('OUTCOME_NOT_DELIVERABLE', `the handler answered ${dispatched.outcome.status} to a notification that came over a WebSocket`, {
-          transport: 'websocket',
-          callback,
-          body,
-        }),
+        new NotificationError(
+          'OUTCOME_NOT_DELIVERABLE',
+          `the handler answered ${dispatched.outcome.status} to a notification that came over a WebSocket`,
+          {
+            transport: 'websocket',
+            callback,
+            body,
+          },
+        ),
       );
     }
   }

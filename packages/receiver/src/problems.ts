@@ -26,6 +26,10 @@ export const ReceiverCause = {
 export type ReceiverCauseName = keyof typeof ReceiverCause;
 
 /** The ProblemDetails of a receiver cause. */
-export function receiverProblem(cause: ReceiverCauseName, detail?: string, invalidParams?: InvalidParam[]): ProblemDetails & { status: number } {
+export function receiverProblem(
+  cause: ReceiverCauseName,
+  detail?: string,
+  invalidParams?: InvalidParam[],
+): ProblemDetails & { status: number } {
   return problem(cause, detail, invalidParams);
 }

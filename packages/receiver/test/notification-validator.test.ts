@@ -18,17 +18,38 @@ describe('validateNotification', () => {
   });
 
   it('reports a broken IMS Session Notification against the kind its attributes point to', () => {
-    expect(validateNotification('imsSessionNotification', { subscription: 42 })).toMatchObject({ valid: false, invalidParams: [{ param: '/subscription' }] });
-    expect(validateNotification('imsSessionNotification', {})).toMatchObject({ valid: false, invalidParams: [{ param: '/session' }, { param: '/eventReports' }] });
+    expect(validateNotification('imsSessionNotification', { subscription: 42 })).toMatchObject({
+      valid: false,
+      invalidParams: [{ param: '/subscription' }],
+    });
+    expect(validateNotification('imsSessionNotification', {})).toMatchObject({
+      valid: false,
+      invalidParams: [{ param: '/session' }, { param: '/eventReports' }],
+    });
   });
 
   it('escapes "/" and "~" in the JSON Pointer of a map key', () => {
     const body = sessionEvent({ mediaInfoList: { 'a/b~c': { mediaId: 'a/b~c' } as never } });
-    expect(validateNotification('sessionEventNotification', body)).toMatchObject({ valid: false, invalidParams: [{ param: '/mediaInfoList/a~1b~0c/mediaType' }] });
+    expect(validateNotification('sessionEventNotification', body)).toMatchObject({
+      valid: false,
+      invalidParams: [{ param: '/mediaInfoList/a~1b~0c/mediaType' }],
+    });
   });
 
   it('rejects a number literal that overflows to Infinity, which Ajv takes for an integer', () => {
-    const body = JSON.parse(JSON.stringify(sessionEvent({ mediaInfoList: { m: { mediaId: 'm', mediaType: 'DC', dcMediaSpecification: { streams: { s: { streamId: 1, maxRetry: 0, maxTime: 0, priority: 1 } } } } } })).replace('"maxRetry":0', '"maxRetry":1e400'));
+    const body = JSON.parse(
+      JSON.stringify(
+        sessionEvent({
+          mediaInfoList: {
+            m: {
+              mediaId: 'm',
+              mediaType: 'DC',
+              dcMediaSpecification: { streams: { s: { streamId: 1, maxRetry: 0, maxTime: 0, priority: 1 } } },
+            },
+          },
+        }),
+      ).replace('"maxRetry":0', '"maxRetry":1e400'),
+    );
     expect(validateNotification('sessionEventNotification', body)).toMatchObject({
       valid: false,
       cause: 'OPTIONAL_IE_INCORRECT',
@@ -63,7 +84,9 @@ describe('patterns that backtrack exponentially as written', () => {
     ['tel:+4930123456', true],
     [nearMiss.trimEnd(), true],
   ])('still accepts exactly the ImsPublicIds the spec pattern accepts: %s', (id, valid) => {
-    const pattern = new RegExp(String.raw`^(sip\:([a-zA-Z0-9_\-.!~*()&=+$,;?\/]+)\@([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+[a-z]{2,}|tel\:\+[0-9]{5,15})$`);
+    const pattern = new RegExp(
+      String.raw`^(sip\:([a-zA-Z0-9_\-.!~*()&=+$,;?\/]+)\@([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+[a-z]{2,}|tel\:\+[0-9]{5,15})$`,
+    );
     expect(pattern.test(id)).toBe(valid);
     expect(validateNotification('sessionEventNotification', sessionEvent({ sessionInfo: { callingIdentity: id } })).valid).toBe(valid);
   });

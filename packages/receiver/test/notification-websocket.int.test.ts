@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { connectNotificationWebSocket, notFound, type ImsSessionEventNotification, type NotificationError, type TestNotification } from '../src/index.js';
+import {
+  connectNotificationWebSocket,
+  notFound,
+  type ImsSessionEventNotification,
+  type NotificationError,
+  type TestNotification,
+} from '../src/index.js';
 import { imsSessionEvent, testNotification } from './support/notifications.js';
 import { eventually } from './support/receiver.js';
 
@@ -54,7 +60,11 @@ describe('connectNotificationWebSocket', () => {
     const { uri, accepted } = await startSocketServer();
     const errors: NotificationError[] = [];
     const received: ImsSessionEventNotification[] = [];
-    const socket = await connectNotificationWebSocket(uri, { onImsSessionEvent: (n) => void received.push(n) }, { onError: (error) => errors.push(error) });
+    const socket = await connectNotificationWebSocket(
+      uri,
+      { onImsSessionEvent: (n) => void received.push(n) },
+      { onError: (error) => errors.push(error) },
+    );
     onTestFinished(() => socket.close().then(() => undefined));
     const server = await accepted;
     server.send(JSON.stringify({ ...imsSessionEvent(), session: 42 }));
@@ -67,7 +77,11 @@ describe('connectNotificationWebSocket', () => {
   it('reports a message that is not JSON as INVALID_JSON', async () => {
     const { uri, accepted } = await startSocketServer();
     const errors: NotificationError[] = [];
-    const socket = await connectNotificationWebSocket(uri, { onImsSessionEvent: () => undefined }, { onError: (error) => errors.push(error) });
+    const socket = await connectNotificationWebSocket(
+      uri,
+      { onImsSessionEvent: () => undefined },
+      { onError: (error) => errors.push(error) },
+    );
     onTestFinished(() => socket.close().then(() => undefined));
     (await accepted).send('{not json');
     await eventually(() => errors.length === 1);
@@ -77,7 +91,11 @@ describe('connectNotificationWebSocket', () => {
   it('reports a binary message as UNSUPPORTED_MEDIA_TYPE', async () => {
     const { uri, accepted } = await startSocketServer();
     const errors: NotificationError[] = [];
-    const socket = await connectNotificationWebSocket(uri, { onImsSessionEvent: () => undefined }, { onError: (error) => errors.push(error) });
+    const socket = await connectNotificationWebSocket(
+      uri,
+      { onImsSessionEvent: () => undefined },
+      { onError: (error) => errors.push(error) },
+    );
     onTestFinished(() => socket.close().then(() => undefined));
     (await accepted).send(Buffer.from(JSON.stringify(imsSessionEvent())), { binary: true });
     await eventually(() => errors.length === 1);
@@ -110,7 +128,11 @@ describe('connectNotificationWebSocket', () => {
   it('reports an outcome, which a WebSocket cannot carry back, as OUTCOME_NOT_DELIVERABLE', async () => {
     const { uri, accepted } = await startSocketServer();
     const errors: NotificationError[] = [];
-    const socket = await connectNotificationWebSocket(uri, { onImsSessionEvent: () => notFound('SESSION_NOT_FOUND') }, { onError: (error) => errors.push(error) });
+    const socket = await connectNotificationWebSocket(
+      uri,
+      { onImsSessionEvent: () => notFound('SESSION_NOT_FOUND') },
+      { onError: (error) => errors.push(error) },
+    );
     onTestFinished(() => socket.close().then(() => undefined));
     (await accepted).send(JSON.stringify(imsSessionEvent()));
     await eventually(() => errors.length === 1);
@@ -131,6 +153,8 @@ describe('connectNotificationWebSocket', () => {
   });
 
   it('refuses handlers without one for the callback the socket carries', async () => {
-    await expect(connectNotificationWebSocket('ws://127.0.0.1:1/', { onSessionEvent: () => undefined })).rejects.toThrow(/no handler for the imsSessionNotification/);
+    await expect(connectNotificationWebSocket('ws://127.0.0.1:1/', { onSessionEvent: () => undefined })).rejects.toThrow(
+      /no handler for the imsSessionNotification/,
+    );
   });
 });

@@ -22,7 +22,9 @@ describe('outcome builders', () => {
 
   it('writes Retry-After as seconds or as an HTTP date', () => {
     expect(problem(429, { retryAfter: 1.2 }).headers).toEqual({ 'retry-after': '2' });
-    expect(problem(503, { retryAfter: new Date('2030-01-01T00:00:00Z') }).headers).toEqual({ 'retry-after': 'Tue, 01 Jan 2030 00:00:00 GMT' });
+    expect(problem(503, { retryAfter: new Date('2030-01-01T00:00:00Z') }).headers).toEqual({
+      'retry-after': 'Tue, 01 Jan 2030 00:00:00 GMT',
+    });
   });
 
   it('recognises its outcomes and nothing else', () => {

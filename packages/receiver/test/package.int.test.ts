@@ -12,7 +12,11 @@ const bin = (name: string) => join(packageDir, 'node_modules', '.bin', name);
 /** Runs a command in the package directory; resolves with its output, whatever its exit code. */
 async function inPackage(file: string, args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(file, args, { cwd: packageDir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(file, args, {
+      cwd: packageDir,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (err) {
     const failed = err as { code?: number; stdout?: string; stderr?: string };
@@ -42,7 +46,16 @@ describe('the published package', () => {
     const { code, output } = await inPackage('npm', ['pack', '--dry-run', '--json', '--ignore-scripts']);
     expect(code, output).toBe(0);
     const [packed] = JSON.parse(output.slice(output.indexOf('['))) as [{ files: { path: string }[] }];
-    expect(packed.files.map((f) => f.path).sort()).toEqual(['README.md', 'dist/index.cjs', 'dist/index.cjs.map', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'dist/index.js.map', 'package.json']);
+    expect(packed.files.map((f) => f.path).sort()).toEqual([
+      'README.md',
+      'dist/index.cjs',
+      'dist/index.cjs.map',
+      'dist/index.d.cts',
+      'dist/index.d.ts',
+      'dist/index.js',
+      'dist/index.js.map',
+      'package.json',
+    ]);
   });
 
   it('bundles @mmtel/types into the code and the declarations', async () => {
@@ -53,11 +66,17 @@ describe('the published package', () => {
   });
 
   it('loads as ESM and as CommonJS, with the same API', async () => {
-    const esm = await inPackage(process.execPath, ['--input-type=module', '-e', "console.log(Object.keys(await import('./dist/index.js')).sort().join())"]);
+    const esm = await inPackage(process.execPath, [
+      '--input-type=module',
+      '-e',
+      "console.log(Object.keys(await import('./dist/index.js')).sort().join())",
+    ]);
     const cjs = await inPackage(process.execPath, ['-e', "console.log(Object.keys(require('./dist/index.cjs')).sort().join())"]);
     expect(esm.code, esm.output).toBe(0);
     expect(cjs.output).toBe(esm.output);
-    expect(esm.output.trim().split(',')).toEqual(expect.arrayContaining(['connectNotificationWebSocket', 'createReceiver', 'notFound', 'notificationReceiver', 'redirect']));
+    expect(esm.output.trim().split(',')).toEqual(
+      expect.arrayContaining(['connectNotificationWebSocket', 'createReceiver', 'notFound', 'notificationReceiver', 'redirect']),
+    );
   });
 
   it('answers a notification from the CommonJS build', async () => {

@@ -25,7 +25,9 @@ describe('a notification the handler takes', () => {
   it('answers 204 to a TestNotification and hands it to onTestNotification, not onImsSessionEvent', async () => {
     const tests: TestNotification[] = [];
     const events: ImsSessionEventNotification[] = [];
-    const receiver = await startReceiver({ handlers: { onImsSessionEvent: (n) => void events.push(n), onTestNotification: (n) => void tests.push(n) } });
+    const receiver = await startReceiver({
+      handlers: { onImsSessionEvent: (n) => void events.push(n), onTestNotification: (n) => void tests.push(n) },
+    });
     const response = await receiver.post(IMS_PATH, testNotification());
     expect(response.status).toBe(204);
     expect(tests).toEqual([testNotification()]);
@@ -64,36 +66,57 @@ describe('a notification the handler takes', () => {
 
 describe('a notification the sender got wrong', () => {
   const invalidBodies: [string, { given: unknown; want: { cause: string; params: string[] } }][] = [
-    ['a missing mandatory attribute', { given: { ...imsSessionEvent(), eventReports: undefined }, want: { cause: 'MANDATORY_IE_MISSING', params: ['/eventReports'] } }],
+    [
+      'a missing mandatory attribute',
+      { given: { ...imsSessionEvent(), eventReports: undefined }, want: { cause: 'MANDATORY_IE_MISSING', params: ['/eventReports'] } },
+    ],
     [
       'a missing mandatory attribute deep in the body',
-      { given: imsSessionEvent({ eventReports: [{ event: 'SESSION_TERMINATION' } as never] }), want: { cause: 'MANDATORY_IE_MISSING', params: ['/eventReports/0/timeStamp'] } },
+      {
+        given: imsSessionEvent({ eventReports: [{ event: 'SESSION_TERMINATION' } as never] }),
+        want: { cause: 'MANDATORY_IE_MISSING', params: ['/eventReports/0/timeStamp'] },
+      },
     ],
     [
       'an incorrect mandatory attribute',
-      { given: imsSessionEvent({ eventReports: [{ event: 'SESSION_TERMINATION', timeStamp: 'yesterday' }] }), want: { cause: 'MANDATORY_IE_INCORRECT', params: ['/eventReports/0/timeStamp'] } },
+      {
+        given: imsSessionEvent({ eventReports: [{ event: 'SESSION_TERMINATION', timeStamp: 'yesterday' }] }),
+        want: { cause: 'MANDATORY_IE_INCORRECT', params: ['/eventReports/0/timeStamp'] },
+      },
     ],
-    ['an incorrect optional attribute', { given: { ...imsSessionEvent(), notifCorreId: 42 }, want: { cause: 'OPTIONAL_IE_INCORRECT', params: ['/notifCorreId'] } }],
+    [
+      'an incorrect optional attribute',
+      { given: { ...imsSessionEvent(), notifCorreId: 42 }, want: { cause: 'OPTIONAL_IE_INCORRECT', params: ['/notifCorreId'] } },
+    ],
     ['a body that is no object', { given: [imsSessionEvent()], want: { cause: 'INVALID_MSG_FORMAT', params: [''] } }],
   ];
 
-  it.each(invalidBodies)('answers 400 with invalidParams as JSON Pointers to %s, without calling the handler', async (_name, { given, want }) => {
-    let called = false;
-    const receiver = await startReceiver({ handlers: { onImsSessionEvent: () => void (called = true) } });
-    const response = await receiver.post(IMS_PATH, given);
-    expect(response.status).toBe(400);
-    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const body = (await response.json()) as { status: number; cause: string; invalidParams: { param: string; reason: string }[] };
-    expect(body).toMatchObject({ status: 400, cause: want.cause });
-    expect(body.invalidParams.map((p) => p.param)).toEqual(want.params);
-    expect(called).toBe(false);
-  });
+  it.each(invalidBodies)(
+    'answers 400 with invalidParams as JSON Pointers to %s, without calling the handler',
+    async (_name, { given, want }) => {
+      let called = false;
+      const receiver = await startReceiver({ handlers: { onImsSessionEvent: () => void (called = true) } });
+      const response = await receiver.post(IMS_PATH, given);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const body = (await response.json()) as { status: number; cause: string; invalidParams: { param: string; reason: string }[] };
+      expect(body).toMatchObject({ status: 400, cause: want.cause });
+      expect(body.invalidParams.map((p) => p.param)).toEqual(want.params);
+      expect(called).toBe(false);
+    },
+  );
 
   it('checks the 3GPP ImsPublicId pattern of a SessionEventNotification', async () => {
     const receiver = await startReceiver({ handlers: { onSessionEvent: () => undefined } });
-    const response = await receiver.post(CALL_EVENT_PATH, sessionEvent({ sessionInfo: { callingIdentity: 'alice', calledIdentity: 'sip:bob@example.com' } }));
+    const response = await receiver.post(
+      CALL_EVENT_PATH,
+      sessionEvent({ sessionInfo: { callingIdentity: 'alice', calledIdentity: 'sip:bob@example.com' } }),
+    );
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ cause: 'OPTIONAL_IE_INCORRECT', invalidParams: [{ param: '/sessionInfo/callingIdentity' }] });
+    expect(await response.json()).toMatchObject({
+      cause: 'OPTIONAL_IE_INCORRECT',
+      invalidParams: [{ param: '/sessionInfo/callingIdentity' }],
+    });
   });
 
   it('reports a rejected notification to onError with its invalidParams', async () => {
@@ -101,7 +124,12 @@ describe('a notification the sender got wrong', () => {
     const receiver = await startReceiver({ handlers: { onSessionEvent: () => undefined }, onError: (error) => errors.push(error) });
     await receiver.post(CALL_EVENT_PATH, { sessionId: 's-9' });
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: 'INVALID_NOTIFICATION', transport: 'http', callback: 'sessionEventNotification', invalidParams: [{ param: '/notificationEvent' }] });
+    expect(errors[0]).toMatchObject({
+      code: 'INVALID_NOTIFICATION',
+      transport: 'http',
+      callback: 'sessionEventNotification',
+      invalidParams: [{ param: '/notificationEvent' }],
+    });
   });
 
   it('answers 400 INVALID_MSG_FORMAT to malformed JSON', async () => {
@@ -115,7 +143,10 @@ describe('a notification the sender got wrong', () => {
   it('answers 400 INVALID_MSG_FORMAT, without calling the handler, to bytes that are not UTF-8 inside a JSON string', async () => {
     const received: unknown[] = [];
     const errors: NotificationError[] = [];
-    const receiver = await startReceiver({ handlers: { onImsSessionEvent: (n) => void received.push(n) }, onError: (error) => errors.push(error) });
+    const receiver = await startReceiver({
+      handlers: { onImsSessionEvent: (n) => void received.push(n) },
+      onError: (error) => errors.push(error),
+    });
     const json = JSON.stringify(imsSessionEvent({ notifCorreId: '@@' }));
     const at = json.indexOf('@@');
     const body = Buffer.concat([Buffer.from(json.slice(0, at)), Buffer.from([0xff, 0x80]), Buffer.from(json.slice(at + 2))]);
@@ -165,15 +196,30 @@ describe('a notification the sender got wrong', () => {
 
 describe('the outcomes a handler answers', () => {
   const notFoundCauses: [string, { given: { callback: 'ims' | 'callEvent'; cause: string }; want: { title: string } }][] = [
-    ['USER_NOT_FOUND on the Session Event Notification', { given: { callback: 'callEvent', cause: 'USER_NOT_FOUND' }, want: { title: 'User not found' } }],
-    ['NOTIFICATION_URI_NOT_FOUND on the Session Event Notification', { given: { callback: 'callEvent', cause: 'NOTIFICATION_URI_NOT_FOUND' }, want: { title: 'Notification URI not found' } }],
-    ['SESSION_NOT_FOUND on the IMS Session Notification', { given: { callback: 'ims', cause: 'SESSION_NOT_FOUND' }, want: { title: 'IMS session not found' } }],
-    ['USER_NOT_FOUND on the IMS Session Notification', { given: { callback: 'ims', cause: 'USER_NOT_FOUND' }, want: { title: 'User not found' } }],
+    [
+      'USER_NOT_FOUND on the Session Event Notification',
+      { given: { callback: 'callEvent', cause: 'USER_NOT_FOUND' }, want: { title: 'User not found' } },
+    ],
+    [
+      'NOTIFICATION_URI_NOT_FOUND on the Session Event Notification',
+      { given: { callback: 'callEvent', cause: 'NOTIFICATION_URI_NOT_FOUND' }, want: { title: 'Notification URI not found' } },
+    ],
+    [
+      'SESSION_NOT_FOUND on the IMS Session Notification',
+      { given: { callback: 'ims', cause: 'SESSION_NOT_FOUND' }, want: { title: 'IMS session not found' } },
+    ],
+    [
+      'USER_NOT_FOUND on the IMS Session Notification',
+      { given: { callback: 'ims', cause: 'USER_NOT_FOUND' }, want: { title: 'User not found' } },
+    ],
   ];
 
   it.each(notFoundCauses)('notFound answers 404 ProblemDetails with %s', async (_name, { given, want }) => {
-    const receiver = await startReceiver({ handlers: { onImsSessionEvent: () => notFound(given.cause), onSessionEvent: () => notFound(given.cause) } });
-    const response = given.callback === 'ims' ? await receiver.post(IMS_PATH, imsSessionEvent()) : await receiver.post(CALL_EVENT_PATH, sessionEvent());
+    const receiver = await startReceiver({
+      handlers: { onImsSessionEvent: () => notFound(given.cause), onSessionEvent: () => notFound(given.cause) },
+    });
+    const response =
+      given.callback === 'ims' ? await receiver.post(IMS_PATH, imsSessionEvent()) : await receiver.post(CALL_EVENT_PATH, sessionEvent());
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await response.json()).toEqual({ status: 404, cause: given.cause, title: want.title });
@@ -181,7 +227,10 @@ describe('the outcomes a handler answers', () => {
 
   it('redirect answers 307 with Location and the RedirectResponse body on the Session Event Notification', async () => {
     const receiver = await startReceiver({
-      handlers: { onSessionEvent: () => redirect('http://127.0.0.1:9/standby', { cause: 'ALTERNATIVE_CONSUMER', targetScp: 'http://scp.example.com' }) },
+      handlers: {
+        onSessionEvent: () =>
+          redirect('http://127.0.0.1:9/standby', { cause: 'ALTERNATIVE_CONSUMER', targetScp: 'http://scp.example.com' }),
+      },
     });
     const response = await receiver.post(CALL_EVENT_PATH, sessionEvent());
     expect(response.status).toBe(307);
@@ -191,7 +240,9 @@ describe('the outcomes a handler answers', () => {
   });
 
   it('redirect with permanent: true answers 308 with Location and the RedirectResponse body on the Session Event Notification', async () => {
-    const receiver = await startReceiver({ handlers: { onSessionEvent: () => redirect('http://127.0.0.1:9/new-home', { permanent: true, cause: 'MOVED' }) } });
+    const receiver = await startReceiver({
+      handlers: { onSessionEvent: () => redirect('http://127.0.0.1:9/new-home', { permanent: true, cause: 'MOVED' }) },
+    });
     const response = await receiver.post(CALL_EVENT_PATH, sessionEvent());
     expect(response.status).toBe(308);
     expect(response.headers.get('location')).toBe('http://127.0.0.1:9/new-home');
@@ -199,7 +250,9 @@ describe('the outcomes a handler answers', () => {
   });
 
   it('redirect answers 307 with Location and no body on the IMS Session Notification, which defines none', async () => {
-    const receiver = await startReceiver({ handlers: { onImsSessionEvent: () => redirect('http://127.0.0.1:9/temporary', { cause: 'IGNORED' }) } });
+    const receiver = await startReceiver({
+      handlers: { onImsSessionEvent: () => redirect('http://127.0.0.1:9/temporary', { cause: 'IGNORED' }) },
+    });
     const response = await receiver.post(IMS_PATH, imsSessionEvent());
     expect(response.status).toBe(307);
     expect(response.headers.get('location')).toBe('http://127.0.0.1:9/temporary');
@@ -207,7 +260,9 @@ describe('the outcomes a handler answers', () => {
   });
 
   it('problem answers 503 ProblemDetails with Retry-After', async () => {
-    const receiver = await startReceiver({ handlers: { onImsSessionEvent: () => problem(503, { cause: 'NF_CONGESTION', retryAfter: 2 }) } });
+    const receiver = await startReceiver({
+      handlers: { onImsSessionEvent: () => problem(503, { cause: 'NF_CONGESTION', retryAfter: 2 }) },
+    });
     const response = await receiver.post(IMS_PATH, imsSessionEvent());
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('2');

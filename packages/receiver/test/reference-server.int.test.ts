@@ -22,7 +22,8 @@ async function createSession(server: ReferenceServer, body: Record<string, unkno
   return (await response.json()) as Record<string, unknown>;
 }
 
-const eventsOf = (notifications: ImsSessionEventNotification[]) => notifications.flatMap((n) => n.eventReports.map((report) => report.event));
+const eventsOf = (notifications: ImsSessionEventNotification[]) =>
+  notifications.flatMap((n) => n.eventReports.map((report) => report.event));
 const incomingCall = { callingIdentity: 'tel:+4930111111', calledIdentity: 'sip:alice@example.com' };
 
 describe('against the reference MMTel server', () => {
@@ -32,15 +33,27 @@ describe('against the reference MMTel server', () => {
     const receiver = await startReceiver({ handlers: { onImsSessionEvent: (n) => void received.push(n) } });
     const session = await createSession(server, { notifUri: receiver.url('/ims-session-notification'), notifCorreId: 'call-1' }, 'answer');
     await eventually(() => received.length >= 3);
-    expect(eventsOf(received)).toEqual(['SESSION_ESTABLISHMENT_PROGRESS', 'SESSION_ESTABLISHMENT_ALERTING', 'SESSION_ESTABLISHMENT_SUCCESS']);
-    expect(received.every((n) => n.session === session.self && n.sessionId === session.sessionId && n.notifCorreId === 'call-1')).toBe(true);
+    expect(eventsOf(received)).toEqual([
+      'SESSION_ESTABLISHMENT_PROGRESS',
+      'SESSION_ESTABLISHMENT_ALERTING',
+      'SESSION_ESTABLISHMENT_SUCCESS',
+    ]);
+    expect(received.every((n) => n.session === session.self && n.sessionId === session.sessionId && n.notifCorreId === 'call-1')).toBe(
+      true,
+    );
   });
 
   it('receives the test notification at onTestNotification once the feature is negotiated', async () => {
     const server = await startReferenceServer();
     const tests: TestNotification[] = [];
-    const receiver = await startReceiver({ handlers: { onImsSessionEvent: () => undefined, onTestNotification: (n) => void tests.push(n) } });
-    const session = await createSession(server, { notifUri: receiver.url('/ims-session-notification'), supportedFeatures: '2', requestTestNotification: true }, 'silent');
+    const receiver = await startReceiver({
+      handlers: { onImsSessionEvent: () => undefined, onTestNotification: (n) => void tests.push(n) },
+    });
+    const session = await createSession(
+      server,
+      { notifUri: receiver.url('/ims-session-notification'), supportedFeatures: '2', requestTestNotification: true },
+      'silent',
+    );
     await eventually(() => tests.length >= 1);
     expect(tests).toEqual([{ subscription: session.self }]);
   });
@@ -55,7 +68,10 @@ describe('against the reference MMTel server', () => {
       handlers: { onImsSessionEvent: (n) => (atOld.push(n), redirect(newUri, { permanent: true })) },
       paths: { imsSessionNotification: '/old' },
     });
-    await app.register(notificationReceiver, { handlers: { onImsSessionEvent: (n) => void atNew.push(n) }, paths: { imsSessionNotification: '/new' } });
+    await app.register(notificationReceiver, {
+      handlers: { onImsSessionEvent: (n) => void atNew.push(n) },
+      paths: { imsSessionNotification: '/new' },
+    });
     const origin = await listenOnLoopback(app);
     newUri = `${origin}/new`;
     await createSession(server, { notifUri: `${origin}/old` }, 'answer');
@@ -73,7 +89,11 @@ describe('against the reference MMTel server', () => {
     const { sessionId } = (await injected.json()) as { sessionId: string };
     await eventually(() => received.length >= 1);
     expect(received).toEqual([
-      { notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' }, sessionId, sessionInfo: { ...incomingCall, sessionCase: 'TERMINATING_IMS_SESSION' } },
+      {
+        notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
+        sessionId,
+        sessionInfo: { ...incomingCall, sessionCase: 'TERMINATING_IMS_SESSION' },
+      },
     ]);
   });
 
@@ -81,8 +101,14 @@ describe('against the reference MMTel server', () => {
     const atStandby: SessionEventNotification[] = [];
     const app = fastify();
     let standby = '';
-    await app.register(notificationReceiver, { handlers: { onSessionEvent: () => redirect(standby, { cause: 'ALTERNATIVE_CONSUMER' }) }, paths: { sessionEventNotification: '/events' } });
-    await app.register(notificationReceiver, { handlers: { onSessionEvent: (n) => void atStandby.push(n) }, paths: { sessionEventNotification: '/standby' } });
+    await app.register(notificationReceiver, {
+      handlers: { onSessionEvent: () => redirect(standby, { cause: 'ALTERNATIVE_CONSUMER' }) },
+      paths: { sessionEventNotification: '/events' },
+    });
+    await app.register(notificationReceiver, {
+      handlers: { onSessionEvent: (n) => void atStandby.push(n) },
+      paths: { sessionEventNotification: '/standby' },
+    });
     const origin = await listenOnLoopback(app);
     standby = `${origin}/standby`;
     const server = await startReferenceServer({ MMTEL_SESSION_EVENT_NOTIFICATION_URI: `${origin}/events` });
@@ -95,9 +121,13 @@ describe('against the reference MMTel server', () => {
     let attempts = 0;
     const receiver = await startReceiver({ handlers: { onSessionEvent: () => (attempts++, notFound('USER_NOT_FOUND')) } });
     const server = await startReferenceServer({ MMTEL_SESSION_EVENT_NOTIFICATION_URI: receiver.url('/session-event-notification') });
-    const { sessionId } = (await (await server.request('POST', '/sim/v1/incoming-calls', { json: incomingCall })).json()) as { sessionId: string };
+    const { sessionId } = (await (await server.request('POST', '/sim/v1/incoming-calls', { json: incomingCall })).json()) as {
+      sessionId: string;
+    };
     const failed = await eventuallyAsync(async () => {
-      const deliveries = (await (await server.request('GET', `/sim/v1/deliveries?session-id=${sessionId}&state=FAILED`)).json()) as unknown[];
+      const deliveries = (await (
+        await server.request('GET', `/sim/v1/deliveries?session-id=${sessionId}&state=FAILED`)
+      ).json()) as unknown[];
       return deliveries.length === 1 && deliveries;
     });
     expect(failed[0]).toMatchObject({ attempts: 1, lastStatus: 404, lastError: expect.stringContaining('USER_NOT_FOUND') });
@@ -116,7 +146,11 @@ describe('against the reference MMTel server', () => {
     const { websocketUri } = session.websockNotifConfig as { websocketUri: string };
     const overSocket: ImsSessionEventNotification[] = [];
     const errors: unknown[] = [];
-    const socket = await connectNotificationWebSocket(websocketUri, { onImsSessionEvent: (n) => void overSocket.push(n) }, { onError: (error) => errors.push(error) });
+    const socket = await connectNotificationWebSocket(
+      websocketUri,
+      { onImsSessionEvent: (n) => void overSocket.push(n) },
+      { onError: (error) => errors.push(error) },
+    );
     onTestFinished(() => socket.close().then(() => undefined));
     // The server attaches the socket to the session after the upgrade, once it has read the
     // session from its store; nothing shows when, so give it a moment.
@@ -124,7 +158,10 @@ describe('against the reference MMTel server', () => {
     const released = await server.request('POST', `/sim/v1/sessions/${String(session.sessionId)}/remote-release`);
     expect(released.status).toBe(202);
     await eventually(() => overSocket.length >= 1);
-    expect(overSocket[0]).toMatchObject({ sessionId: session.sessionId, eventReports: [{ event: 'SESSION_TERMINATION', sessionState: 'TERMINATED' }] });
+    expect(overSocket[0]).toMatchObject({
+      sessionId: session.sessionId,
+      eventReports: [{ event: 'SESSION_TERMINATION', sessionState: 'TERMINATED' }],
+    });
     expect(overHttp).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -57,7 +57,11 @@ function positiveNumber(flag: string, value: string): number {
 /** The reference server as main.ts would run it in production, minus logs and simulated calls. */
 async function startServer(): Promise<Target> {
   // The session's notifUri is on loopback, which the production profile refuses unless allowed.
-  const server = await startReferenceServer({ MMTEL_PROFILE: 'production', MMTEL_SIM_SCENARIO: 'silent', MMTEL_ALLOW_PRIVATE_TARGETS: 'true' });
+  const server = await startReferenceServer({
+    MMTEL_PROFILE: 'production',
+    MMTEL_SIM_SCENARIO: 'silent',
+    MMTEL_ALLOW_PRIVATE_TARGETS: 'true',
+  });
   return { name: 'server', origin: server.apiRoot, close: server.close };
 }
 
@@ -105,9 +109,17 @@ function round(n: number): number {
 
 function printTable(rows: Array<{ name: string; figures: TargetFigures }>): void {
   const header = ['target', 'cycles/s', 'p50 ms', 'p99 ms', 'errors', 'target loop busy'];
-  const cells = rows.map(({ name, figures: f }) => [name, f.cyclesPerS.toFixed(0), f.p50Ms.toFixed(2), f.p99Ms.toFixed(2), String(f.errors), f.eventLoopUtilization.toFixed(2)]);
+  const cells = rows.map(({ name, figures: f }) => [
+    name,
+    f.cyclesPerS.toFixed(0),
+    f.p50Ms.toFixed(2),
+    f.p99Ms.toFixed(2),
+    String(f.errors),
+    f.eventLoopUtilization.toFixed(2),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
-  for (const row of [header, ...cells]) print(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  for (const row of [header, ...cells])
+    print(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
 }
 
 // Results depend on the machine and on what else runs on it: say so first.

@@ -88,7 +88,10 @@ function notification(i: number, url: string): NewNotification {
 const quiet: EngineLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Enqueues `count` notifications into a fresh LMDB store and times the engine delivering them. */
-async function runEngine(count: number, url: string): Promise<{ enqueuePerS: number; deliverPerS: number; cpuUsPerNotification: number; failed: number }> {
+async function runEngine(
+  count: number,
+  url: string,
+): Promise<{ enqueuePerS: number; deliverPerS: number; cpuUsPerNotification: number; failed: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'mmtel-bench-'));
   const store = await openLmdbStore({ path: dir });
   try {
@@ -134,7 +137,9 @@ async function runStoreOnly(count: number, url: string): Promise<number> {
     for (let done = 0; done < count; ) {
       const batch = await store.outbox.claim({ owner: 'bench', now: Date.now(), limit: concurrency * 2, leaseMs: 60_000 });
       await Promise.all(
-        batch.map((entry) => store.outbox.finish(entry.id, { state: 'delivered', attempts: 1, target: entry.target, at: Date.now(), status: 204 })),
+        batch.map((entry) =>
+          store.outbox.finish(entry.id, { state: 'delivered', attempts: 1, target: entry.target, at: Date.now(), status: 204 }),
+        ),
       );
       done += batch.length;
     }
@@ -194,9 +199,13 @@ try {
   const baseline = { perS: median(baselines.map((b) => b.perS)), cpuUsPerRequest: median(baselines.map((b) => b.cpuUsPerRequest)) };
   const storeOnly = await runStoreOnly(total, receiver.url);
   print(`enqueue (LMDB, batches of 1000): ${engine.enqueuePerS.toFixed(0)} notifications/s`);
-  print(`engine delivery:                 ${engine.deliverPerS.toFixed(0)} notifications/s, ${engine.cpuUsPerNotification.toFixed(0)} µs CPU each${engine.failed > 0 ? ` (${engine.failed} failed)` : ''}`);
+  print(
+    `engine delivery:                 ${engine.deliverPerS.toFixed(0)} notifications/s, ${engine.cpuUsPerNotification.toFixed(0)} µs CPU each${engine.failed > 0 ? ` (${engine.failed} failed)` : ''}`,
+  );
   print(`raw undici POST loop:            ${baseline.perS.toFixed(0)} requests/s, ${baseline.cpuUsPerRequest.toFixed(0)} µs CPU each`);
-  print(`engine / raw:                    ${(engine.deliverPerS / baseline.perS).toFixed(2)} (throughput), ${(baseline.cpuUsPerRequest / engine.cpuUsPerNotification).toFixed(2)} (CPU)`);
+  print(
+    `engine / raw:                    ${(engine.deliverPerS / baseline.perS).toFixed(2)} (throughput), ${(baseline.cpuUsPerRequest / engine.cpuUsPerNotification).toFixed(2)} (CPU)`,
+  );
   print(`LMDB claim+finish alone:         ${storeOnly.toFixed(0)} notifications/s (no HTTP; the store's share)`);
   if (values.out !== undefined) {
     const figures = {

@@ -48,10 +48,7 @@ async function measure(store: Store): Promise<number> {
       done += claimed.length;
     }
   };
-  await Promise.all([
-    ...Array.from({ length: producers }, produce),
-    ...Array.from({ length: consumers }, (_, i) => consume(`bench-${i}`)),
-  ]);
+  await Promise.all([...Array.from({ length: producers }, produce), ...Array.from({ length: consumers }, (_, i) => consume(`bench-${i}`))]);
   const seconds = (performance.now() - started) / 1000;
   if ((await store.outbox.depth()) !== 0) throw new Error('entries left pending');
   return count / seconds;

@@ -84,14 +84,18 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const targets = await notificationTargets(config, options.resolveTarget);
   const signingKey = await tokenSigningKey(config);
   const auth: AuthenticationOptions = {
-    verifier: config.security.auth === 'oauth2' ? await TokenVerifier.create(config.security.oauth2, signingKey ? [signingKey.publicJwk] : []) : undefined,
+    verifier:
+      config.security.auth === 'oauth2'
+        ? await TokenVerifier.create(config.security.oauth2, signingKey ? [signingKey.publicJwk] : [])
+        : undefined,
     identify: options.identify,
   };
   const callControl = loadBundledSpec(SPECS.callcontrol);
   const callEvent = loadBundledSpec(SPECS.callevent);
   const simulatorSpec = loadBundledSpec(SPECS.simulator);
 
-  const store = options.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, leaseMs: config.notifications.leaseMs }));
+  const store =
+    options.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, leaseMs: config.notifications.leaseMs }));
   if (!options.store) app.addHook('onClose', async () => store.close());
   const metrics = new Metrics(store);
 
@@ -100,7 +104,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const notifications = new NotificationQueue(store.outbox);
   const sessionEventTarget = await SessionEventTarget.open(store.targets, config.sessionEventNotificationUri);
   const sessions = new SessionService(store, notifications, config, sessionValidator(callControl), (uri) => targets.check(uri));
-  const simulator = new NetworkSimulator({ sessions, notifier: notifications, outbox: store.outbox, sessionEventTarget, config: config.simulator, log: app.log });
+  const simulator = new NetworkSimulator({
+    sessions,
+    notifier: notifications,
+    outbox: store.outbox,
+    sessionEventTarget,
+    config: config.simulator,
+    log: app.log,
+  });
   if (config.simulator.enabled) sessions.observe(simulator);
   const websockets = new WebSocketHub();
   const engine = new NotificationEngine({
@@ -119,7 +130,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Before any scope is registered: a scope inherits the hooks its parent has when it is registered.
   installAfterResponse(app, metrics);
-  if (signingKey !== undefined) await registerTokenEndpoint(app, { config: { ...config.security.tokenEndpoint, ...config.security.oauth2 }, key: signingKey, defaultIssuer: `${config.apiRoot}/capif-security/v1` });
+  if (signingKey !== undefined)
+    await registerTokenEndpoint(app, {
+      config: { ...config.security.tokenEndpoint, ...config.security.oauth2 },
+      key: signingKey,
+      defaultIssuer: `${config.apiRoot}/capif-security/v1`,
+    });
   const contextOf = (request: FastifyRequest): HandlerContext => ({
     owner: request.afId,
     sessions,
@@ -128,7 +144,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     scenario: headerValue(request.headers['x-mmtel-sim-scenario']),
     afterResponse: (task) => runAfterResponse(request, task),
   });
-  const apis: Array<[ApiName, OpenApiDocument]> = [[ApiName.CALL_CONTROL, callControl], [ApiName.CALL_EVENT, callEvent]];
+  const apis: Array<[ApiName, OpenApiDocument]> = [
+    [ApiName.CALL_CONTROL, callControl],
+    [ApiName.CALL_EVENT, callEvent],
+  ];
   if (config.simulator.enabled) apis.push([ApiName.SIMULATOR, simulatorSpec]);
   // The APIs share the rate limit (one budget per AF) and the response validation; each API has a
   // scope of its own that authenticates for that API. The rate limit, a route-level hook, runs
@@ -180,10 +199,16 @@ function createFastify(config: ServerConfig, logger: BuildOptions['logger']): Fa
 
 /** The SSRF policy on notification targets; the configured SessionEventNotificationUri must pass it. */
 async function notificationTargets(config: ServerConfig, resolve: BuildOptions['resolveTarget']): Promise<TargetPolicy> {
-  const targets = new TargetPolicy({ allowPrivate: config.security.targets.allowPrivate, allow: config.security.targets.allowNetworks, ...(resolve && { resolve }) });
+  const targets = new TargetPolicy({
+    allowPrivate: config.security.targets.allowPrivate,
+    allow: config.security.targets.allowNetworks,
+    ...(resolve && { resolve }),
+  });
   if (config.sessionEventNotificationUri !== undefined) {
     await targets.check(config.sessionEventNotificationUri).catch((error: Error) => {
-      throw new ConfigError(`MMTEL_SESSION_EVENT_NOTIFICATION_URI="${config.sessionEventNotificationUri}" is not an allowed notification target: ${error.message} (see MMTEL_ALLOW_PRIVATE_TARGETS, MMTEL_ALLOWED_TARGET_NETWORKS)`);
+      throw new ConfigError(
+        `MMTEL_SESSION_EVENT_NOTIFICATION_URI="${config.sessionEventNotificationUri}" is not an allowed notification target: ${error.message} (see MMTEL_ALLOW_PRIVATE_TARGETS, MMTEL_ALLOWED_TARGET_NETWORKS)`,
+      );
     });
   }
   return targets;
@@ -206,12 +231,18 @@ function deliveryPolicy(config: ServerConfig, leaseMs: number): DeliveryPolicy {
  * leave the delivery record once their retention has passed, and the simulator's scenarios stop
  * at close.
  */
-function runBackgroundWork(app: FastifyInstance, parts: { engine: NotificationEngine; simulator: NetworkSimulator; store: Store; retentionMs: number }): void {
+function runBackgroundWork(
+  app: FastifyInstance,
+  parts: { engine: NotificationEngine; simulator: NetworkSimulator; store: Store; retentionMs: number },
+): void {
   const { engine, simulator, store, retentionMs } = parts;
   app.addHook('onReady', async () => engine.start());
-  const pruning = setInterval(() => {
-    store.outbox.prune(Date.now() - retentionMs).catch((err: unknown) => app.log.warn({ err }, 'pruning the outbox failed'));
-  }, Math.min(60_000, Math.max(1_000, retentionMs))).unref();
+  const pruning = setInterval(
+    () => {
+      store.outbox.prune(Date.now() - retentionMs).catch((err: unknown) => app.log.warn({ err }, 'pruning the outbox failed'));
+    },
+    Math.min(60_000, Math.max(1_000, retentionMs)),
+  ).unref();
   app.addHook('onClose', async () => clearInterval(pruning));
   app.addHook('preClose', async () => {
     simulator.stop();
@@ -234,8 +265,10 @@ function installJsonParsers(app: FastifyInstance): void {
  * (fuzz findings F8 and F9).
  */
 function routingProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') void sendProblem(reply, problem('RESOURCE_URI_STRUCTURE_NOT_FOUND', 'No resource has an identifier that long.'));
-  else if (error.code === 'FST_ERR_BAD_URL') void sendProblem(reply, problem('INVALID_MSG_FORMAT', 'The request URI is not validly percent-encoded.'));
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    void sendProblem(reply, problem('RESOURCE_URI_STRUCTURE_NOT_FOUND', 'No resource has an identifier that long.'));
+  else if (error.code === 'FST_ERR_BAD_URL')
+    void sendProblem(reply, problem('INVALID_MSG_FORMAT', 'The request URI is not validly percent-encoded.'));
   else void sendProblem(reply, problem('INVALID_MSG_FORMAT', error.message));
 }
 

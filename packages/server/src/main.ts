@@ -34,6 +34,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`mmtel-server: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`mmtel-server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

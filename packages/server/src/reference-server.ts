@@ -31,7 +31,10 @@ export async function freePort(): Promise<number> {
  * delay, notification retries are quick and nothing is logged. `build` holds the hooks only code
  * can give (how AFs are identified, how notification target names resolve).
  */
-export async function startReferenceServer(env: Record<string, string> = {}, build: Pick<BuildOptions, 'identify' | 'resolveTarget'> = {}): Promise<ReferenceServer> {
+export async function startReferenceServer(
+  env: Record<string, string> = {},
+  build: Pick<BuildOptions, 'identify' | 'resolveTarget'> = {},
+): Promise<ReferenceServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mmtel-reference-'));
   const port = await freePort();
   const config = loadConfig({

@@ -9,7 +9,9 @@ export type RegExpEngine = ((pattern: string, flags: string) => RegExp) & { code
  * 90 bytes block the event loop for seconds, 120 bytes for minutes. A label is exactly "an
  * alphanumeric, then one or more of `-A-Za-z0-9`, then a dot", which matches one way only.
  */
-const LINEAR_REWRITES: ReadonlyArray<readonly [string, string]> = [[String.raw`([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+`, String.raw`([A-Za-z0-9][-A-Za-z0-9]+\.)+`]];
+const LINEAR_REWRITES: ReadonlyArray<readonly [string, string]> = [
+  [String.raw`([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+`, String.raw`([A-Za-z0-9][-A-Za-z0-9]+\.)+`],
+];
 
 /** `pattern` with its known exponential parts replaced by their linear equivalents. */
 export function linearPattern(pattern: string): string {
@@ -21,4 +23,6 @@ export function linearPattern(pattern: string): string {
  * and in the receiver: the spec's pattern, with the flags Ajv would use, rewritten where it would
  * backtrack exponentially.
  */
-export const linearRegExp: RegExpEngine = Object.assign((pattern: string, flags: string) => new RegExp(linearPattern(pattern), flags), { code: 'linearRegExp' });
+export const linearRegExp: RegExpEngine = Object.assign((pattern: string, flags: string) => new RegExp(linearPattern(pattern), flags), {
+  code: 'linearRegExp',
+});

@@ -33,7 +33,10 @@ export function formatFeatures(features: Iterable<number>): string {
     nibbles[index]! |= 1 << ((feature - 1) % 4);
   }
   while (nibbles.length > 0 && nibbles[nibbles.length - 1] === 0) nibbles.pop();
-  return nibbles.map((n) => n.toString(16).toUpperCase()).reverse().join('');
+  return nibbles
+    .map((n) => n.toString(16).toUpperCase())
+    .reverse()
+    .join('');
 }
 
 /** Tells whether feature number `feature` is set in `mask`. */

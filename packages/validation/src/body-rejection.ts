@@ -4,7 +4,10 @@ import { toInvalidParams } from './invalid-params.js';
 import { escapePointerToken, topLevelName } from './json-pointer.js';
 
 /** The TS 29.500 causes of a 400 for a JSON body that is wrong in itself or for its schema. */
-export type BodyCause = Extract<CauseName, 'INVALID_MSG_FORMAT' | 'MANDATORY_IE_MISSING' | 'MANDATORY_IE_INCORRECT' | 'OPTIONAL_IE_INCORRECT'>;
+export type BodyCause = Extract<
+  CauseName,
+  'INVALID_MSG_FORMAT' | 'MANDATORY_IE_MISSING' | 'MANDATORY_IE_INCORRECT' | 'OPTIONAL_IE_INCORRECT'
+>;
 
 /** Why a JSON body is refused: the 400 ProblemDetails' cause, detail and invalidParams. */
 export interface BodyRejection {
@@ -32,7 +35,12 @@ export function schemaRejection(errors: readonly ErrorObject[], body: unknown, r
   return rejection(errors, toInvalidParams(errors), body, required);
 }
 
-function rejection(errors: readonly ErrorObject[], invalidParams: InvalidParam[], body: unknown, required: readonly string[]): BodyRejection {
+function rejection(
+  errors: readonly ErrorObject[],
+  invalidParams: InvalidParam[],
+  body: unknown,
+  required: readonly string[],
+): BodyRejection {
   const cause = causeOf(errors, invalidParams, body, required);
   return { cause, detail: DETAIL[cause], invalidParams };
 }
@@ -84,7 +92,12 @@ export function unrepresentable(body: unknown, required: () => readonly string[]
     }
   }
   if (overflowed.length === 0) return undefined;
-  return rejection([], overflowed.sort().map((param) => ({ param, reason: NON_FINITE })), body, required());
+  return rejection(
+    [],
+    overflowed.sort().map((param) => ({ param, reason: NON_FINITE })),
+    body,
+    required(),
+  );
 }
 
 /** An object or array met on the walk, and where it lies. */
@@ -98,6 +111,7 @@ interface Container {
 
 function pointerOf(container: Container): string {
   let pointer = '';
-  for (let at: Container | undefined = container; at?.parent !== undefined; at = at.parent) pointer = `/${escapePointerToken(at.key)}${pointer}`;
+  for (let at: Container | undefined = container; at?.parent !== undefined; at = at.parent)
+    pointer = `/${escapePointerToken(at.key)}${pointer}`;
   return pointer;
 }

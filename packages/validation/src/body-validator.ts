@@ -80,7 +80,11 @@ function definitionName(schema: JsonSchema): string | undefined {
 }
 
 /** The top-level `required` attributes of a schema, through `$ref`s into `definitions` and `allOf`. */
-export function requiredOf(schema: JsonSchema, definitions: Readonly<Record<string, JsonSchema>> = {}, seen = new Set<JsonSchema>()): string[] {
+export function requiredOf(
+  schema: JsonSchema,
+  definitions: Readonly<Record<string, JsonSchema>> = {},
+  seen = new Set<JsonSchema>(),
+): string[] {
   if (seen.has(schema)) return [];
   seen.add(schema);
   const required = Array.isArray(schema['required']) ? (schema['required'] as string[]).filter((name) => typeof name === 'string') : [];

@@ -48,11 +48,16 @@ export function causeOfStatus(status: number | undefined): CauseName | undefined
       return 'NF_CONGESTION_RISK';
     case 503:
       return 'NF_CONGESTION';
+    default:
+      return undefined;
   }
-  return undefined;
 }
 
 /** Sends a ProblemDetails body with its status, as `application/problem+json`. */
-export function sendProblem(reply: FastifyReply, body: ProblemDetails & { status: number }, headers: Record<string, string> = {}): FastifyReply {
+export function sendProblem(
+  reply: FastifyReply,
+  body: ProblemDetails & { status: number },
+  headers: Record<string, string> = {},
+): FastifyReply {
   return reply.code(body.status).headers(headers).type('application/problem+json').send(body);
 }

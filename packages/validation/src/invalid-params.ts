@@ -22,6 +22,11 @@ export function toInvalidParams(errors: readonly ErrorObject[] | null | undefine
 
 function propertyToken(error: ErrorObject): string {
   const params = error.params as { missingProperty?: unknown; additionalProperty?: unknown };
-  const property = error.keyword === 'required' ? params.missingProperty : error.keyword === 'additionalProperties' ? params.additionalProperty : undefined;
+  const property =
+    error.keyword === 'required'
+      ? params.missingProperty
+      : error.keyword === 'additionalProperties'
+        ? params.additionalProperty
+        : undefined;
   return typeof property === 'string' ? `/${escapePointerToken(property)}` : '';
 }

@@ -31,6 +31,8 @@ export function installJsonBodyParser(scope: FastifyInstance, contentTypes: read
     } catch (error) {
       return done(error as Error, undefined);
     }
-    parseJson(request, text, done);
+    // Fastify's default parser answers through `done` (its promise-returning form is for async
+    // parsers): nothing to await.
+    void parseJson(request, text, done);
   });
 }

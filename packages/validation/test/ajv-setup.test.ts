@@ -23,7 +23,11 @@ describe('createAjv', () => {
   });
 
   it('validates what was sent: nothing coerced, defaulted or removed', () => {
-    const validate = createAjv().compile({ type: 'object', properties: { n: { type: 'integer' }, d: { type: 'string', default: 'x' } }, additionalProperties: false });
+    const validate = createAjv().compile({
+      type: 'object',
+      properties: { n: { type: 'integer' }, d: { type: 'string', default: 'x' } },
+      additionalProperties: false,
+    });
     const body = { n: '1' };
     expect(validate(body)).toBe(false);
     expect(body).toEqual({ n: '1' });

@@ -17,9 +17,18 @@ function rejectionOf(body: unknown) {
 describe('schemaRejection', () => {
   const cases: [string, { given: unknown; want: { cause: BodyCause; params: string[] } }][] = [
     ['a body that is not a JSON object is a malformed message', { given: ['party'], want: { cause: 'INVALID_MSG_FORMAT', params: [''] } }],
-    ['a missing attribute comes before any other', { given: { 'a/b': 'x' }, want: { cause: 'MANDATORY_IE_MISSING', params: ['/a~1b', '/party'] } }],
-    ['an attribute the schema requires is mandatory (its name unescaped)', { given: { party: 'p', 'a/b': 'x' }, want: { cause: 'MANDATORY_IE_INCORRECT', params: ['/a~1b'] } }],
-    ['anything below an attribute not required is optional', { given: { party: 'p', 'a/b': 1, extra: { n: 0.5 } }, want: { cause: 'OPTIONAL_IE_INCORRECT', params: ['/extra/n'] } }],
+    [
+      'a missing attribute comes before any other',
+      { given: { 'a/b': 'x' }, want: { cause: 'MANDATORY_IE_MISSING', params: ['/a~1b', '/party'] } },
+    ],
+    [
+      'an attribute the schema requires is mandatory (its name unescaped)',
+      { given: { party: 'p', 'a/b': 'x' }, want: { cause: 'MANDATORY_IE_INCORRECT', params: ['/a~1b'] } },
+    ],
+    [
+      'anything below an attribute not required is optional',
+      { given: { party: 'p', 'a/b': 1, extra: { n: 0.5 } }, want: { cause: 'OPTIONAL_IE_INCORRECT', params: ['/extra/n'] } },
+    ],
   ];
 
   it.each(cases)('%s', (_name, { given, want }) => {
@@ -42,8 +51,13 @@ describe('unrepresentable', () => {
 
   it(`refuses nesting deeper than ${MAX_BODY_DEPTH} levels as a malformed message, naming where (fuzz finding F2)`, () => {
     const rejection = unrepresentable({ x: nested(5000) }, () => []);
-    expect(rejection).toMatchObject({ cause: 'INVALID_MSG_FORMAT', detail: `The body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels.` });
-    expect(rejection?.invalidParams).toEqual([{ param: `/x${'/0'.repeat(MAX_BODY_DEPTH - 1)}`, reason: `nests deeper than ${MAX_BODY_DEPTH} levels` }]);
+    expect(rejection).toMatchObject({
+      cause: 'INVALID_MSG_FORMAT',
+      detail: `The body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels.`,
+    });
+    expect(rejection?.invalidParams).toEqual([
+      { param: `/x${'/0'.repeat(MAX_BODY_DEPTH - 1)}`, reason: `nests deeper than ${MAX_BODY_DEPTH} levels` },
+    ]);
   });
 
   it('names every number literal that overflows to Infinity, in order, with the cause of its place (fuzz finding F3)', () => {
@@ -59,7 +73,10 @@ describe('unrepresentable', () => {
   });
 
   it('refuses a body that is itself a number overflowing to Infinity as a malformed message', () => {
-    expect(unrepresentable(Number.POSITIVE_INFINITY, () => required)).toMatchObject({ cause: 'INVALID_MSG_FORMAT', invalidParams: [{ param: '' }] });
+    expect(unrepresentable(Number.POSITIVE_INFINITY, () => required)).toMatchObject({
+      cause: 'INVALID_MSG_FORMAT',
+      invalidParams: [{ param: '' }],
+    });
   });
 
   it('asks for the required attributes only when it refuses the body', () => {

@@ -5,7 +5,11 @@ import { compileBodyValidator, createAjv } from '../src/index.js';
 const schema = {
   allOf: [{ anyOf: [{ $ref: '#/definitions/Event' }, { $ref: '#/definitions/Test' }] }],
   definitions: {
-    Event: { type: 'object', required: ['session', 'reports'], properties: { session: { type: 'string' }, reports: { type: 'array', minItems: 1 } } },
+    Event: {
+      type: 'object',
+      required: ['session', 'reports'],
+      properties: { session: { type: 'string' }, reports: { type: 'array', minItems: 1 } },
+    },
     Test: { type: 'object', required: ['subscription'], properties: { subscription: { type: 'string' } } },
   },
 };
@@ -29,16 +33,32 @@ describe('compileBodyValidator', () => {
   });
 
   it('reports a body matching no alternative against the one with most of its required attributes present', () => {
-    expect(validate({ subscription: 42 })).toEqual({ valid: false, cause: 'MANDATORY_IE_INCORRECT', detail: 'A mandatory attribute is incorrect.', invalidParams: [{ param: '/subscription', reason: 'must be string' }] });
-    expect(validate({ session: 's', reports: [] })).toMatchObject({ valid: false, invalidParams: [{ param: '/reports', reason: 'must NOT have fewer than 1 items' }] });
+    expect(validate({ subscription: 42 })).toEqual({
+      valid: false,
+      cause: 'MANDATORY_IE_INCORRECT',
+      detail: 'A mandatory attribute is incorrect.',
+      invalidParams: [{ param: '/subscription', reason: 'must be string' }],
+    });
+    expect(validate({ session: 's', reports: [] })).toMatchObject({
+      valid: false,
+      invalidParams: [{ param: '/reports', reason: 'must NOT have fewer than 1 items' }],
+    });
   });
 
   it('reports against the first alternative when none has more of its required attributes present', () => {
-    expect(validate({})).toMatchObject({ valid: false, cause: 'MANDATORY_IE_MISSING', invalidParams: [{ param: '/session' }, { param: '/reports' }] });
+    expect(validate({})).toMatchObject({
+      valid: false,
+      cause: 'MANDATORY_IE_MISSING',
+      invalidParams: [{ param: '/session' }, { param: '/reports' }],
+    });
   });
 
   it('refuses a number that overflows to Infinity, which the schema would let through', () => {
-    expect(validate(JSON.parse('{"subscription":"s","n":1e400}'))).toMatchObject({ valid: false, cause: 'OPTIONAL_IE_INCORRECT', invalidParams: [{ param: '/n' }] });
+    expect(validate(JSON.parse('{"subscription":"s","n":1e400}'))).toMatchObject({
+      valid: false,
+      cause: 'OPTIONAL_IE_INCORRECT',
+      invalidParams: [{ param: '/n' }],
+    });
   });
 
   it('takes a schema without alternatives as its only one, named after its reference', () => {

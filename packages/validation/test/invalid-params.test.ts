@@ -26,12 +26,17 @@ describe('toInvalidParams', () => {
 
   it('names each attribute once, with its first and most specific reason', () => {
     // An extensible enumeration: each branch of the anyOf reports, then the anyOf itself.
-    const errors = errorsOf({ type: 'object', properties: { e: { anyOf: [{ type: 'string', enum: ['A'] }, { type: 'string' }] } } }, { e: 1 });
+    const errors = errorsOf(
+      { type: 'object', properties: { e: { anyOf: [{ type: 'string', enum: ['A'] }, { type: 'string' }] } } },
+      { e: 1 },
+    );
     expect(errors.length).toBeGreaterThan(1);
     expect(toInvalidParams(errors)).toEqual([{ param: '/e', reason: 'must be string' }]);
   });
 
   it('puts a prefix before every pointer', () => {
-    expect(toInvalidParams(errorsOf({ type: 'object', required: ['q'] }, {}), 'querystring ')).toEqual([{ param: 'querystring /q', reason: "must have required property 'q'" }]);
+    expect(toInvalidParams(errorsOf({ type: 'object', required: ['q'] }, {}), 'querystring ')).toEqual([
+      { param: 'querystring /q', reason: "must have required property 'q'" },
+    ]);
   });
 });

@@ -18,7 +18,10 @@ interface RawExchange {
  * Sends the head of a POST announcing `announced` body bytes and `sent` of them at once, then,
  * once the answer has arrived, `later` more; waits for the server to close (at most `waitMs`).
  */
-function rawPost(port: number, { announced, sent, later, waitMs }: { announced: number; sent: number; later: number; waitMs: number }): Promise<RawExchange> {
+function rawPost(
+  port: number,
+  { announced, sent, later, waitMs }: { announced: number; sent: number; later: number; waitMs: number },
+): Promise<RawExchange> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
@@ -49,17 +52,23 @@ function bytesReadOnNextConnection(app: FastifyInstance): Promise<number> {
 }
 
 describe('readRestOfRefusedBody', () => {
-  it('lets a fetch client in another process read the 413 of a body over the limit, sent whole or streamed', { timeout: 60_000 }, async () => {
+  it('lets a fetch client in another process read the 413 of a body over the limit, sent whole or streamed', {
+    timeout: 60_000,
+  }, async () => {
     const { origin } = await listen(await jsonApp({ bodyLimit: MiB }));
     const sizes = [2 * MiB, 8 * MiB, 30 * MiB];
-    const answers = await postFromAnotherProcess([false, true].flatMap((streamed) => sizes.flatMap((bytes) => [1, 2, 3].map(() => ({ url: `${origin}/echo`, bytes, streamed })))));
+    const answers = await postFromAnotherProcess(
+      [false, true].flatMap((streamed) => sizes.flatMap((bytes) => [1, 2, 3].map(() => ({ url: `${origin}/echo`, bytes, streamed })))),
+    );
     expect(answers).toHaveLength(18);
     for (const answer of answers) expect(answer).toMatchObject({ status: 413, body: { status: 413, cause: 'PAYLOAD_TOO_LARGE' } });
   });
 
   it('lets a fetch client read the 415 of a large body of a content type nothing parses', { timeout: 60_000 }, async () => {
     const { origin } = await listen(await jsonApp({ bodyLimit: MiB }));
-    const answers = await postFromAnotherProcess([1, 2, 3].map(() => ({ url: `${origin}/echo`, bytes: 8 * MiB, streamed: true, contentType: 'text/plain' })));
+    const answers = await postFromAnotherProcess(
+      [1, 2, 3].map(() => ({ url: `${origin}/echo`, bytes: 8 * MiB, streamed: true, contentType: 'text/plain' })),
+    );
     for (const answer of answers) expect(answer).toMatchObject({ status: 415, body: { cause: 'UNSUPPORTED_MEDIA_TYPE' } });
   });
 

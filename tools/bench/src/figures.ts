@@ -57,7 +57,10 @@ export function mergeRounds(rounds: ReadonlyArray<Outcome<CreateReleaseResult>>)
   const durationMs = done.reduce((sum, r) => sum + r.durationMs, 0);
   return {
     cyclesPerS: (cycles / durationMs) * 1000,
-    p99Ms: quantile(done.flatMap((r) => r.latenciesMs), 0.99),
+    p99Ms: quantile(
+      done.flatMap((r) => r.latenciesMs),
+      0.99,
+    ),
     cpuUsPerCycle: done.reduce((sum, r) => sum + r.cpuUsPerCycle * r.cycles, 0) / cycles,
     errors: done.reduce((sum, r) => sum + r.errors, 0),
     rounds: done.length,
@@ -73,21 +76,75 @@ export function buildFigures(results: RunResults): Figure[] {
   const express = mergeRounds(results.createRelease.express);
   const loadNote = (name: string, rounds: ReadonlyArray<Outcome<CreateReleaseResult>>, merged: MergedLoad | undefined) => {
     const failed = rounds.flatMap((round) => (round.ok ? [] : [round.error]));
-    const notes = [...(failed.length > 0 ? [`${name}: ${failed.length} round(s) failed: ${failed[0]}`] : []), ...(merged && merged.errors > 0 ? [`${name}: ${merged.errors} request errors`] : [])];
+    const notes = [
+      ...(failed.length > 0 ? [`${name}: ${failed.length} round(s) failed: ${failed[0]}`] : []),
+      ...(merged && merged.errors > 0 ? [`${name}: ${merged.errors} request errors`] : []),
+    ];
     return notes.length > 0 ? notes.join('; ') : undefined;
   };
-  const createNote = [loadNote('server', results.createRelease.server, server), loadNote('bare Fastify', results.createRelease.fastify, fastify), loadNote('Express', results.createRelease.express, express)]
+  const createNote = [
+    loadNote('server', results.createRelease.server, server),
+    loadNote('bare Fastify', results.createRelease.fastify, fastify),
+    loadNote('Express', results.createRelease.express, express),
+  ]
     .filter((note) => note !== undefined)
     .join('; ');
   const withNote = (figure: Figure, note: string | undefined): Figure => (note ? { ...figure, note } : figure);
 
   const figures: Figure[] = [
-    withNote({ source: 'create-release', name: 'create+release: server vs bare Fastify', unit: 'cycles/s', value: server?.cyclesPerS, baseline: fastify?.cyclesPerS, baselineName: 'bare Fastify', target: { kind: 'ratio-at-least', min: 0.6, aim: 0.8 } }, createNote),
-    { source: 'create-release', name: 'create+release: server vs Express peer', unit: 'cycles/s', value: server?.cyclesPerS, baseline: express?.cyclesPerS, baselineName: 'Express', target: { kind: 'ratio-at-least', min: 2 } },
-    { source: 'create-release', name: 'create+release p99: server vs bare Fastify', unit: 'ms', value: server?.p99Ms, baseline: fastify?.p99Ms, baselineName: 'bare Fastify' },
-    { source: 'create-release', name: 'create+release p99: server vs Express peer', unit: 'ms', value: server?.p99Ms, baseline: express?.p99Ms, baselineName: 'Express' },
-    { source: 'create-release', name: 'create+release CPU per cycle: server vs bare Fastify', unit: 'µs', value: server?.cpuUsPerCycle, baseline: fastify?.cpuUsPerCycle, baselineName: 'bare Fastify' },
-    { source: 'create-release', name: 'create+release CPU per cycle: server vs Express peer', unit: 'µs', value: server?.cpuUsPerCycle, baseline: express?.cpuUsPerCycle, baselineName: 'Express' },
+    withNote(
+      {
+        source: 'create-release',
+        name: 'create+release: server vs bare Fastify',
+        unit: 'cycles/s',
+        value: server?.cyclesPerS,
+        baseline: fastify?.cyclesPerS,
+        baselineName: 'bare Fastify',
+        target: { kind: 'ratio-at-least', min: 0.6, aim: 0.8 },
+      },
+      createNote,
+    ),
+    {
+      source: 'create-release',
+      name: 'create+release: server vs Express peer',
+      unit: 'cycles/s',
+      value: server?.cyclesPerS,
+      baseline: express?.cyclesPerS,
+      baselineName: 'Express',
+      target: { kind: 'ratio-at-least', min: 2 },
+    },
+    {
+      source: 'create-release',
+      name: 'create+release p99: server vs bare Fastify',
+      unit: 'ms',
+      value: server?.p99Ms,
+      baseline: fastify?.p99Ms,
+      baselineName: 'bare Fastify',
+    },
+    {
+      source: 'create-release',
+      name: 'create+release p99: server vs Express peer',
+      unit: 'ms',
+      value: server?.p99Ms,
+      baseline: express?.p99Ms,
+      baselineName: 'Express',
+    },
+    {
+      source: 'create-release',
+      name: 'create+release CPU per cycle: server vs bare Fastify',
+      unit: 'µs',
+      value: server?.cpuUsPerCycle,
+      baseline: fastify?.cpuUsPerCycle,
+      baselineName: 'bare Fastify',
+    },
+    {
+      source: 'create-release',
+      name: 'create+release CPU per cycle: server vs Express peer',
+      unit: 'µs',
+      value: server?.cpuUsPerCycle,
+      baseline: express?.cpuUsPerCycle,
+      baselineName: 'Express',
+    },
   ];
 
   const notifications = results.notifications;
@@ -102,7 +159,11 @@ export function buildFigures(results: RunResults): Figure[] {
         baselineName: 'raw undici',
         target: { kind: 'ratio-at-least', min: 0.7 },
       },
-      notifications.ok ? (notifications.value.failed > 0 ? `${notifications.value.failed} notifications failed` : undefined) : notifications.error,
+      notifications.ok
+        ? notifications.value.failed > 0
+          ? `${notifications.value.failed} notifications failed`
+          : undefined
+        : notifications.error,
     ),
     {
       source: 'notifications',
@@ -115,13 +176,24 @@ export function buildFigures(results: RunResults): Figure[] {
   );
 
   const overhead = results.overhead;
-  for (const [key, label] of [['trivial', 'trivial node:http server'], ['reference', 'reference server']] as const) {
+  for (const [key, label] of [
+    ['trivial', 'trivial node:http server'],
+    ['reference', 'reference server'],
+  ] as const) {
     const variants = overhead.ok ? overhead.value.servers[key] : undefined;
     const raw = variants?.find((v) => v.variant === 'raw fetch');
     const client = variants?.find((v) => v.variant === 'typed client (defaults)');
     figures.push(
       withNote(
-        { source: 'client', name: `client per call vs raw fetch (${label})`, unit: 'µs', value: client?.wallUs, baseline: raw?.wallUs, baselineName: 'raw fetch', target: { kind: 'ratio-at-most', max: 1.15 } },
+        {
+          source: 'client',
+          name: `client per call vs raw fetch (${label})`,
+          unit: 'µs',
+          value: client?.wallUs,
+          baseline: raw?.wallUs,
+          baselineName: 'raw fetch',
+          target: { kind: 'ratio-at-most', max: 1.15 },
+        },
         overhead.ok ? undefined : overhead.error,
       ),
     );
@@ -130,23 +202,48 @@ export function buildFigures(results: RunResults): Figure[] {
   const generate = results.generate;
   figures.push(
     withNote(
-      { source: 'generate', name: 'pnpm generate wall time (generate --check)', unit: 's', value: generate.ok ? generate.value.medianMs / 1000 : undefined, target: { kind: 'value-at-most', max: 5, unit: 's' } },
-      generate.ok ? (generate.value.exitCode !== 0 ? `generate --check exited ${generate.value.exitCode}: ${generate.value.output.slice(-300)}` : undefined) : generate.error,
+      {
+        source: 'generate',
+        name: 'pnpm generate wall time (generate --check)',
+        unit: 's',
+        value: generate.ok ? generate.value.medianMs / 1000 : undefined,
+        target: { kind: 'value-at-most', max: 5, unit: 's' },
+      },
+      generate.ok
+        ? generate.value.exitCode !== 0
+          ? `generate --check exited ${generate.value.exitCode}: ${generate.value.output.slice(-300)}`
+          : undefined
+        : generate.error,
     ),
   );
 
   const startup = results.startup;
   figures.push(
     withNote(
-      { source: 'startup', name: 'server start-up to /readyz 200', unit: 's', value: startup.ok ? startup.value.serverMedianMs / 1000 : undefined, baseline: startup.ok ? startup.value.floorMedianMs / 1000 : undefined, baselineName: 'node+tsx floor' },
+      {
+        source: 'startup',
+        name: 'server start-up to /readyz 200',
+        unit: 's',
+        value: startup.ok ? startup.value.serverMedianMs / 1000 : undefined,
+        baseline: startup.ok ? startup.value.floorMedianMs / 1000 : undefined,
+        baselineName: 'node+tsx floor',
+      },
       startup.ok ? undefined : startup.error,
     ),
   );
 
   const memory = results.memory;
   figures.push(
-    withNote({ source: 'memory', name: 'RSS per 10k live sessions', unit: 'MB', value: memory.ok ? memory.value.per10k.rss / MB : undefined }, memory.ok ? undefined : memory.error),
-    { source: 'memory', name: 'JS heap per 10k live sessions', unit: 'MB', value: memory.ok ? memory.value.per10k.heapUsed / MB : undefined },
+    withNote(
+      { source: 'memory', name: 'RSS per 10k live sessions', unit: 'MB', value: memory.ok ? memory.value.per10k.rss / MB : undefined },
+      memory.ok ? undefined : memory.error,
+    ),
+    {
+      source: 'memory',
+      name: 'JS heap per 10k live sessions',
+      unit: 'MB',
+      value: memory.ok ? memory.value.per10k.heapUsed / MB : undefined,
+    },
   );
   return figures;
 }

@@ -39,7 +39,8 @@ export interface Row extends Figure {
 
 /** value / baseline; undefined when either is missing or the baseline is not positive. */
 export function ratioOf(value: number | undefined, baseline: number | undefined): number | undefined {
-  if (value === undefined || baseline === undefined || !Number.isFinite(value) || !Number.isFinite(baseline) || baseline <= 0) return undefined;
+  if (value === undefined || baseline === undefined || !Number.isFinite(value) || !Number.isFinite(baseline) || baseline <= 0)
+    return undefined;
   return value / baseline;
 }
 
@@ -91,14 +92,20 @@ export function formatTable(rows: readonly Row[]): string[] {
   const cells = rows.map((row) => [
     row.name,
     row.value === undefined ? 'failed' : `${formatNumber(row.value)} ${row.unit}`,
-    row.baseline === undefined ? '—' : `${formatNumber(row.baseline)} ${row.unit}${row.baselineName === undefined ? '' : ` (${row.baselineName})`}`,
+    row.baseline === undefined
+      ? '—'
+      : `${formatNumber(row.baseline)} ${row.unit}${row.baselineName === undefined ? '' : ` (${row.baselineName})`}`,
     row.ratio === undefined ? '—' : row.ratio.toFixed(2),
     formatTarget(row.target),
     VERDICT_TEXT[row.met],
   ]);
   // Column widths count characters, not bytes: '≥' and '—' are one column wide.
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
-  const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)];
 }
 

@@ -29,12 +29,31 @@ const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, verbose: { type: 'boolean', default: false } },
 });
 const only = values.only === undefined ? new Set<string>(BENCHMARKS) : new Set(values.only.split(',').map((s) => s.trim()));
-for (const name of only) if (!(BENCHMARKS as readonly string[]).includes(name)) throw new Error(`--only ${name}: expected some of ${BENCHMARKS.join(', ')}`);
+for (const name of only)
+  if (!(BENCHMARKS as readonly string[]).includes(name)) throw new Error(`--only ${name}: expected some of ${BENCHMARKS.join(', ')}`);
 
 /** Durations and sizes: the full run fits in about two to three minutes on a quiet 2-core machine. */
 const SIZES = values.quick
-  ? { rounds: 1, warmupS: 0.5, durationS: 1, notifications: 3_000, notificationRounds: 1, overhead: ['--cycles', '20', '--rounds', '3', '--warmup', '20'], startupRuns: 1, sessions: 2_000 }
-  : { rounds: 2, warmupS: 1, durationS: 4, notifications: 8_000, notificationRounds: 3, overhead: ['--cycles', '30', '--rounds', '12', '--warmup', '50'], startupRuns: 3, sessions: 10_000 };
+  ? {
+      rounds: 1,
+      warmupS: 0.5,
+      durationS: 1,
+      notifications: 3_000,
+      notificationRounds: 1,
+      overhead: ['--cycles', '20', '--rounds', '3', '--warmup', '20'],
+      startupRuns: 1,
+      sessions: 2_000,
+    }
+  : {
+      rounds: 2,
+      warmupS: 1,
+      durationS: 4,
+      notifications: 8_000,
+      notificationRounds: 3,
+      overhead: ['--cycles', '30', '--rounds', '12', '--warmup', '50'],
+      startupRuns: 3,
+      sessions: 10_000,
+    };
 /** A child that takes longer than this is killed and reported as failed. */
 const CHILD_TIMEOUT_MS = values.quick ? 120_000 : 300_000;
 
@@ -67,7 +86,10 @@ async function runChild<T>(label: string, script: string, args: string[]): Promi
   process.stdout.write(`  ${label} … `);
   try {
     // @mmtel/source: the workspace packages' TypeScript sources, as inside the workspace everywhere (the client has no build here).
-    const child = spawn(process.execPath, ['--conditions=@mmtel/source', '--import', TSX, join(REPO_ROOT, script), ...args, '--out', out], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@mmtel/source', '--import', TSX, join(REPO_ROOT, script), ...args, '--out', out], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -115,7 +137,9 @@ const skipped = <T>(name: Benchmark): Outcome<T> => ({ ok: false, error: `${name
 
 const startedAt = new Date();
 const before = machineFacts();
-print(`pnpm bench${values.quick ? ' --quick' : ''}: node ${before.node}, ${before.cores} cores (${before.cpuModel}), load average ${before.loadavg.join(' ')}, ${startedAt.toISOString()}`);
+print(
+  `pnpm bench${values.quick ? ' --quick' : ''}: node ${before.node}, ${before.cores} cores (${before.cpuModel}), load average ${before.loadavg.join(' ')}, ${startedAt.toISOString()}`,
+);
 const runStarted = performance.now();
 
 const results: RunResults = {
@@ -128,12 +152,21 @@ const results: RunResults = {
 };
 
 if (only.has('create-release')) {
-  print(`create+release: ${SIZES.rounds} round(s) per target, 32 loops, ${SIZES.warmupS} s warm-up + ${SIZES.durationS} s each, targets alternating`);
+  print(
+    `create+release: ${SIZES.rounds} round(s) per target, 32 loops, ${SIZES.warmupS} s warm-up + ${SIZES.durationS} s each, targets alternating`,
+  );
   for (let round = 1; round <= SIZES.rounds; round++) {
     for (const target of ['server', 'fastify', 'express'] as const) {
       results.createRelease[target].push(
         await runChild<CreateReleaseResult>(`${target} (round ${round})`, 'tools/bench/src/benchmarks/create-release.ts', [
-          '--target', target, '--concurrency', '32', '--warmup', String(SIZES.warmupS), '--duration', String(SIZES.durationS),
+          '--target',
+          target,
+          '--concurrency',
+          '32',
+          '--warmup',
+          String(SIZES.warmupS),
+          '--duration',
+          String(SIZES.durationS),
         ]),
       );
     }
@@ -141,9 +174,11 @@ if (only.has('create-release')) {
 }
 if (only.has('notifications')) {
   print('notification delivery:');
-  results.notifications = await runChild(`engine and raw undici, ${SIZES.notificationRounds} round(s)`, 'packages/server/bench/notification-throughput.ts', [
-    '--notifications', String(SIZES.notifications), '--rounds', String(SIZES.notificationRounds),
-  ]);
+  results.notifications = await runChild(
+    `engine and raw undici, ${SIZES.notificationRounds} round(s)`,
+    'packages/server/bench/notification-throughput.ts',
+    ['--notifications', String(SIZES.notifications), '--rounds', String(SIZES.notificationRounds)],
+  );
 }
 if (only.has('client')) {
   print('client overhead:');
@@ -155,11 +190,17 @@ if (only.has('generate')) {
 }
 if (only.has('startup')) {
   print('start-up:');
-  results.startup = await runChild(`server and floor, ${SIZES.startupRuns} run(s) each`, 'tools/bench/src/benchmarks/startup.ts', ['--runs', String(SIZES.startupRuns)]);
+  results.startup = await runChild(`server and floor, ${SIZES.startupRuns} run(s) each`, 'tools/bench/src/benchmarks/startup.ts', [
+    '--runs',
+    String(SIZES.startupRuns),
+  ]);
 }
 if (only.has('memory')) {
   print('memory:');
-  results.memory = await runChild(`${SIZES.sessions} live sessions`, 'tools/bench/src/benchmarks/session-memory.ts', ['--sessions', String(SIZES.sessions)]);
+  results.memory = await runChild(`${SIZES.sessions} live sessions`, 'tools/bench/src/benchmarks/session-memory.ts', [
+    '--sessions',
+    String(SIZES.sessions),
+  ]);
 }
 
 const rows = toRows(buildFigures(results).filter((figure) => figure.source === undefined || only.has(figure.source)));
@@ -169,7 +210,9 @@ for (const line of formatTable(rows)) print(line);
 print();
 for (const row of rows) if (row.note !== undefined) print(`note: ${row.name}: ${row.note}`);
 print(summarize(rows));
-print(`load average ${before.loadavg.join(' ')} before, ${after.loadavg.join(' ')} after; ${((performance.now() - runStarted) / 1000).toFixed(0)} s in all`);
+print(
+  `load average ${before.loadavg.join(' ')} before, ${after.loadavg.join(' ')} after; ${((performance.now() - runStarted) / 1000).toFixed(0)} s in all`,
+);
 
 // The per-cycle latencies are only needed to merge rounds: the saved results keep the rest.
 const { createRelease, ...others } = results;
@@ -182,7 +225,10 @@ const saved = {
   rows,
   results: {
     createRelease: Object.fromEntries(
-      Object.entries(createRelease).map(([target, rounds]) => [target, rounds.map((round) => (round.ok ? { ok: true, value: { ...round.value, latenciesMs: undefined } } : round))]),
+      Object.entries(createRelease).map(([target, rounds]) => [
+        target,
+        rounds.map((round) => (round.ok ? { ok: true, value: { ...round.value, latenciesMs: undefined } } : round)),
+      ]),
     ),
     ...others,
   },
@@ -191,7 +237,12 @@ await mkdir(join(RESULTS, '..'), { recursive: true });
 await writeFile(RESULTS, `${JSON.stringify(saved, null, 2)}\n`);
 print(`wrote ${RESULTS.slice(REPO_ROOT.length)}`);
 
-const failures = [...Object.values(results.createRelease).flat(), results.notifications, results.overhead, results.generate, results.startup, results.memory].filter(
-  (outcome) => !outcome.ok && !outcome.error.endsWith('not run (--only)'),
-);
+const failures = [
+  ...Object.values(results.createRelease).flat(),
+  results.notifications,
+  results.overhead,
+  results.generate,
+  results.startup,
+  results.memory,
+].filter((outcome) => !outcome.ok && !outcome.error.endsWith('not run (--only)'));
 process.exit(failures.length > 0 ? 1 : 0);

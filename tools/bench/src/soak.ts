@@ -92,7 +92,8 @@ function options() {
     gcEveryS: number('gc-every', 0),
     json: parsed.json,
   };
-  if (o.warmupS + (2 * WINDOW_MS) / 1000 > o.durationS) fail(`--duration (${o.durationS} s) must be at least --warmup plus ${(2 * WINDOW_MS) / 1000} s`);
+  if (o.warmupS + (2 * WINDOW_MS) / 1000 > o.durationS)
+    fail(`--duration (${o.durationS} s) must be at least --warmup plus ${(2 * WINDOW_MS) / 1000} s`);
   return o;
 }
 
@@ -118,7 +119,9 @@ async function connectCollector(inspectorUrl: string): Promise<{ collect(): Prom
   const socket = new WebSocket(inspectorUrl);
   await new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
-    socket.addEventListener('error', () => reject(new Error(`cannot connect to the server's inspector at ${inspectorUrl}`)), { once: true });
+    socket.addEventListener('error', () => reject(new Error(`cannot connect to the server's inspector at ${inspectorUrl}`)), {
+      once: true,
+    });
   });
   const waiting = new Map<number, () => void>();
   socket.addEventListener('message', (event) => {
@@ -209,7 +212,10 @@ async function main(): Promise<void> {
   try {
     for (const until = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
       if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}:\n${serverOutput}`);
-      const ready = await fetch(`${apiRoot}/readyz`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${apiRoot}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       if (Date.now() > until) throw new Error(`the server was not ready after 60 s:\n${serverOutput}`);
     }
@@ -220,10 +226,18 @@ async function main(): Promise<void> {
       if (url === undefined) throw new Error(`the server did not print its inspector URL:\n${serverOutput}`);
       collector = await connectCollector(url);
     }
-    print(`soak: ${o.rate} req/s (creates + releases) for ${o.durationS} s, sessions held ${o.holdMs} ms, warm-up ${o.warmupS} s; server pid ${pid}, Node ${process.version}, ${availableParallelism()} cores, load ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+    print(
+      `soak: ${o.rate} req/s (creates + releases) for ${o.durationS} s, sessions held ${o.holdMs} ms, warm-up ${o.warmupS} s; server pid ${pid}, Node ${process.version}, ${availableParallelism()} cores, load ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}`,
+    );
 
     const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000 });
-    const body = JSON.stringify({ callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: `http://127.0.0.1:${asPort}/as` });
+    const body = JSON.stringify({
+      callingParty: 'tel:+4930123456',
+      calledParty: 'sip:bob@example.com',
+      notifUri: `http://127.0.0.1:${asPort}/as`,
+    });
     const answers = new Map<string, number>();
     const latencies = { create: [] as number[], release: [] as number[] };
     let inFlight = 0;
@@ -281,7 +295,10 @@ async function main(): Promise<void> {
       fetch(`${apiRoot}/metrics`).then(
         async (r) => {
           const text = await r.text();
-          return { heapUsed: metric(text, 'nodejs_heap_size_used_bytes'), majorGcs: metric(text, 'nodejs_gc_duration_seconds_count', 'kind="major"') };
+          return {
+            heapUsed: metric(text, 'nodejs_heap_size_used_bytes'),
+            majorGcs: metric(text, 'nodejs_gc_duration_seconds_count', 'kind="major"'),
+          };
         },
         () => ({ heapUsed: Number.NaN, majorGcs: Number.NaN }),
       );
@@ -306,7 +323,9 @@ async function main(): Promise<void> {
       if (elapsed - lastReport >= 10_000) {
         lastReport = elapsed;
         const last = samples.at(-1);
-        print(`  ${Math.round(elapsed / 1000)} s: ${created} sessions, ${received} notifications, RSS ${last === undefined ? '?' : mb(last.rss)} MB, ${inFlight} in flight`);
+        print(
+          `  ${Math.round(elapsed / 1000)} s: ${created} sessions, ${received} notifications, RSS ${last === undefined ? '?' : mb(last.rss)} MB, ${inFlight} in flight`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -321,7 +340,10 @@ async function main(): Promise<void> {
     let depth = Number.NaN;
     let metrics = '';
     for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 200))) {
-      metrics = await fetch(`${apiRoot}/metrics`).then((r) => r.text(), () => '');
+      metrics = await fetch(`${apiRoot}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
       depth = metric(metrics, 'mmtel_outbox_depth');
       if (depth === 0 && received >= metric(metrics, 'mmtel_notification_deliveries_total')) break;
     }
@@ -362,19 +384,41 @@ async function main(): Promise<void> {
     const last = samples.at(-1)!;
 
     print();
-    print(`requests      ${sent} in ${o.durationS} s (${actualRate.toFixed(1)} req/s; target ${o.rate}); answers ${JSON.stringify(Object.fromEntries(answers))}`);
-    print(`latency       create p50 ${quantile(latencies.create, 0.5).toFixed(1)} ms, p99 ${quantile(latencies.create, 0.99).toFixed(1)} ms; release p50 ${quantile(latencies.release, 0.5).toFixed(1)} ms, p99 ${quantile(latencies.release, 0.99).toFixed(1)} ms`);
-    print(`notifications ${received} received; server: ${accepted} accepted, ${delivered} delivered, ${retried} retried, ${givenUp} given up, ${depth} left in the outbox; ${expected - accepted} of ${expected} not sent: session released before its scenario ended`);
-    print(`errors        ${errors} (non-2xx or unanswered ${httpErrors}, given up ${givenUp}, delivered but not received ${missing}, not drained ${undrained}${skipped > 0 ? `; ${skipped} requests not sent: too many in flight` : ''})`);
-    print(`memory (RSS)  start ${mb(first.rss)} MB, end ${mb(last.rss)} MB (anon ${mb(last.anon)}, file ${mb(last.file)}); min ${mb(Math.min(...warm.map((s) => s.rss)))}, max ${mb(Math.max(...warm.map((s) => s.rss)))} after the ${o.warmupS} s warm-up`);
-    print(`              medians of 5 s windows after the warm-up: ${windows.map(mb).join(', ')} MB; largest rise over an earlier window ${(worst * 100).toFixed(1)}% (limit ${(o.tolerance * 100).toFixed(0)}%); lowest ${(fell * 100).toFixed(1)}% from the first; slope ${(slopePerMinute(warm.map((s) => ({ t: s.t, y: s.rss }))) / 2 ** 20).toFixed(2)} MB/min`);
-    print(`heap in use   start ${mb(first.heapUsed)} MB, end ${mb(last.heapUsed)} MB, slope after warm-up ${(slopePerMinute(warm.map((s) => ({ t: s.t, y: s.heapUsed }))) / 2 ** 20).toFixed(2)} MB/min`);
-    print(`samples (s: RSS/heap MB, major GCs) ${samples.filter((_, i) => i % 5 === 0).map((s) => `${Math.round(s.t / 1000)}: ${mb(s.rss)}/${mb(s.heapUsed)} ${s.majorGcs}`).join(', ')}`);
+    print(
+      `requests      ${sent} in ${o.durationS} s (${actualRate.toFixed(1)} req/s; target ${o.rate}); answers ${JSON.stringify(Object.fromEntries(answers))}`,
+    );
+    print(
+      `latency       create p50 ${quantile(latencies.create, 0.5).toFixed(1)} ms, p99 ${quantile(latencies.create, 0.99).toFixed(1)} ms; release p50 ${quantile(latencies.release, 0.5).toFixed(1)} ms, p99 ${quantile(latencies.release, 0.99).toFixed(1)} ms`,
+    );
+    print(
+      `notifications ${received} received; server: ${accepted} accepted, ${delivered} delivered, ${retried} retried, ${givenUp} given up, ${depth} left in the outbox; ${expected - accepted} of ${expected} not sent: session released before its scenario ended`,
+    );
+    print(
+      `errors        ${errors} (non-2xx or unanswered ${httpErrors}, given up ${givenUp}, delivered but not received ${missing}, not drained ${undrained}${skipped > 0 ? `; ${skipped} requests not sent: too many in flight` : ''})`,
+    );
+    print(
+      `memory (RSS)  start ${mb(first.rss)} MB, end ${mb(last.rss)} MB (anon ${mb(last.anon)}, file ${mb(last.file)}); min ${mb(Math.min(...warm.map((s) => s.rss)))}, max ${mb(Math.max(...warm.map((s) => s.rss)))} after the ${o.warmupS} s warm-up`,
+    );
+    print(
+      `              medians of 5 s windows after the warm-up: ${windows.map(mb).join(', ')} MB; largest rise over an earlier window ${(worst * 100).toFixed(1)}% (limit ${(o.tolerance * 100).toFixed(0)}%); lowest ${(fell * 100).toFixed(1)}% from the first; slope ${(slopePerMinute(warm.map((s) => ({ t: s.t, y: s.rss }))) / 2 ** 20).toFixed(2)} MB/min`,
+    );
+    print(
+      `heap in use   start ${mb(first.heapUsed)} MB, end ${mb(last.heapUsed)} MB, slope after warm-up ${(slopePerMinute(warm.map((s) => ({ t: s.t, y: s.heapUsed }))) / 2 ** 20).toFixed(2)} MB/min`,
+    );
+    print(
+      `samples (s: RSS/heap MB, major GCs) ${samples
+        .filter((_, i) => i % 5 === 0)
+        .map((s) => `${Math.round(s.t / 1000)}: ${mb(s.rss)}/${mb(s.heapUsed)} ${s.majorGcs}`)
+        .join(', ')}`,
+    );
     const pass = errors === 0 && stable;
     print(pass ? 'PASS' : `FAIL:${errors > 0 ? ' errors' : ''}${stable ? '' : ' memory not stable'}`);
 
     if (o.json !== undefined) {
-      await writeFile(o.json, `${JSON.stringify({ options: o, sent, actualRate, answers: Object.fromEntries(answers), created, received, expected, accepted, delivered, givenUp, retried, errors, memory: { windows, largestRise: worst, fellFromFirst: fell, stable, samples } }, null, 2)}\n`);
+      await writeFile(
+        o.json,
+        `${JSON.stringify({ options: o, sent, actualRate, answers: Object.fromEntries(answers), created, received, expected, accepted, delivered, givenUp, retried, errors, memory: { windows, largestRise: worst, fellFromFirst: fell, stable, samples } }, null, 2)}\n`,
+      );
     }
     await agent.close();
     process.exitCode = pass ? 0 : 1;
@@ -384,6 +428,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`soak: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -39,7 +39,14 @@ describe('the table', () => {
     const [header, rule, first, second, third] = formatTable(rows);
     expect(header?.split('|').map((cell) => cell.trim())).toEqual(['figure', 'value', 'baseline', 'ratio', 'target', 'met?']);
     expect(rule).toMatch(/^-+(-\|-+)+$/);
-    expect(first?.split('|').map((cell) => cell.trim())).toEqual(['create+release', '1500 cycles/s', '3000 cycles/s (bare Fastify)', '0.50', 'ratio ≥ 0.6 (aim 0.8)', 'NO']);
+    expect(first?.split('|').map((cell) => cell.trim())).toEqual([
+      'create+release',
+      '1500 cycles/s',
+      '3000 cycles/s (bare Fastify)',
+      '0.50',
+      'ratio ≥ 0.6 (aim 0.8)',
+      'NO',
+    ]);
     expect(second?.split('|').map((cell) => cell.trim())).toEqual(['generate', '4.20 s', '—', '—', '≤ 5 s', 'yes']);
     expect(third?.split('|').map((cell) => cell.trim())).toEqual(['memory', 'failed', '—', '—', '—', '—']);
   });
@@ -71,14 +78,37 @@ describe('the table', () => {
 });
 
 describe('mergeRounds', () => {
-  const round = (cycles: number, durationMs: number, latenciesMs: number[], cpuUsPerCycle: number, errors = 0): Outcome<CreateReleaseResult> => ({
+  const round = (
+    cycles: number,
+    durationMs: number,
+    latenciesMs: number[],
+    cpuUsPerCycle: number,
+    errors = 0,
+  ): Outcome<CreateReleaseResult> => ({
     ok: true,
-    value: { target: 'server', concurrency: 32, durationMs, cycles, cyclesPerS: 0, p50Ms: 0, p99Ms: 0, latenciesMs, errors, errorSamples: [], eventLoopUtilization: 1, cpuUsPerCycle },
+    value: {
+      target: 'server',
+      concurrency: 32,
+      durationMs,
+      cycles,
+      cyclesPerS: 0,
+      p50Ms: 0,
+      p99Ms: 0,
+      latenciesMs,
+      errors,
+      errorSamples: [],
+      eventLoopUtilization: 1,
+      cpuUsPerCycle,
+    },
   });
 
   it('divides the cycles and CPU time of every round by their totals and takes the quantile over every cycle', () => {
     const latencies = (from: number) => Array.from({ length: 100 }, (_, i) => from + i);
-    const merged = mergeRounds([round(1000, 1000, latencies(0), 400), round(3000, 3000, latencies(100), 800, 2), { ok: false, error: 'crashed' }]);
+    const merged = mergeRounds([
+      round(1000, 1000, latencies(0), 400),
+      round(3000, 3000, latencies(100), 800, 2),
+      { ok: false, error: 'crashed' },
+    ]);
     expect(merged).toEqual({ cyclesPerS: 1000, p99Ms: 198, cpuUsPerCycle: 700, errors: 2, rounds: 2 });
   });
 

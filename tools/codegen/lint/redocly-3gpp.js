@@ -513,8 +513,7 @@ function closure(roots) {
 /** A report location in `file`, which may be another file than the linted document. */
 function foreignLocation(ctx, file, text, pointer, reportOnKey) {
   const own = ctx.location.source;
-  const source =
-    sourcePath(own) === file ? own : new own.constructor(file, text, own.mimeType);
+  const source = sourcePath(own) === file ? own : new own.constructor(file, text, own.mimeType);
   return { source, pointer, reportOnKey };
 }
 

@@ -29,7 +29,9 @@ export async function bundleApis(root: string, apis: ApiSource[]): Promise<Bundl
       const doc = result.bundle.parsed as JsonObject;
       const renamed = Object.keys(new OpenApiDocument(doc).schemas).filter((name) => /-\d+$/.test(name));
       if (renamed.length > 0) {
-        throw new Error(`bundling ${source.spec}: several files define ${renamed.map((n) => n.replace(/-\d+$/, '')).join(', ')} differently`);
+        throw new Error(
+          `bundling ${source.spec}: several files define ${renamed.map((n) => n.replace(/-\d+$/, '')).join(', ')} differently`,
+        );
       }
       return { source, yaml: stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }), document: new OpenApiDocument(doc) };
     }),

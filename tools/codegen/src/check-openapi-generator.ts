@@ -12,20 +12,26 @@ export async function runOpenApiGenerator(root: string, files: string[]): Promis
   const cache = new YamlCache();
   const results = await Promise.all(
     files.map(async (file) => {
-      const run = await runGenerator(['validate', '--recommend', '-i', file], { allowFailure: true }).catch(
-        (error: Error) => ({ code: -1, output: error.message }),
-      );
+      const run = await runGenerator(['validate', '--recommend', '-i', file], { allowFailure: true }).catch((error: Error) => ({
+        code: -1,
+        output: error.message,
+      }));
       const problems = parseValidateOutput(run.output);
       if (run.code !== 0 && problems.length === 0) {
-        problems.push({ severity: 'error', message: `openapi-generator validate exited with ${run.code}: ${run.output.trim().split('\n').slice(-3).join(' | ')}` });
+        problems.push({
+          severity: 'error',
+          message: `openapi-generator validate exited with ${run.code}: ${run.output.trim().split('\n').slice(-3).join(' | ')}`,
+        });
       }
-      return problems.map((problem): SpecDiagnostic => ({
-        tool: 'openapi-generator',
-        rule: 'validate',
-        ...problem,
-        file: relative(root, file).split('\\').join('/'),
-        ...positionOf(cache, file, pathNamedBy(problem.message)),
-      }));
+      return problems.map(
+        (problem): SpecDiagnostic => ({
+          tool: 'openapi-generator',
+          rule: 'validate',
+          ...problem,
+          file: relative(root, file).split('\\').join('/'),
+          ...positionOf(cache, file, pathNamedBy(problem.message)),
+        }),
+      );
     }),
   );
   return results.flat();

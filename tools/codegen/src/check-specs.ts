@@ -72,10 +72,7 @@ export async function checkSpecs(options: CheckSpecsOptions): Promise<SpecDiagno
     }));
   if (present.length === 0) return diagnostics;
 
-  const runs: Promise<SpecDiagnostic[]>[] = [
-    runRedocly(root, present),
-    ...present.map((f) => runSwaggerParser(root, f)),
-  ];
+  const runs: Promise<SpecDiagnostic[]>[] = [runRedocly(root, present), ...present.map((f) => runSwaggerParser(root, f))];
   if (options.spectral) runs.push(runSpectral(root, present));
   if (options.openapiGenerator) {
     runs.push(import('./check-openapi-generator.js').then(({ runOpenApiGenerator }) => runOpenApiGenerator(root, present)));
@@ -87,10 +84,7 @@ export async function checkSpecs(options: CheckSpecsOptions): Promise<SpecDiagno
 /** `file:line:column  severity  tool/rule  message`, one diagnostic per line. */
 export function formatDiagnostics(diagnostics: SpecDiagnostic[]): string {
   return diagnostics
-    .map(
-      (d) =>
-        `${d.file}:${d.line}:${d.column}  ${d.severity}  ${d.tool}/${d.rule}  ${d.message.replace(/\s*\n\s*/g, ' ')}`,
-    )
+    .map((d) => `${d.file}:${d.line}:${d.column}  ${d.severity}  ${d.tool}/${d.rule}  ${d.message.replace(/\s*\n\s*/g, ' ')}`)
     .join('\n');
 }
 
@@ -127,9 +121,7 @@ async function runRedocly(root: string, files: string[]): Promise<SpecDiagnostic
   // One JSON report per API, printed back to back (`}{`).
   let problems: RedoclyProblem[];
   try {
-    problems = splitJsonStream(run.stdout).flatMap(
-      (text) => (JSON.parse(text) as { problems?: RedoclyProblem[] }).problems ?? [],
-    );
+    problems = splitJsonStream(run.stdout).flatMap((text) => (JSON.parse(text) as { problems?: RedoclyProblem[] }).problems ?? []);
   } catch {
     problems = [];
   }
@@ -150,27 +142,30 @@ async function runRedocly(root: string, files: string[]): Promise<SpecDiagnostic
       column: 1,
     });
   }
-  return [...failures, ...problems.map((p) => {
-    const loc = p.location?.[0];
-    const file = loc?.source?.ref ? resolve(root, loc.source.ref) : (files[0] ?? root);
-    let line = loc?.start?.line ?? 1;
-    let column = loc?.start?.col ?? 1;
-    // The plugin can only point at a YAML node; it puts the exact character position in the text.
-    const exact = /at line (\d+), column (\d+)/.exec(p.message);
-    if (p.ruleId === '3gpp/no-tab-or-nbsp' && exact) {
-      line = Number(exact[1]);
-      column = Number(exact[2]);
-    }
-    return {
-      tool: 'redocly',
-      rule: p.ruleId,
-      severity: p.severity === 'error' ? 'error' : 'warning',
-      message: p.message,
-      file: toRepoPath(root, file),
-      line,
-      column,
-    } satisfies SpecDiagnostic;
-  })];
+  return [
+    ...failures,
+    ...problems.map((p) => {
+      const loc = p.location?.[0];
+      const file = loc?.source?.ref ? resolve(root, loc.source.ref) : (files[0] ?? root);
+      let line = loc?.start?.line ?? 1;
+      let column = loc?.start?.col ?? 1;
+      // The plugin can only point at a YAML node; it puts the exact character position in the text.
+      const exact = /at line (\d+), column (\d+)/.exec(p.message);
+      if (p.ruleId === '3gpp/no-tab-or-nbsp' && exact) {
+        line = Number(exact[1]);
+        column = Number(exact[2]);
+      }
+      return {
+        tool: 'redocly',
+        rule: p.ruleId,
+        severity: p.severity === 'error' ? 'error' : 'warning',
+        message: p.message,
+        file: toRepoPath(root, file),
+        line,
+        column,
+      } satisfies SpecDiagnostic;
+    }),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,12 +188,7 @@ async function runSwaggerParser(root: string, file: string): Promise<SpecDiagnos
   }
 }
 
-function swaggerParserDiagnostics(
-  root: string,
-  file: string,
-  error: unknown,
-  cache: YamlCache,
-): SpecDiagnostic[] {
+function swaggerParserDiagnostics(root: string, file: string, error: unknown, cache: YamlCache): SpecDiagnostic[] {
   const err = error as Error & { details?: AjvError[]; code?: string; source?: string };
   const make = (rule: string, message: string, at: Located): SpecDiagnostic => ({
     tool: 'swagger-parser',
@@ -232,12 +222,7 @@ function swaggerParserDiagnostics(
   }
 
   // Unresolvable $refs: find the offending $ref(s) in the spec set.
-  if (
-    err.code === 'EMISSINGPOINTER' ||
-    err.code === 'ERESOLVER' ||
-    err.code === 'EINVALIDPOINTER' ||
-    err.name === 'JSONParserErrorGroup'
-  ) {
+  if (err.code === 'EMISSINGPOINTER' || err.code === 'ERESOLVER' || err.code === 'EINVALIDPOINTER' || err.name === 'JSONParserErrorGroup') {
     const broken = findBrokenRefs(cache, file);
     if (broken.length > 0) {
       return broken.map((b) => make('unresolved-ref', `Cannot resolve $ref "${b.ref}": ${b.reason}.`, b.at));
@@ -247,9 +232,7 @@ function swaggerParserDiagnostics(
   // YAML syntax errors: the message carries the position.
   const source = typeof err.source === 'string' && existsSync(err.source) ? err.source : file;
   const pos = /line (\d+),? column (\d+)/i.exec(err.message) ?? /\((\d+):(\d+)\)/.exec(err.message);
-  const at: Located = pos
-    ? { file: source, line: Number(pos[1]), column: Number(pos[2]) }
-    : { file: source, line: 1, column: 1 };
+  const at: Located = pos ? { file: source, line: Number(pos[1]), column: Number(pos[2]) } : { file: source, line: 1, column: 1 };
   return [make(err.code === 'EPARSER' ? 'parse' : 'validate', firstLine(err.message), at)];
 }
 
@@ -260,14 +243,10 @@ function swaggerParserDiagnostics(
  */
 function relevantAjvErrors(errors: AjvError[]): AjvError[] {
   const isNoise = (e: AjvError): boolean =>
-    e.keyword === 'oneOf' ||
-    e.keyword === 'anyOf' ||
-    (e.keyword === 'required' && e.params?.missingProperty === '$ref');
+    e.keyword === 'oneOf' || e.keyword === 'anyOf' || (e.keyword === 'required' && e.params?.missingProperty === '$ref');
   const specific = errors.filter((e) => !isNoise(e));
   if (specific.length === 0) return errors;
-  return specific.filter(
-    (e) => !specific.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`)),
-  );
+  return specific.filter((e) => !specific.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`)));
 }
 
 interface Located {
@@ -497,11 +476,7 @@ function resolveRef(file: string, ref: string): { file: string; pointer: string 
 }
 
 /** Resolve a JSON pointer in a file, following $refs met on the way (as the ref parsers do). */
-function getAtPointer(
-  cache: YamlCache,
-  startFile: string,
-  pointer: string,
-): { file: string; path: string[]; node: unknown } | undefined {
+function getAtPointer(cache: YamlCache, startFile: string, pointer: string): { file: string; path: string[]; node: unknown } | undefined {
   let file = startFile;
   let node: unknown = cache.get(file)?.value;
   let path: string[] = [];
@@ -534,8 +509,5 @@ function sortAndDedupe(diagnostics: SpecDiagnostic[]): SpecDiagnostic[] {
     seen.add(key);
     return true;
   });
-  return unique.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.tool.localeCompare(b.tool),
-  );
+  return unique.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.tool.localeCompare(b.tool));
 }

@@ -23,7 +23,14 @@ export function callbacksDocument(api: BundledApi): JsonObject | null {
       version: info.version ?? '1.0.0',
       description: `The notifications of ${api.document.title}, each callback of ${api.source.spec} served as a path of the notification receiver (the Application Server).`,
     },
-    servers: [{ url: '{notificationRoot}', variables: { notificationRoot: { default: 'http://localhost', description: 'Where the Application Server serves its notification endpoints.' } } }],
+    servers: [
+      {
+        url: '{notificationRoot}',
+        variables: {
+          notificationRoot: { default: 'http://localhost', description: 'Where the Application Server serves its notification endpoints.' },
+        },
+      },
+    ],
     paths,
     components: doc.components ?? {},
   };
@@ -135,9 +142,12 @@ function toDefinitions(schema: Json): Json {
   return mapRefs(schema, (ref) => ref.replace(/^#\/components\/schemas\//, '#/definitions/'));
 }
 
-function responseTable(responses: ResponseInfo[]): Record<string, { contentType: string | null; headers: { name: string; required: boolean }[] }> {
+function responseTable(
+  responses: ResponseInfo[],
+): Record<string, { contentType: string | null; headers: { name: string; required: boolean }[] }> {
   const table: Record<string, { contentType: string | null; headers: { name: string; required: boolean }[] }> = {};
-  for (const r of responses) table[String(r.status)] = { contentType: r.contentType, headers: r.headers.map((h) => ({ name: h.name, required: h.required })) };
+  for (const r of responses)
+    table[String(r.status)] = { contentType: r.contentType, headers: r.headers.map((h) => ({ name: h.name, required: h.required })) };
   return table;
 }
 
@@ -150,17 +160,17 @@ export function replyUnion(opType: string, responses: ResponseInfo[], depth: num
   const pad = ' '.repeat(depth + 2);
   const documented = responses.filter((r) => r.status !== 'default');
   // An operation documented by `default` alone (a 3GPP pseudo operation) may answer any status.
-  if (documented.length === 0) return responses.length === 0 ? 'never' : ' { status: number; headers?: Record<string, string>; body?: unknown }';
-  const members = documented
-    .map((r) => {
-      const parts = [`status: ${r.status}`];
-      if (r.headers.length > 0) {
-        const headers = r.headers.map((h) => `${JSON.stringify(h.name)}${h.required ? '' : '?'}: ${h.tsType}`).join('; ');
-        parts.push(`headers${r.headers.some((h) => h.required) ? '' : '?'}: { ${headers} }`);
-      }
-      if (r.contentType !== null) parts.push(`body: ${opType}["responses"][${r.status}]["content"][${JSON.stringify(r.contentType)}]`);
-      return `${pad}| { ${parts.join('; ')} }`;
-    });
+  if (documented.length === 0)
+    return responses.length === 0 ? 'never' : ' { status: number; headers?: Record<string, string>; body?: unknown }';
+  const members = documented.map((r) => {
+    const parts = [`status: ${r.status}`];
+    if (r.headers.length > 0) {
+      const headers = r.headers.map((h) => `${JSON.stringify(h.name)}${h.required ? '' : '?'}: ${h.tsType}`).join('; ');
+      parts.push(`headers${r.headers.some((h) => h.required) ? '' : '?'}: { ${headers} }`);
+    }
+    if (r.contentType !== null) parts.push(`body: ${opType}["responses"][${r.status}]["content"][${JSON.stringify(r.contentType)}]`);
+    return `${pad}| { ${parts.join('; ')} }`;
+  });
   return `\n${members.join('\n')}`;
 }
 

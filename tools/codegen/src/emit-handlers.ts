@@ -29,7 +29,9 @@ export function emitHandlers(apis: BundledApi[], typesModule: (apiKey: string) =
       );
       members.push(
         `  /** ${op.summary || op.operationId} (${where}) */`,
-        `  ${op.operationId}(request: ${op.operationId}Request, context: Context): Promise<${op.operationId}Reply>;`,
+        // A function-typed property, not a method: handlers are plain functions (one module each),
+        // passed around unbound, and checked contravariantly in their request (strictFunctionTypes).
+        `  ${op.operationId}: (request: ${op.operationId}Request, context: Context) => Promise<${op.operationId}Reply>;`,
       );
     }
   }

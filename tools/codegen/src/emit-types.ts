@@ -14,7 +14,10 @@ export async function emitTypes(doc: JsonObject, options: { componentsFrom?: str
     transform(schema: SchemaObject) {
       const values = extensibleEnumValues(schema as unknown as JsonObject);
       if (!values) return undefined;
-      return tsUnion([...values.map((v) => tsLiteral(v)), tsIntersection([ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword), ts.factory.createTypeLiteralNode([])])]);
+      return tsUnion([
+        ...values.map((v) => tsLiteral(v)),
+        tsIntersection([ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword), ts.factory.createTypeLiteralNode([])]),
+      ]);
     },
   });
   if (options.componentsFrom === undefined) return astToString(nodes);

@@ -31,17 +31,28 @@ export async function generate(config: GeneratorConfig): Promise<GeneratorOutput
 
   for (const api of bundled) {
     const sources = [api.source.spec];
-    const name = api.source.spec.split('/').pop()!.replace(/\.ya?ml$/, '');
+    const name = api.source.spec
+      .split('/')
+      .pop()!
+      .replace(/\.ya?ml$/, '');
     files.set(`${out.bundled}/${name}.bundled.yaml`, generatedHeader(sources, '#') + api.yaml);
     ts(`${out.types}/${api.source.key}.gen.ts`, sources, await emitTypes(api.document.doc));
     const cbDoc = callbacksDocument(api);
     if (cbDoc) {
       files.set(`${out.bundled}/${name}.callbacks.bundled.yaml`, generatedHeader(sources, '#') + callbacksYaml(cbDoc));
-      ts(`${out.types}/${api.source.key}-callbacks.gen.ts`, sources, await emitTypes(cbDoc, { componentsFrom: `./${api.source.key}.gen.js` }));
+      ts(
+        `${out.types}/${api.source.key}-callbacks.gen.ts`,
+        sources,
+        await emitTypes(cbDoc, { componentsFrom: `./${api.source.key}.gen.js` }),
+      );
     }
   }
   const withCallbacks = bundled.filter((a) => callbacksDocument(a) !== null);
-  ts(`${out.types}/callbacks.gen.ts`, withCallbacks.map((a) => a.source.spec), emitCallbackTable(bundled));
+  ts(
+    `${out.types}/callbacks.gen.ts`,
+    withCallbacks.map((a) => a.source.spec),
+    emitCallbackTable(bundled),
+  );
   ts(`${out.types}/enums.gen.ts`, allSpecs, emitEnums(bundled));
   if (out.serverGenerated) {
     ts(`${out.serverGenerated}/handlers.gen.ts`, allSpecs, emitHandlers(bundled, out.typesModule));
@@ -49,9 +60,13 @@ export async function generate(config: GeneratorConfig): Promise<GeneratorOutput
   }
   if (out.clientGenerated) {
     const published = bundled.filter((a) => a.source.key !== 'simulator');
-    ts(`${out.clientGenerated}/clients.gen.ts`, published.map((a) => a.source.spec), emitClientEntryPoints(published, out.typesModule));
+    ts(
+      `${out.clientGenerated}/clients.gen.ts`,
+      published.map((a) => a.source.spec),
+      emitClientEntryPoints(published, out.typesModule),
+    );
   }
-  return { files, scaffolds: out.handlers ? scaffolds(root, out.handlers, bundled) : new Map() };
+  return { files, scaffolds: out.handlers ? scaffolds(root, out.handlers, bundled) : new Map<string, string>() };
 }
 
 function scaffolds(root: string, handlersDir: string, apis: BundledApi[]): Map<string, string> {

@@ -78,17 +78,17 @@ export class OpenApiDocument {
   }
 
   get title(): string {
-    return String((this.doc.info as JsonObject).title);
+    return requireString((this.doc.info as JsonObject).title, 'info.title must be a string');
   }
 
   get version(): string {
-    return String((this.doc.info as JsonObject).version);
+    return requireString((this.doc.info as JsonObject).version, 'info.version must be a string');
   }
 
   /** The path part of `servers[0].url` after `{apiRoot}`, e.g. `/mmtel-callcontrol/v1`. */
   get basePath(): string {
     const servers = this.doc.servers;
-    const url = Array.isArray(servers) && isObject(servers[0]) ? String(servers[0].url) : '';
+    const url = Array.isArray(servers) && isObject(servers[0]) && typeof servers[0].url === 'string' ? servers[0].url : '';
     const path = url.replace(/^\{apiRoot\}/, '');
     if (!path.startsWith('/')) throw new Error(`servers[0].url must be {apiRoot}/<apiName>/<apiVersion>, got "${url}"`);
     return path;
@@ -116,8 +116,8 @@ export class OpenApiDocument {
           method: method.toUpperCase(),
           path,
           summary: typeof op.summary === 'string' ? op.summary : '',
-          pathParams: params.filter((p) => p.in === 'path').map((p) => String(p.name)),
-          queryParams: params.filter((p) => p.in === 'query').map((p) => String(p.name)),
+          pathParams: params.filter((p) => p.in === 'path').map((p) => requireString(p.name, `a path parameter of ${path} has no name`)),
+          queryParams: params.filter((p) => p.in === 'query').map((p) => requireString(p.name, `a query parameter of ${path} has no name`)),
           ...this.requestBody(op),
           responses: this.responses(op),
           callbacks: this.callbacks(op),

@@ -10,14 +10,17 @@ const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const FIXTURES = 'tools/codegen/test/fixtures/lint';
 
 /** The API roots that exist today (the simulator spec comes later). */
-const API_ROOTS = [
-  'specs/TS29392_MMTel_CallControl.yaml',
-  'specs/TS29392_MMTel_CallEvent.yaml',
-  'specs/MMTel_Simulator.yaml',
-].filter((f) => existsSync(resolve(ROOT, f)));
+const API_ROOTS = ['specs/TS29392_MMTel_CallControl.yaml', 'specs/TS29392_MMTel_CallEvent.yaml', 'specs/MMTel_Simulator.yaml'].filter((f) =>
+  existsSync(resolve(ROOT, f)),
+);
 
 // openapi-generator needs a JDK: CI has one (and must run it); elsewhere it is skipped without one.
-const withJvm = process.env['CI'] !== undefined || (await findJavaToolchain().then(() => true, () => false));
+const withJvm =
+  process.env['CI'] !== undefined ||
+  (await findJavaToolchain().then(
+    () => true,
+    () => false,
+  ));
 
 const fromTool = (diagnostics: SpecDiagnostic[], tool: SpecDiagnostic['tool']): SpecDiagnostic[] =>
   diagnostics.filter((d) => d.tool === tool);
@@ -69,7 +72,10 @@ describe('parseValidateOutput', () => {
       '[error] Spec has 1 errors.',
     ].join('\n');
     expect(parseValidateOutput(output)).toEqual([
-      { severity: 'error', message: "attribute paths.'/y'(get).responses.200.content.'application/json'.schema.#/components/schemas/Nope is missing" },
+      {
+        severity: 'error',
+        message: "attribute paths.'/y'(get).responses.200.content.'application/json'.schema.#/components/schemas/Nope is missing",
+      },
       { severity: 'warning', message: 'Unused model: Bad' },
     ]);
   });
@@ -117,21 +123,45 @@ describe('failing fixtures', () => {
   }
   // Each fixture breaks exactly one rule: redocly reports that rule once, and nothing else.
   const cases: [string, { given: string; want: Want }][] = [
-    ['a schema name that is not UpperCamel', { given: 'schema-name-not-upper-camel', want: { rule: '3gpp/schema-name-upper-camel', line: 57 } }],
-    ['a property name that is not lowerCamel', { given: 'property-not-lower-camel', want: { rule: '3gpp/property-lower-camel', line: 55 } }],
+    [
+      'a schema name that is not UpperCamel',
+      { given: 'schema-name-not-upper-camel', want: { rule: '3gpp/schema-name-upper-camel', line: 57 } },
+    ],
+    [
+      'a property name that is not lowerCamel',
+      { given: 'property-not-lower-camel', want: { rule: '3gpp/property-lower-camel', line: 55 } },
+    ],
     ['an enum value that is not UPPER_SNAKE', { given: 'enum-value-not-upper-snake', want: { rule: '3gpp/enum-upper-snake', line: 62 } }],
-    ['a static path segment that is not kebab-case', { given: 'path-segment-not-kebab-case', want: { rule: '3gpp/path-segment-kebab-case', line: 19 } }],
-    ['a path variable that is not lowerCamel', { given: 'path-variable-not-lower-camel', want: { rule: '3gpp/path-variable-lower-camel', line: 19 } }],
-    ['a query parameter that is not kebab-case', { given: 'query-parameter-not-kebab-case', want: { rule: '3gpp/query-parameter-kebab-case', line: 33 } }],
+    [
+      'a static path segment that is not kebab-case',
+      { given: 'path-segment-not-kebab-case', want: { rule: '3gpp/path-segment-kebab-case', line: 19 } },
+    ],
+    [
+      'a path variable that is not lowerCamel',
+      { given: 'path-variable-not-lower-camel', want: { rule: '3gpp/path-variable-lower-camel', line: 19 } },
+    ],
+    [
+      'a query parameter that is not kebab-case',
+      { given: 'query-parameter-not-kebab-case', want: { rule: '3gpp/query-parameter-kebab-case', line: 33 } },
+    ],
     ['a named data type without description', { given: 'schema-without-description', want: { rule: '3gpp/schema-description', line: 51 } }],
     ['a sibling key next to $ref', { given: 'ref-with-sibling', want: { rule: 'spec-ref-siblings', line: 57 } }],
     ['a duplicate operationId', { given: 'duplicate-operation-id', want: { rule: 'operation-operationId-unique', line: 44 } }],
-    ['an operation under paths without summary', { given: 'operation-without-summary', want: { rule: '3gpp/operation-summary', line: 20 } }],
-    ['an operation without 4XX response', { given: 'operation-without-4xx-response', want: { rule: '3gpp/operation-4xx-response', line: 33 } }],
+    [
+      'an operation under paths without summary',
+      { given: 'operation-without-summary', want: { rule: '3gpp/operation-summary', line: 20 } },
+    ],
+    [
+      'an operation without 4XX response',
+      { given: 'operation-without-4xx-response', want: { rule: '3gpp/operation-4xx-response', line: 33 } },
+    ],
     ['an unused component in the API root', { given: 'unused-component-in-root', want: { rule: '3gpp/no-unused-components', line: 63 } }],
     // The description starts on line 5; the TAB is on line 7.
     ['a TAB character, at its own line and column', { given: 'tab-character', want: { rule: '3gpp/no-tab-or-nbsp', line: 7, column: 22 } }],
-    ['a NO-BREAK SPACE character, at its own line and column', { given: 'no-break-space-character', want: { rule: '3gpp/no-tab-or-nbsp', line: 7, column: 22 } }],
+    [
+      'a NO-BREAK SPACE character, at its own line and column',
+      { given: 'no-break-space-character', want: { rule: '3gpp/no-tab-or-nbsp', line: 7, column: 22 } },
+    ],
   ];
 
   it.each(cases)('redocly reports %s', (_name, { given, want }) => {
@@ -182,7 +212,12 @@ describe('failing fixtures', () => {
   });
 
   it('no other fixture file gets a diagnostic', () => {
-    const expected = new Set([...cases.map(([, c]) => bad(c.given)), bad('broken-ref'), `${FIXTURES}/unused/Common.yaml`, `${FIXTURES}/broken/Common.yaml`]);
+    const expected = new Set([
+      ...cases.map(([, c]) => bad(c.given)),
+      bad('broken-ref'),
+      `${FIXTURES}/unused/Common.yaml`,
+      `${FIXTURES}/broken/Common.yaml`,
+    ]);
     expect(diagnostics.filter((d) => !expected.has(d.file))).toEqual([]);
   });
 });
@@ -204,8 +239,24 @@ describe('the spec set', () => {
 describe('formatDiagnostics', () => {
   it('prints file:line:column, severity, tool/rule and message, one diagnostic per line', () => {
     const text = formatDiagnostics([
-      { tool: 'redocly', rule: '3gpp/enum-upper-snake', severity: 'error', message: 'Bad value.', file: 'specs/A.yaml', line: 3, column: 9 },
-      { tool: 'spectral', rule: 'operation-description', severity: 'warning', message: 'Two\nlines.', file: 'specs/B.yaml', line: 1, column: 1 },
+      {
+        tool: 'redocly',
+        rule: '3gpp/enum-upper-snake',
+        severity: 'error',
+        message: 'Bad value.',
+        file: 'specs/A.yaml',
+        line: 3,
+        column: 9,
+      },
+      {
+        tool: 'spectral',
+        rule: 'operation-description',
+        severity: 'warning',
+        message: 'Two\nlines.',
+        file: 'specs/B.yaml',
+        line: 1,
+        column: 1,
+      },
     ]);
     expect(text).toBe(
       'specs/A.yaml:3:9  error  redocly/3gpp/enum-upper-snake  Bad value.\n' +

@@ -38,7 +38,10 @@ describe('pnpm generate', () => {
     const root = await scratchCheckout();
     const spec = join(root, 'specs/TS29392_MMTel_CallControl.yaml');
     const text = await readFile(spec, 'utf8');
-    const broken = text.replace("TS29522_ImsSessionManagement.yaml#/components/schemas/ImsSession'", "TS29522_ImsSessionManagement.yaml#/components/schemas/ImsSesion'");
+    const broken = text.replace(
+      "TS29522_ImsSessionManagement.yaml#/components/schemas/ImsSession'",
+      "TS29522_ImsSessionManagement.yaml#/components/schemas/ImsSesion'",
+    );
     expect(broken).not.toBe(text);
     await writeFile(spec, broken);
     const line = broken.split('\n').findIndex((l) => l.includes('ImsSesion')) + 1;

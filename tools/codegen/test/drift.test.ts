@@ -26,7 +26,10 @@ describe('committed generated code', () => {
     const edited = 'packages/types/src/enums.gen.ts';
     for (const path of output.files.keys()) await cp(join(repoRoot, path), join(scratch, path), { recursive: true });
     const original = await readFile(join(scratch, edited), 'utf8');
-    await writeFile(join(scratch, edited), original.replace('SESSION_TERMINATION: "SESSION_TERMINATION"', 'SESSION_TERMINATION: "SESSION_ENDED"'));
+    await writeFile(
+      join(scratch, edited),
+      original.replace('SESSION_TERMINATION: "SESSION_TERMINATION"', 'SESSION_TERMINATION: "SESSION_ENDED"'),
+    );
     expect(await findDrift(scratch, output)).toEqual([edited]);
   });
 

@@ -16,7 +16,16 @@ let scratch: string;
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'codegen-contract-'));
   const copy = (path: string) => cp(join(repoRoot, path), join(scratch, path), { recursive: true, verbatimSymlinks: true });
-  await Promise.all(['specs', 'tsconfig.base.json', 'packages/types', 'packages/server/src', 'packages/server/package.json', 'packages/server/node_modules'].map(copy));
+  await Promise.all(
+    [
+      'specs',
+      'tsconfig.base.json',
+      'packages/types',
+      'packages/server/src',
+      'packages/server/package.json',
+      'packages/server/node_modules',
+    ].map(copy),
+  );
   await symlink(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'), 'dir');
   await writeFile(
     join(scratch, 'packages/server/tsconfig.json'),

@@ -85,7 +85,17 @@ export async function startPrismProxy(options: PrismProxyOptions): Promise<Prism
   // Prism answers a 501 from the upstream with a mocked response (prism-core's factory, to
   // "remock"); only its log tells, so the log line becomes a violation of its own.
   const onRemock = (path: string) =>
-    violations.push({ request: `? ${path}`, status: 501, findings: [{ location: ['response'], severity: 'Error', message: 'the upstream answered 501 Not Implemented and Prism replaced it with a mocked response' }] });
+    violations.push({
+      request: `? ${path}`,
+      status: 501,
+      findings: [
+        {
+          location: ['response'],
+          severity: 'Error',
+          message: 'the upstream answered 501 Not Implemented and Prism replaced it with a mocked response',
+        },
+      ],
+    });
   let running: RunningPrism;
   try {
     upstream = typeof options.upstream === 'string' ? { origin: options.upstream, close: async () => {} } : await options.upstream(origin);
@@ -112,7 +122,9 @@ export async function startPrismProxy(options: PrismProxyOptions): Promise<Prism
 /** One line per finding, e.g. `POST /x -> 422 request.body.callingParty: Request body property … (pattern)`. */
 export function formatViolations(violations: readonly PrismViolation[]): string {
   return violations
-    .flatMap(({ request, status, findings }) => findings.map((f) => `  ${request} -> ${status} ${f.location.join('.')}: ${f.message}${f.code === undefined ? '' : ` (${f.code})`}`))
+    .flatMap(({ request, status, findings }) =>
+      findings.map((f) => `  ${request} -> ${status} ${f.location.join('.')}: ${f.message}${f.code === undefined ? '' : ` (${f.code})`}`),
+    )
     .join('\n');
 }
 
@@ -123,7 +135,10 @@ interface RunningPrism {
 
 async function runPrism(specFile: string, upstream: string, port: number, onRemock: (path: string) => void): Promise<RunningPrism> {
   const args = [PRISM, 'proxy', specFile, upstream, '--errors', '--host', '127.0.0.1', '--port', String(port), '--cors', 'false'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {
@@ -138,8 +153,8 @@ async function runPrism(specFile: string, upstream: string, port: number, onRemo
         resolve();
       }
     };
-    createInterface({ input: child.stdout! }).on('line', keep);
-    createInterface({ input: child.stderr! }).on('line', keep);
+    createInterface({ input: child.stdout }).on('line', keep);
+    createInterface({ input: child.stderr }).on('line', keep);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`Prism exited (${code}) before listening`));
@@ -169,7 +184,11 @@ async function listenFront(prismPort: number, violations: PrismViolation[]): Pro
         res.writeHead(status, relayedHeaders(status, headers, body.length)).end(body);
       },
       (error: Error) => {
-        violations.push({ request: `${req.method} ${req.url}`, status: 502, findings: [{ location: [], severity: 'Error', message: `Prism did not answer: ${error.message}` }] });
+        violations.push({
+          request: `${req.method} ${req.url}`,
+          status: 502,
+          findings: [{ location: [], severity: 'Error', message: `Prism did not answer: ${error.message}` }],
+        });
         res.writeHead(502).end();
       },
     );
@@ -190,9 +209,16 @@ async function relay(req: IncomingMessage, port: number): Promise<Relayed> {
     // The same bytes, always framed by Content-Length: Prism checks a body's content type only
     // when the request has a non-zero Content-Length, so a chunked body would skip that check.
     const { 'transfer-encoding': _chunked, ...incoming } = req.headers;
-    const headers = { ...incoming, host: `127.0.0.1:${port}`, ...(body.length > 0 || incoming['content-length'] !== undefined ? { 'content-length': String(body.length) } : {}) };
+    const headers = {
+      ...incoming,
+      host: `127.0.0.1:${port}`,
+      ...(body.length > 0 || incoming['content-length'] !== undefined ? { 'content-length': String(body.length) } : {}),
+    };
     const out = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (response) => {
-      readAll(response).then((responseBody) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: responseBody }), reject);
+      readAll(response).then(
+        (responseBody) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: responseBody }),
+        reject,
+      );
     });
     out.once('error', reject);
     out.end(body);

@@ -44,7 +44,12 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
  */
 export async function deriveProxySpec(files: readonly string[]): Promise<OpenApiDocument> {
   const documents = await Promise.all(files.map(async (file) => parse(await readFile(file, 'utf8')) as OpenApiDocument));
-  const merged: OpenApiDocument = { openapi: '3.0.0', info: { title: 'Prism proxy view of the MMTel specs', version: '0' }, paths: {}, components: {} };
+  const merged: OpenApiDocument = {
+    openapi: '3.0.0',
+    info: { title: 'Prism proxy view of the MMTel specs', version: '0' },
+    paths: {},
+    components: {},
+  };
   documents.forEach((document, index) => mergeInto(merged, withUniqueComponentNames(document, merged, index), basePath(document)));
   rewritePatterns(merged);
   return merged;
@@ -103,7 +108,8 @@ function withUniqueComponentNames(document: OpenApiDocument, merged: OpenApiDocu
     }
   }
   if (renames.size === 0) return document;
-  if ([...renames.keys()].some((ref) => ref.startsWith('#/components/securitySchemes/'))) throw new Error('conflicting securitySchemes cannot be renamed');
+  if ([...renames.keys()].some((ref) => ref.startsWith('#/components/securitySchemes/')))
+    throw new Error('conflicting securitySchemes cannot be renamed');
   const renamed = structuredClone(document);
   for (const [from, to] of renames) {
     const [section, name] = from.split('/').slice(2) as [string, string];
@@ -128,7 +134,8 @@ function refersToAny(definition: unknown, refs: ReadonlyMap<string, string>): bo
 
 function rewritePatterns(document: OpenApiDocument): void {
   visit(document, (node) => {
-    if (typeof node.pattern === 'string' && (typeof node.type === 'string' || node.type === undefined)) node.pattern = unicodePattern(node.pattern);
+    if (typeof node.pattern === 'string' && (typeof node.type === 'string' || node.type === undefined))
+      node.pattern = unicodePattern(node.pattern);
   });
 }
 

@@ -37,7 +37,17 @@ export function prismVerdict(status: number, headers: IncomingHttpHeaders, body:
   const name = problem.type.replace(PRISM_PROBLEM, '');
   const prefix = REQUEST_PROBLEMS.has(name) ? ['request'] : [];
   const listed = (problem.validation ?? []).map((finding) => ({ ...finding, location: [...prefix, ...(finding.location ?? [])] }));
-  const described = listed.length > 0 ? listed : [{ location: prefix, severity: 'Error', code: status, message: `${problem.title ?? name}${problem.detail ? `: ${problem.detail}` : ''}` }];
+  const described =
+    listed.length > 0
+      ? listed
+      : [
+          {
+            location: prefix,
+            severity: 'Error',
+            code: status,
+            message: `${problem.title ?? name}${problem.detail ? `: ${problem.detail}` : ''}`,
+          },
+        ];
   // The 500 #VIOLATIONS repeats the Error findings of the header: keep each finding once.
   const seen = new Set(findings.map((finding) => JSON.stringify(finding)));
   return [...findings, ...described.filter((finding) => !seen.has(JSON.stringify(finding)))];
@@ -47,7 +57,12 @@ function headerFindings(header: string | string[] | undefined): PrismFinding[] {
   if (header === undefined) return [];
   const value = Array.isArray(header) ? header.join(',') : header;
   try {
-    return (JSON.parse(value) as PrismFinding[]).map(({ location, severity, code, message }) => ({ location, severity, ...(code === undefined ? {} : { code }), message }));
+    return (JSON.parse(value) as PrismFinding[]).map(({ location, severity, code, message }) => ({
+      location,
+      severity,
+      ...(code === undefined ? {} : { code }),
+      message,
+    }));
   } catch {
     // Prism truncates a long list to "Too many violations! <cut JSON>".
     return [{ location: [], severity: 'Error', message: value }];

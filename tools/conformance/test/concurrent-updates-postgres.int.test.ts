@@ -38,7 +38,8 @@ beforeAll(async () => {
   // Both on one database: the same store, two pools, two delivery engines, two Fastify instances.
   const setting = await engineSetting('postgres', inject('databaseUrl'));
   settings.push(setting);
-  for (let i = 0; i < 2; i++) servers.push(await startReferenceServer({ ...setting.env, MMTEL_SIM_SCENARIO: 'silent', MMTEL_OVERLOAD_PROTECTION: 'false' }));
+  for (let i = 0; i < 2; i++)
+    servers.push(await startReferenceServer({ ...setting.env, MMTEL_SIM_SCENARIO: 'silent', MMTEL_OVERLOAD_PROTECTION: 'false' }));
 });
 afterAll(async () => {
   for (const server of servers) await server.close();
@@ -48,11 +49,17 @@ afterAll(async () => {
 async function send(via: 0 | 1, method: string, path: string, body?: unknown): Promise<Answer> {
   const response = await fetch(servers[via]!.apiRoot + path, {
     method,
-    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' } }),
+    ...(body !== undefined && {
+      body: JSON.stringify(body),
+      headers: { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' },
+    }),
   });
   const text = await response.text();
   if (response.status !== 200) return { status: response.status };
-  return { status: 200, components: Object.keys((JSON.parse(text) as { mediaComponents?: Record<string, unknown> }).mediaComponents ?? {}).sort() };
+  return {
+    status: 200,
+    components: Object.keys((JSON.parse(text) as { mediaComponents?: Record<string, unknown> }).mediaComponents ?? {}).sort(),
+  };
 }
 
 const component = (mark: string) => ({ [mark]: { mediaId: mark, mediaType: 'AUDIO' } });
@@ -122,14 +129,20 @@ function serialOrder(start: State, ops: readonly { kind: Kind; mark: string; ans
 const op = fc.record({ kind: fc.constantFrom<Kind>('PUT', 'PATCH', 'PATCH', 'DELETE'), via: fc.constantFrom<0 | 1>(0, 1) });
 
 describe('two reference servers on one PostgreSQL, the same sessions updated through both at once', () => {
-  it('answers PUT, PATCH and DELETE as the spec allows, and as some serial order of them would: no accepted update lost', { timeout: fuzzTimeout(15, 1_000) }, async () => {
+  it('answers PUT, PATCH and DELETE as the spec allows, and as some serial order of them would: no accepted update lost', {
+    timeout: fuzzTimeout(15, 1_000),
+  }, async () => {
     await checkProperty(
       'concurrent updates through two instances',
       // Up to 16 requests of one session at once (a dozen used to exhaust the compare-and-set retries: 500).
       fc.asyncProperty(fc.array(fc.array(op, { minLength: 2, maxLength: 16 }), { minLength: 1, maxLength: 3 }), async (perSession) => {
         const ids = await Promise.all(
           perSession.map(async () => {
-            const response = await fetch(servers[0]!.apiRoot + SESSIONS, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...BASE, mediaComponents: component('init') }) });
+            const response = await fetch(servers[0]!.apiRoot + SESSIONS, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ ...BASE, mediaComponents: component('init') }),
+            });
             if (response.status !== 201) throw new Error(`create answered ${response.status}`);
             return ((await response.json()) as { sessionId: string }).sessionId;
           }),
@@ -140,14 +153,22 @@ describe('two reference servers on one PostgreSQL, the same sessions updated thr
         for (const [s, ops] of perSession.entries()) {
           const mine = ops.map((o, i) => ({ kind: o.kind, via: o.via, mark: marks[s]![i]!, answer: answers[at++]! }));
           const wrong = mine.filter((m) => !ALLOWED[m.kind].includes(m.answer.status));
-          if (wrong.length > 0) throw new Error(`answers the spec does not allow: ${wrong.map((m) => `${m.kind} via ${m.via} → ${m.answer.status}`).join(', ')}`);
+          if (wrong.length > 0)
+            throw new Error(
+              `answers the spec does not allow: ${wrong.map((m) => `${m.kind} via ${m.via} → ${m.answer.status}`).join(', ')}`,
+            );
           const final = await send(0, 'PATCH', `${SESSIONS}/${ids[s]}`, {});
           const finalState: State = final.status === 404 ? undefined : new Set(final.components);
           if (final.status !== 404 && final.status !== 200) throw new Error(`reading the final state answered ${final.status}`);
           if (serialOrder(new Set(['init']), mine, finalState) === undefined) {
             throw new Error(
               `no serial order of the requests explains the answers and the final state ${finalState === undefined ? '(released)' : JSON.stringify([...finalState])}:\n` +
-                mine.map((m) => `  ${m.kind} ${m.mark} via instance ${m.via} → ${m.answer.status}${m.answer.components ? ` ${JSON.stringify(m.answer.components)}` : ''}`).join('\n'),
+                mine
+                  .map(
+                    (m) =>
+                      `  ${m.kind} ${m.mark} via instance ${m.via} → ${m.answer.status}${m.answer.components ? ` ${JSON.stringify(m.answer.components)}` : ''}`,
+                  )
+                  .join('\n'),
             );
           }
         }

@@ -12,11 +12,17 @@ import { SpecValidator, type SchemaError } from '../src/fuzz/spec-validator.js';
 // schemas, that "valid" values are valid and "invalid" ones are invalid where the label says.
 const SEED = 7;
 const specs = Object.values(BUNDLED).map(loadSpec);
-const bodies = specs.flatMap((spec) => operationsOf(spec).flatMap((op) => (op.body === undefined ? [] : [[`${op.operationId} (${spec.file})`, { spec, schema: op.body.schema }] as const])));
+const bodies = specs.flatMap((spec) =>
+  operationsOf(spec).flatMap((op) =>
+    op.body === undefined ? [] : [[`${op.operationId} (${spec.file})`, { spec, schema: op.body.schema }] as const],
+  ),
+);
 
 /** Does Ajv report an error at `pointer` (the missing attribute of a `required` error counts)? */
 function reportsAt(errors: SchemaError[], pointer: string): boolean {
-  return errors.some((e) => e.instancePath === pointer || (e.keyword === 'required' && `${e.instancePath}/${String(e.params.missingProperty)}` === pointer));
+  return errors.some(
+    (e) => e.instancePath === pointer || (e.keyword === 'required' && `${e.instancePath}/${String(e.params.missingProperty)}` === pointer),
+  );
 }
 
 function sampleMutations(spec: SpecDocument, schema: Schema, numRuns: number): Mutation[] {
@@ -41,17 +47,25 @@ describe('valid values from the schemas', () => {
     const spec = loadSpec(BUNDLED.callControl);
     const session = componentSchema(spec, 'ImsSession');
     const omitted = fc.sample(new SchemaArbitraries(spec).of(session), { numRuns: 100, seed: SEED }) as Record<string, unknown>[];
-    const included = fc.sample(new SchemaArbitraries(spec, { readOnly: 'include' }).of(session), { numRuns: 100, seed: SEED }) as Record<string, unknown>[];
+    const included = fc.sample(new SchemaArbitraries(spec, { readOnly: 'include' }).of(session), { numRuns: 100, seed: SEED }) as Record<
+      string,
+      unknown
+    >[];
     expect(omitted.some((s) => 'sessionState' in s || 'sessionId' in s || 'self' in s)).toBe(false);
     expect(included.some((s) => 'sessionState' in s)).toBe(true);
   });
 
   it('produce unknown values of extensible enumerations and extension attributes, but no key the JSON parser refuses', () => {
     const spec = loadSpec(BUNDLED.callControl);
-    const values = fc.sample(new SchemaArbitraries(spec).of(componentSchema(spec, 'ImsSession')), { numRuns: 300, seed: SEED }) as Record<string, unknown>[];
+    const values = fc.sample(new SchemaArbitraries(spec).of(componentSchema(spec, 'ImsSession')), { numRuns: 300, seed: SEED }) as Record<
+      string,
+      unknown
+    >[];
     const json = values.map((v) => JSON.stringify(v)).join('\n');
     const known = new Set(['DC', 'AUDIO', 'VIDEO']);
-    const mediaTypes = values.flatMap((v) => Object.values((v.mediaComponents ?? {}) as Record<string, { mediaType: string }>).map((m) => m.mediaType));
+    const mediaTypes = values.flatMap((v) =>
+      Object.values((v.mediaComponents ?? {}) as Record<string, { mediaType: string }>).map((m) => m.mediaType),
+    );
     expect(mediaTypes.some((t) => !known.has(t))).toBe(true);
     expect(values.some((v) => Object.keys(v).some((k) => !(k in (componentSchema(spec, 'ImsSession').properties as object))))).toBe(true);
     for (const key of PARSER_FORBIDDEN_KEYS) expect(json).not.toContain(`"${key}":`);
@@ -64,14 +78,18 @@ describe('mutations of valid values', () => {
     for (const mutation of sampleMutations(spec, schema, 80)) {
       const errors = validator.errors(schema, mutation.body);
       if (mutation.stillValid) expect(errors, `${mutation.kind} at ${mutation.pointer}`).toEqual([]);
-      else expect(mutation.expect.param === undefined || reportsAt(errors, mutation.expect.param), `${mutation.kind} at ${mutation.pointer}: ${JSON.stringify(errors)}`).toBe(true);
+      else
+        expect(
+          mutation.expect.param === undefined || reportsAt(errors, mutation.expect.param),
+          `${mutation.kind} at ${mutation.pointer}: ${JSON.stringify(errors)}`,
+        ).toBe(true);
       if (!mutation.stillValid) expect(errors.length, `${mutation.kind} at ${mutation.pointer}`).toBeGreaterThan(0);
     }
   });
 
   it('cover every kind of constraint the CallControl and notification schemas have', () => {
     const kinds = new Set<MutationKind>();
-    for (const [, { spec, schema }] of bodies) for (const m of sampleMutations(spec, schema, 150)) kinds.add(m.kind);
+    for (const [, { spec, schema }] of bodies) for (const m of sampleMutations(spec, schema, 600)) kinds.add(m.kind);
     expect([...kinds].sort()).toEqual(
       expect.arrayContaining([
         'above-maximum',
@@ -121,7 +139,9 @@ describe('mutations of valid values', () => {
     const found = sampleMutations(tiny, schema, 200).filter((m) => m.kind === kind);
     expect(found.length).toBeGreaterThan(0);
     for (const m of found) expect(validator.errors(schema, m.body).length === 0, JSON.stringify(m.body)).toBe(valid);
-    expect(fc.sample(new SchemaArbitraries(tiny).of(schema), { numRuns: 50, seed: SEED }).every((v) => Object.keys(v as object).length === 3)).toBe(true);
+    expect(
+      fc.sample(new SchemaArbitraries(tiny).of(schema), { numRuns: 50, seed: SEED }).every((v) => Object.keys(v as object).length === 3),
+    ).toBe(true);
   });
 });
 
@@ -130,7 +150,10 @@ describe('attacks on the wire', () => {
   const create = operationsOf(spec).find((op) => op.operationId === 'CreateImsSession')!;
   const target = { spec, schema: create.body!.schema, contentTypes: create.body!.contentTypes, bodyLimit: 65_536 };
   const validator = new SpecValidator(spec);
-  const attacks = fc.sample(new SchemaArbitraries(spec).of(target.schema).chain((body) => bodyAttacks(target, body)), { numRuns: 300, seed: SEED });
+  const attacks = fc.sample(
+    new SchemaArbitraries(spec).of(target.schema).chain((body) => bodyAttacks(target, body)),
+    { numRuns: 300, seed: SEED },
+  );
   const bytes = (attack: Attack) => (attack.body === undefined ? Buffer.alloc(0) : Buffer.from(attack.body));
   const text = (attack: Attack) => bytes(attack).toString('utf8');
   /** Parsed strictly: UTF-8 first (RFC 8259 clause 8.1), then JSON. */
@@ -157,7 +180,11 @@ describe('attacks on the wire', () => {
     ['duplicate-key-last-valid', (a: Attack) => validator.errors(target.schema, parses(a).value).length === 0],
     ['non-finite-number', (a: Attack) => JSON.stringify(parses(a).value).includes('null')],
     ['wrong-content-type', (a: Attack) => !target.contentTypes.includes(String(a.contentType))],
-    ['equivalent-content-type', (a: Attack) => a.contentType!.toLowerCase().startsWith('application/json') && validator.errors(target.schema, parses(a).value).length === 0],
+    [
+      'equivalent-content-type',
+      (a: Attack) =>
+        a.contentType!.toLowerCase().startsWith('application/json') && validator.errors(target.schema, parses(a).value).length === 0,
+    ],
   ] as const)('make %s requests what their label says', (kind, holds) => {
     const ofKind = attacks.filter((a) => a.kind === kind);
     expect(ofKind.length).toBeGreaterThan(0);
@@ -188,8 +215,12 @@ describe('the linear rewrite of exponential patterns', () => {
     const alphabet = fc.constantFrom(...'sipte:+@.-_aZ09!$ '.split(''));
     const candidates = fc.oneof(
       fc.string({ unit: alphabet, maxLength: 24 }),
-      fc.tuple(fc.constantFrom('sip:', 'tel:+', 'sip:a@', ''), fc.string({ unit: alphabet, maxLength: 20 })).map(([prefix, rest]) => prefix + rest),
-      fc.stringMatching(original, { maxLength: 30 }).chain((id) => fc.constantFrom(id, `${id} `, `${id}.`, `-${id}`, id.replace('.', '-.'), id.replace('.', '..'))),
+      fc
+        .tuple(fc.constantFrom('sip:', 'tel:+', 'sip:a@', ''), fc.string({ unit: alphabet, maxLength: 20 }))
+        .map(([prefix, rest]) => prefix + rest),
+      fc
+        .stringMatching(original, { maxLength: 30 })
+        .chain((id) => fc.constantFrom(id, `${id} `, `${id}.`, `-${id}`, id.replace('.', '-.'), id.replace('.', '..'))),
     );
     fc.assert(
       fc.property(candidates, (s) => {
@@ -211,7 +242,11 @@ describe('the RFC 7396 oracle', () => {
     [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
     [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
     [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
     [{ a: 'b' }, ['c'], ['c']],
     [{ a: 'foo' }, null, null],
     [{ a: 'foo' }, 'bar', 'bar'],

@@ -23,7 +23,9 @@ const prism = usePrismProxy({
       req.resume().once('end', () => {
         upstream.received.push(`${req.method} ${req.url}`);
         const { status, headers = {}, body } = upstream.answer;
-        res.writeHead(status, body === undefined ? headers : { 'content-type': 'application/json', ...headers }).end(body === undefined ? undefined : JSON.stringify(body));
+        res
+          .writeHead(status, body === undefined ? headers : { 'content-type': 'application/json', ...headers })
+          .end(body === undefined ? undefined : JSON.stringify(body));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -40,7 +42,8 @@ const SESSIONS = '/mmtel-callcontrol/v1/ims-sessions';
 const valid = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
 const created = { ...valid, sessionId: 's-1', sessionState: 'INITIATING', self: `http://127.0.0.1:1${SESSIONS}/s-1` };
 
-const post = (body: unknown) => fetch(`${prism.origin}${SESSIONS}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) =>
+  fetch(`${prism.origin}${SESSIONS}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('the Prism harness', () => {
   it('passes a conforming exchange and records nothing', async () => {
@@ -56,7 +59,11 @@ describe('the Prism harness', () => {
     expect(response.status).toBe(422);
     expect(upstream.received).toEqual([]);
     expect(prism.takeViolations()).toEqual([
-      { request: `POST ${SESSIONS}`, status: 422, findings: [expect.objectContaining({ location: ['request', 'body', 'callingParty'], severity: 'Error', code: 'pattern' })] },
+      {
+        request: `POST ${SESSIONS}`,
+        status: 422,
+        findings: [expect.objectContaining({ location: ['request', 'body', 'callingParty'], severity: 'Error', code: 'pattern' })],
+      },
     ]);
   });
 
@@ -77,7 +84,11 @@ describe('the Prism harness', () => {
   it('records a response without the Location header the 201 requires', async () => {
     upstream.answer = { status: 201, body: created };
     await post(valid);
-    expect(prism.takeViolations()).toEqual([expect.objectContaining({ findings: [expect.objectContaining({ location: ['response', 'header'], message: expect.stringMatching(/location/i) })] })]);
+    expect(prism.takeViolations()).toEqual([
+      expect.objectContaining({
+        findings: [expect.objectContaining({ location: ['response', 'header'], message: expect.stringMatching(/location/i) })],
+      }),
+    ]);
   });
 
   it('records an upstream 501, which Prism hides behind a mocked response', async () => {
@@ -93,6 +104,8 @@ describe('the Prism harness', () => {
 
   it('fails the test that caused a violation, quoting Prism', async () => {
     await post({ ...valid, notifUri: 7 });
-    expect(() => prism.assertNoViolations()).toThrowError(/Prism found 1 contract violation\(s\):\n {2}POST \/mmtel-callcontrol\/v1\/ims-sessions -> 422 request\.body\.notifUri: Request body property notifUri must be string \(type\)/);
+    expect(() => prism.assertNoViolations()).toThrowError(
+      /Prism found 1 contract violation\(s\):\n {2}POST \/mmtel-callcontrol\/v1\/ims-sessions -> 422 request\.body\.notifUri: Request body property notifUri must be string \(type\)/,
+    );
   });
 });

@@ -45,7 +45,11 @@ describe('deriveProxySpec', () => {
 
   it('serves each API under the path of its server URL and each callback at its receiver path', async () => {
     const api = await deriveProxySpec([BUNDLED_SPECS.callControl, BUNDLED_SPECS.callEvent]);
-    expect(Object.keys(api.paths)).toEqual(['/mmtel-callcontrol/v1/ims-sessions', '/mmtel-callcontrol/v1/ims-sessions/{sessionId}', '/mmtel-callevent/v1/session-event-subscriptions']);
+    expect(Object.keys(api.paths)).toEqual([
+      '/mmtel-callcontrol/v1/ims-sessions',
+      '/mmtel-callcontrol/v1/ims-sessions/{sessionId}',
+      '/mmtel-callevent/v1/session-event-subscriptions',
+    ]);
     const callbacks = await deriveProxySpec([BUNDLED_SPECS.callControlCallbacks, BUNDLED_SPECS.callEventCallbacks]);
     expect(Object.keys(callbacks.paths)).toEqual(['/ims-session-notification', '/session-event-notification']);
   });
@@ -61,8 +65,12 @@ describe('deriveProxySpec', () => {
     const schemas = api.components!.schemas!;
     expect(schemas.ProblemDetails).not.toEqual(schemas.ProblemDetails_1);
     // CallEvent's responses/400 reads like CallControl's, but its ProblemDetails is the other one.
-    expect(api.components!.responses!['400_1']).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails_1' } } } });
-    expect(api.components!.responses!['400']).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } } });
+    expect(api.components!.responses!['400_1']).toMatchObject({
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails_1' } } },
+    });
+    expect(api.components!.responses!['400']).toMatchObject({
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+    });
   });
 });
 

@@ -18,20 +18,45 @@ const imsSessionEvent = (overrides: Record<string, unknown> = {}) => ({
   eventReports: [{ event: 'SESSION_ESTABLISHMENT_SUCCESS', timeStamp: '2025-06-01T12:00:00Z' }],
   ...overrides,
 });
-const sessionEvent = (overrides: Record<string, unknown> = {}) => ({ notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST' }, sessionId: 's-2', ...overrides });
+const sessionEvent = (overrides: Record<string, unknown> = {}) => ({
+  notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST' },
+  sessionId: 's-2',
+  ...overrides,
+});
 
 const badNotifications: [string, { callback: CallbackName; body: unknown }][] = [
   ['an empty IMS Session Notification', { callback: 'imsSessionNotification', body: {} }],
   ['a test notification with a wrong type', { callback: 'imsSessionNotification', body: { subscription: 42 } }],
   ['an event notification without events', { callback: 'imsSessionNotification', body: imsSessionEvent({ eventReports: [] }) }],
-  ['an event at a time that is no date-time', { callback: 'imsSessionNotification', body: imsSessionEvent({ eventReports: [{ event: 'SESSION_TERMINATION', timeStamp: 'yesterday' }] }) }],
+  [
+    'an event at a time that is no date-time',
+    {
+      callback: 'imsSessionNotification',
+      body: imsSessionEvent({ eventReports: [{ event: 'SESSION_TERMINATION', timeStamp: 'yesterday' }] }),
+    },
+  ],
   ['a body that is a string', { callback: 'imsSessionNotification', body: 'hello' }],
   ['a body that is an array', { callback: 'sessionEventNotification', body: [sessionEvent()] }],
   ['a Session Event Notification without its event', { callback: 'sessionEventNotification', body: { sessionId: 's-1' } }],
-  ['an identity that is no ImsPublicId', { callback: 'sessionEventNotification', body: sessionEvent({ sessionInfo: { callingIdentity: 'alice' } }) }],
-  ['an ImsPublicId that fails at its last character', { callback: 'sessionEventNotification', body: sessionEvent({ sessionInfo: { callingIdentity: `sip:a@${'bbbbbbb.'.repeat(10)}com ` } }) }],
-  ['a media component under a key with "/" and "~"', { callback: 'sessionEventNotification', body: sessionEvent({ mediaInfoList: { 'a/b~c': { mediaId: 'a/b~c' } } }) }],
-  ['a number that overflows to Infinity', { callback: 'sessionEventNotification', body: JSON.parse(mediaInfo('{"s":{"streamId":1,"maxRetry":1e400}}')) }],
+  [
+    'an identity that is no ImsPublicId',
+    { callback: 'sessionEventNotification', body: sessionEvent({ sessionInfo: { callingIdentity: 'alice' } }) },
+  ],
+  [
+    'an ImsPublicId that fails at its last character',
+    {
+      callback: 'sessionEventNotification',
+      body: sessionEvent({ sessionInfo: { callingIdentity: `sip:a@${'bbbbbbb.'.repeat(10)}com ` } }),
+    },
+  ],
+  [
+    'a media component under a key with "/" and "~"',
+    { callback: 'sessionEventNotification', body: sessionEvent({ mediaInfoList: { 'a/b~c': { mediaId: 'a/b~c' } } }) },
+  ],
+  [
+    'a number that overflows to Infinity',
+    { callback: 'sessionEventNotification', body: JSON.parse(mediaInfo('{"s":{"streamId":1,"maxRetry":1e400}}')) },
+  ],
   ['nesting 100 levels deep', { callback: 'imsSessionNotification', body: { ...imsSessionEvent(), x: JSON.parse(nested(100)) } }],
 ];
 
@@ -46,7 +71,10 @@ describe('the server and the receiver check a notification body alike', () => {
 
 /** Bytes that are wrong whatever the schema: the server's CreateImsSession and the receiver must answer them alike. */
 const badRequests: [string, { body: string | Buffer; contentType: string }][] = [
-  ['bytes that are not UTF-8', { body: Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]), contentType: 'application/json' }],
+  [
+    'bytes that are not UTF-8',
+    { body: Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]), contentType: 'application/json' },
+  ],
   ['text that is not JSON', { body: '{"a":', contentType: 'application/json' }],
   ['an empty body', { body: '', contentType: 'application/json' }],
   ['a JSON array', { body: '[]', contentType: 'application/json' }],

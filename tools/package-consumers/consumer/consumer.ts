@@ -2,7 +2,12 @@
 import { createCallControlClient, ImsSessionEvent, type ImsSession } from '@mmtel/client';
 import { createReceiver, notFound, type NotificationHandlers } from '@mmtel/receiver';
 
-const session: ImsSession = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/n', events: [ImsSessionEvent.SESSION_TERMINATION] };
+const session: ImsSession = {
+  callingParty: 'tel:+4930123456',
+  calledParty: 'sip:bob@example.com',
+  notifUri: 'http://127.0.0.1:9/n',
+  events: [ImsSessionEvent.SESSION_TERMINATION],
+};
 // @ts-expect-error notifUri is mandatory
 const incomplete: ImsSession = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' };
 

@@ -16,7 +16,11 @@ let server: ReferenceServer;
 /** Runs a command; on failure the error message carries its whole output. */
 async function sh(file: string, args: string[], cwd: string): Promise<string> {
   try {
-    const { stdout } = await run(file, args, { cwd, env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' }, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(file, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return stdout;
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
@@ -34,12 +38,18 @@ beforeAll(async () => {
   for (const name of packages) {
     const dir = join(repo, 'packages', name);
     await sh(join(dir, 'node_modules/.bin/tsup'), [], dir);
-    const packed = JSON.parse(await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', project], dir)) as [{ filename: string }];
+    const packed = JSON.parse(await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', project], dir)) as [
+      { filename: string },
+    ];
     tarballs.push(join(project, packed[0].filename));
   }
   await cp(fileURLToPath(new URL('../consumer', import.meta.url)), project, { recursive: true });
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'mmtel-consumer', private: true, type: 'commonjs' }));
-  await sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, 'typescript@5.9.3', '@types/node@20.19.8'], project);
+  await sh(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, 'typescript@5.9.3', '@types/node@20.19.8'],
+    project,
+  );
 
   server = await startReferenceServer({ MMTEL_SIM_SCENARIO: 'answer' });
 });
@@ -49,7 +59,10 @@ afterAll(async () => {
   await rm(project, { recursive: true, force: true });
 });
 
-const answered = { events: ['SESSION_ESTABLISHMENT_PROGRESS', 'SESSION_ESTABLISHMENT_ALERTING', 'SESSION_ESTABLISHMENT_SUCCESS'], released: 204 };
+const answered = {
+  events: ['SESSION_ESTABLISHMENT_PROGRESS', 'SESSION_ESTABLISHMENT_ALERTING', 'SESSION_ESTABLISHMENT_SUCCESS'],
+  released: 204,
+};
 
 describe('the packed client and receiver, installed with npm', () => {
   it('type-check a TypeScript consumer (the contract types come with the packages)', async () => {

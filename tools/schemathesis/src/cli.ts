@@ -10,7 +10,18 @@
  */
 import { parseArgs } from 'node:util';
 import { startPostgres } from '../../../packages/server/test/support/postgres.js';
-import { APIS, type Api, type AuthMode, type PassResult, randomSeed, replayCase, runPass, schemathesisEnv, startTarget, type StoreEngine } from './schemathesis-run.js';
+import {
+  APIS,
+  type Api,
+  type AuthMode,
+  type PassResult,
+  randomSeed,
+  replayCase,
+  runPass,
+  schemathesisEnv,
+  startTarget,
+  type StoreEngine,
+} from './schemathesis-run.js';
 
 const DEFAULT_MAX_EXAMPLES = 500;
 const USAGE = `pnpm schemathesis [--api callcontrol|callevent|all] [--auth none|oauth2|all] [--engine lmdb|postgres|all] [--seed N] [--max-examples N] [--workers N]
@@ -46,8 +57,17 @@ let stopPostgres: (() => Promise<void>) | undefined;
 const databaseUrl = engines.includes('postgres') ? await postgresServer() : undefined;
 
 if (values.replay !== undefined) {
-  if (apis.length !== 1 || modes.length !== 1 || engines.length !== 1) fail('--replay needs --api, --auth and --engine: the pass the case comes from');
-  const code = await replayCase({ api: apis[0]!, mode: modes[0]!, engine: engines[0]!, ...(databaseUrl !== undefined && { databaseUrl }), label: values.from, caseId: values.replay, onOutput: print });
+  if (apis.length !== 1 || modes.length !== 1 || engines.length !== 1)
+    fail('--replay needs --api, --auth and --engine: the pass the case comes from');
+  const code = await replayCase({
+    api: apis[0]!,
+    mode: modes[0]!,
+    engine: engines[0]!,
+    ...(databaseUrl !== undefined && { databaseUrl }),
+    label: values.from,
+    caseId: values.replay,
+    onOutput: print,
+  });
   await stopPostgres?.();
   process.exit(code ?? 1);
 }
@@ -55,7 +75,9 @@ if (values.replay !== undefined) {
 const seed = values.seed !== undefined ? integer('seed', values.seed) : randomSeed();
 const maxExamples = values['max-examples'] !== undefined ? integer('max-examples', values['max-examples']) : DEFAULT_MAX_EXAMPLES;
 const workers = values.workers !== undefined ? integer('workers', values.workers) : 1;
-process.stdout.write(`Schemathesis: seed ${seed}, ${maxExamples} examples per operation, ${workers} worker(s); ${apis.join(', ')} × MMTEL_AUTH=${modes.join(', ')} × ${engines.join(', ')}\n`);
+process.stdout.write(
+  `Schemathesis: seed ${seed}, ${maxExamples} examples per operation, ${workers} worker(s); ${apis.join(', ')} × MMTEL_AUTH=${modes.join(', ')} × ${engines.join(', ')}\n`,
+);
 
 const env = await schemathesisEnv((line) => process.stderr.write(`${line}\n`));
 const results: PassResult[] = [];
@@ -81,7 +103,9 @@ process.stdout.write('\n━━ Schemathesis passes\n');
 for (const result of results) {
   const verdict = result.passed ? 'passed' : `FAILED (exit ${result.exitCode})`;
   const stateful = result.linkSummary?.replace(/\s+/g, ' ') ?? 'no stateful phase';
-  process.stdout.write(`${APIS[result.api].title}, MMTEL_AUTH=${result.mode}, ${result.engine}, seed ${result.seed}: ${verdict} in ${(result.durationMs / 1000).toFixed(0)} s; ${stateful}\n`);
+  process.stdout.write(
+    `${APIS[result.api].title}, MMTEL_AUTH=${result.mode}, ${result.engine}, seed ${result.seed}: ${verdict} in ${(result.durationMs / 1000).toFixed(0)} s; ${stateful}\n`,
+  );
   if (!result.passed) process.stdout.write(`${result.replay.replace(/^/gm, '  ')}\n`);
 }
 process.exit(results.every((r) => r.passed) ? 0 : 1);

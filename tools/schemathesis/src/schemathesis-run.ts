@@ -16,7 +16,11 @@ import { engineSetting, type StoreEngine } from '../../../packages/server/test/s
 
 /** The APIs Schemathesis attacks: each bundled spec and the path of its `{apiRoot}/…` server URL. */
 export const APIS = {
-  callcontrol: { title: 'MMTel_CallControl', spec: 'specs/bundled/TS29392_MMTel_CallControl.bundled.yaml', basePath: '/mmtel-callcontrol/v1' },
+  callcontrol: {
+    title: 'MMTel_CallControl',
+    spec: 'specs/bundled/TS29392_MMTel_CallControl.bundled.yaml',
+    basePath: '/mmtel-callcontrol/v1',
+  },
   callevent: { title: 'MMTel_CallEvent', spec: 'specs/bundled/TS29392_MMTel_CallEvent.bundled.yaml', basePath: '/mmtel-callevent/v1' },
 } as const;
 export type Api = keyof typeof APIS;
@@ -65,7 +69,12 @@ export async function startTarget(mode: AuthMode, store: { engine?: StoreEngine;
   const setting = await engineSetting(engine, store.databaseUrl);
   const env: Record<string, string> = { ...setting.env, MMTEL_SIM_SCENARIO: 'answer', MMTEL_NOTIFY_MAX_ATTEMPTS: '1' };
   if (mode === 'oauth2') {
-    Object.assign(env, { MMTEL_AUTH: 'oauth2', MMTEL_CAPIF_TOKEN_ENDPOINT: 'true', MMTEL_CAPIF_CLIENTS: `${CLIENT.id}=${CLIENT.secret}`, MMTEL_CAPIF_TOKEN_TTL_S: '86400' });
+    Object.assign(env, {
+      MMTEL_AUTH: 'oauth2',
+      MMTEL_CAPIF_TOKEN_ENDPOINT: 'true',
+      MMTEL_CAPIF_CLIENTS: `${CLIENT.id}=${CLIENT.secret}`,
+      MMTEL_CAPIF_TOKEN_TTL_S: '86400',
+    });
   }
   const server = await startReferenceServer(env).catch(async (error: unknown) => {
     await setting.release();
@@ -89,10 +98,16 @@ async function fetchToken(apiRoot: string): Promise<string> {
   const response = await fetch(`${apiRoot}/capif-security/v1/securities/${CLIENT.id}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT.id, client_secret: CLIENT.secret, scope: 'mmtel-callcontrol mmtel-callevent' }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: CLIENT.id,
+      client_secret: CLIENT.secret,
+      scope: 'mmtel-callcontrol mmtel-callevent',
+    }),
   });
   const body = (await response.json()) as { access_token?: string };
-  if (!response.ok || body.access_token === undefined) throw new Error(`the token endpoint answered ${response.status}: ${JSON.stringify(body)}`);
+  if (!response.ok || body.access_token === undefined)
+    throw new Error(`the token endpoint answered ${response.status}: ${JSON.stringify(body)}`);
   return body.access_token;
 }
 
@@ -230,7 +245,10 @@ async function specFor(api: Api, mode: AuthMode, runDir: string): Promise<string
   const bundled = join(repoRoot, APIS[api].spec);
   if (mode === 'none') return bundled;
   const derived = join(runDir, `${api}.oauth2-profile.yaml`);
-  await writeFile(derived, `# Derived from ${APIS[api].spec} by tools/schemathesis/src/schemathesis-run.ts (oauth2Profile). Not a spec.\n${stringify(oauth2Profile(parse(await readFile(bundled, 'utf8'))))}`);
+  await writeFile(
+    derived,
+    `# Derived from ${APIS[api].spec} by tools/schemathesis/src/schemathesis-run.ts (oauth2Profile). Not a spec.\n${stringify(oauth2Profile(parse(await readFile(bundled, 'utf8')) as Record<string, unknown>))}`,
+  );
   return derived;
 }
 
@@ -245,18 +263,26 @@ async function specFor(api: Api, mode: AuthMode, runDir: string): Promise<string
  * See findings.md, S7.
  */
 export function oauth2Profile(spec: Record<string, unknown>): Record<string, unknown> {
-  const required = (security: unknown) => (Array.isArray(security) ? security.filter((choice) => Object.keys(choice as object).length > 0) : security);
+  const required = (security: unknown) =>
+    Array.isArray(security) ? security.filter((choice) => Object.keys(choice as object).length > 0) : security;
   const paths = Object.fromEntries(
     Object.entries((spec.paths ?? {}) as Record<string, Record<string, unknown>>).map(([path, item]) => [
       path,
-      Object.fromEntries(Object.entries(item).map(([method, operation]) => [method, isObject(operation) && 'security' in operation ? { ...operation, security: required(operation.security) } : operation])),
+      Object.fromEntries(
+        Object.entries(item).map(([method, operation]) => [
+          method,
+          isObject(operation) && 'security' in operation ? { ...operation, security: required(operation.security) } : operation,
+        ]),
+      ),
     ]),
   );
   const components = (spec.components ?? {}) as Record<string, unknown>;
   const schemes = Object.fromEntries(
     Object.entries((components.securitySchemes ?? {}) as Record<string, { type?: string }>).map(([name, scheme]) => [
       name,
-      scheme.type === 'oauth2' ? { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: `OAuth 2.0 access token (was: ${name}, type oauth2)` } : scheme,
+      scheme.type === 'oauth2'
+        ? { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: `OAuth 2.0 access token (was: ${name}, type oauth2)` }
+        : scheme,
     ]),
   );
   return { ...spec, security: required(spec.security), paths, components: { ...components, securitySchemes: schemes } };
@@ -312,7 +338,8 @@ async function readEvents(reportDir: string): Promise<EventDigest> {
       );
       for (const parameter of filled) if (!link.sources.includes(parameter.definition)) link.sources.push(parameter.definition);
       const sent = recorded.value;
-      if (filled.length > 0 && filled.every((p) => JSON.stringify(containerOf(sent, p.location)?.[p.name]) === JSON.stringify(p.value))) link.carriedValue += 1;
+      if (filled.length > 0 && filled.every((p) => JSON.stringify(containerOf(sent, p.location)?.[p.name]) === JSON.stringify(p.value)))
+        link.carriedValue += 1;
       links.set(transition.id, link);
     }
   }
@@ -331,7 +358,10 @@ interface NdjsonScenario {
       }
     >;
     checks?: Record<string, Array<{ name: string; status: string }>>;
-    interactions?: Record<string, { request: { method: string; uri: string; headers?: Record<string, unknown> }; response?: { status_code: number } | null }>;
+    interactions?: Record<
+      string,
+      { request: { method: string; uri: string; headers?: Record<string, unknown> }; response?: { status_code: number } | null }
+    >;
   };
 }
 
@@ -351,10 +381,20 @@ export function randomSeed(): number {
 }
 
 /** The command lines that run a pass again and replay each failing case Schemathesis named. */
-function replayInstructions(run: { label: string; api: Api; mode: AuthMode; engine: StoreEngine; seed: number; maxExamples: number; output: string }): string {
+function replayInstructions(run: {
+  label: string;
+  api: Api;
+  mode: AuthMode;
+  engine: StoreEngine;
+  seed: number;
+  maxExamples: number;
+  output: string;
+}): string {
   const flags = `--api ${run.api} --auth ${run.mode} --engine ${run.engine}`;
   const ids = [...new Set([...run.output.matchAll(/^\s*st replay (\S+)\s*$/gm)].map((match) => match[1]!))];
-  const lines = [`Run this pass again (same seed, one worker): npx -y pnpm@12.4.2 schemathesis ${flags} --seed ${run.seed} --max-examples ${run.maxExamples}`];
+  const lines = [
+    `Run this pass again (same seed, one worker): npx -y pnpm@12.4.2 schemathesis ${flags} --seed ${run.seed} --max-examples ${run.maxExamples}`,
+  ];
   if (ids.length > 0) {
     lines.push(
       `Replay a failing case against a fresh reference server (st replay, from the crash files in ${relative(repoRoot, passDir(run.label, run.api, run.mode, run.engine))}, kept until the next such pass):`,
@@ -379,7 +419,10 @@ export async function replayCase(options: {
   onOutput?: (chunk: string) => void;
 }): Promise<number | null> {
   const env = await schemathesisEnv();
-  const target = await startTarget(options.mode, { engine: options.engine, ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }) });
+  const target = await startTarget(options.mode, {
+    engine: options.engine,
+    ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
+  });
   try {
     const args = [
       '-m',

@@ -6,7 +6,12 @@ import { describeMode, expectSessionChains, expectTokenRequired, missingPython, 
 // authentication modes. The PostgreSQL pass is schemathesis-postgres.int.test.ts.
 // `pnpm schemathesis` is the long pass (random seed, many examples).
 
-const CALL_CONTROL_OPERATIONS = ['POST /ims-sessions', 'PUT /ims-sessions/{sessionId}', 'PATCH /ims-sessions/{sessionId}', 'DELETE /ims-sessions/{sessionId}'];
+const CALL_CONTROL_OPERATIONS = [
+  'POST /ims-sessions',
+  'PUT /ims-sessions/{sessionId}',
+  'PATCH /ims-sessions/{sessionId}',
+  'DELETE /ims-sessions/{sessionId}',
+];
 
 if (missingPython !== undefined && !process.env['CI']) {
   it.skip(`Schemathesis passes: skipped, ${missingPython}`, () => undefined);

@@ -60,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
     await writeToCheckout(repoRoot, staged, sdkTargets);
     for (const line of stale) out.info(line);
     const dirs = sdkTargets.map((t) => t.outputDir).join(', ');
-    out.info(`${sdkTargets.length} SDKs (${dirs}) from openapi-generator ${version}, ${stale.length} files changed, in ${elapsed(started)}`);
+    out.info(
+      `${sdkTargets.length} SDKs (${dirs}) from openapi-generator ${version}, ${stale.length} files changed, in ${elapsed(started)}`,
+    );
     return 0;
   } finally {
     await staged.remove();

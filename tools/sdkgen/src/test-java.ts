@@ -23,7 +23,9 @@ async function main(mavenArgs: string[]): Promise<number> {
       onOutput: (chunk) => process.stdout.write(chunk),
     });
     const count = (outcome: string) => cases.filter((c) => c.outcome === outcome).length;
-    out(`Java SDK tests: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped (mvn exited ${result.code ?? result.signal}, ${(result.durationMs / 1000).toFixed(1)} s)`);
+    out(
+      `Java SDK tests: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped (mvn exited ${result.code ?? result.signal}, ${(result.durationMs / 1000).toFixed(1)} s)`,
+    );
     return result.code === 0 && count('failed') === 0 ? 0 : 1;
   } finally {
     await servers.close();

@@ -6,7 +6,12 @@ import { compareWithCheckout, stageSdks, type StagedSdks } from '../src/generate
 import { sdkTargets } from '../src/sdk-targets.js';
 
 // openapi-generator needs a JDK: CI has one (and must run this); elsewhere it is skipped without one.
-const withJvm = process.env['CI'] !== undefined || (await findJavaToolchain().then(() => true, () => false));
+const withJvm =
+  process.env['CI'] !== undefined ||
+  (await findJavaToolchain().then(
+    () => true,
+    () => false,
+  ));
 
 describe.skipIf(!withJvm)('the committed SDKs', () => {
   let staged: StagedSdks;

@@ -8,11 +8,13 @@
  *                                            official files, where ours differ from them
  *   pnpm specs:import <dir> [options]        official 3GPP files in, everything regenerated, a report out
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffContract, formatDiff } from './diff-command.js';
 import { checkProvenance } from './provenance-check.js';
 import { compareWithUpstream } from './upstream-comparison.js';
-import { recordRelease } from './release-record.js';
+import { RELEASED_DIR, recordRelease } from './release-record.js';
 import { REPO_ROOT } from './repo-paths.js';
 import { formatImport, importSpecs } from './spec-import.js';
 
@@ -48,7 +50,10 @@ async function main(argv: string[]): Promise<number> {
     return report.failures.length === 0 ? 0 : 1;
   }
   if (command === 'release') {
-    const report = await diffContract(root, { log });
+    // The first record has nothing to compare with: it is the baseline.
+    const report = existsSync(join(root, RELEASED_DIR, 'release.yaml'))
+      ? await diffContract(root, { log })
+      : { base: 'nothing', changes: [], failures: [] };
     if (report.failures.length > 0) {
       for (const line of formatDiff(report)) out.error(line);
       out.error(

@@ -60,9 +60,9 @@ export function affectedArtifacts(api: ContractApi, consumer: Consumer): Publish
 }
 
 /** Every published artifact, in a stable order. */
-export function publishedArtifacts(): PublishedArtifact[] {
+export function publishedArtifacts(apis: readonly ContractApi[] = CONTRACT_APIS): PublishedArtifact[] {
   const all = new Map<string, PublishedArtifact>();
-  for (const api of CONTRACT_APIS)
+  for (const api of apis)
     for (const consumer of ['sdk-user', 'receiver'] as const)
       for (const artifact of affectedArtifacts(api, consumer)) all.set(artifact.name, artifact);
   return [...all.values()];

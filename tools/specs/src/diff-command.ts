@@ -1,4 +1,4 @@
-import type { Consumer } from './contract-apis.js';
+import { CONTRACT_APIS, type Consumer, type ContractApi } from './contract-apis.js';
 import { contractChanges, type ContractChange } from './contract-changes.js';
 import { gitRef, workingTree, type ContractSource } from './contract-sources.js';
 import { RELEASED_DIR, releasedVersions, versionsIn } from './release-record.js';
@@ -18,15 +18,23 @@ export interface DiffReport {
  * consumer, and checks that each published artifact a breaking change reaches has the version
  * that announces it (relative to its version at the base).
  */
-export async function diffContract(root: string, options: { base?: string; log?: (line: string) => void } = {}): Promise<DiffReport> {
+export async function diffContract(
+  root: string,
+  options: { base?: string; apis?: readonly ContractApi[]; log?: (line: string) => void } = {},
+): Promise<DiffReport> {
   const now = workingTree(root);
   const base: { source: ContractSource; dir: string } =
     options.base === undefined
       ? { source: workingTree(root, 'the recorded release'), dir: RELEASED_DIR }
       : { source: gitRef(root, options.base), dir: 'specs/bundled' };
-  const changes = await contractChanges(base, { source: now, dir: 'specs/bundled' }, options.log ? { log: options.log } : {});
-  const released = options.base === undefined ? releasedVersions(base.source) : versionsIn(base.source);
-  const failures = versionGate(changes, released, versionsIn(now));
+  const apis = options.apis ?? CONTRACT_APIS;
+  const changes = await contractChanges(
+    base,
+    { source: now, dir: 'specs/bundled' },
+    { apis, ...(options.log ? { log: options.log } : {}) },
+  );
+  const released = options.base === undefined ? releasedVersions(base.source) : versionsIn(base.source, apis);
+  const failures = versionGate(changes, released, versionsIn(now, apis), apis);
   return { base: options.base === undefined ? `the recorded release (${RELEASED_DIR})` : `git ref ${options.base}`, changes, failures };
 }
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { ensureGoTool, runCommand } from '@mmtel/toolchain';
 
 /**
@@ -5,6 +6,14 @@ import { ensureGoTool, runCommand } from '@mmtel/toolchain';
  * answers, parameters, headers and constraints, built from its module through the Go module proxy.
  */
 export const OASDIFF = { module: 'github.com/oasdiff/oasdiff', version: 'v1.39.0', minimumGo: '1.26' } as const;
+
+/**
+ * Levels raised above oasdiff's defaults (oasdiff --severity-levels). oasdiff calls an optional
+ * attribute removed from an answer information, since a client must cope with its absence; but a
+ * consumer that reads it, an SDK user or an AS reading a notification, loses what it used, so
+ * here it breaks them.
+ */
+const LEVELS = fileURLToPath(new URL('../oasdiff-levels.txt', import.meta.url));
 
 /** One change oasdiff found; `level` is 3 (error: breaking), 2 (warning: may break) or 1 (info). */
 export interface OasdiffChange {
@@ -29,7 +38,7 @@ export async function oasdiffChangelog(base: string, revision: string, log?: (li
   const binary = await oasdiffBinary(log);
   const result = await runCommand(
     binary,
-    ['changelog', base, revision, '--format', 'json', '--allow-external-refs=false', '--color', 'never'],
+    ['changelog', base, revision, '--format', 'json', '--allow-external-refs=false', '--severity-levels', LEVELS],
     { timeoutMs: 120_000 },
   );
   const parsed: unknown = JSON.parse(result.stdout.trim() === '' ? '[]' : result.stdout);

@@ -21,7 +21,7 @@ export function receiverView(callbacks: Json): Json {
       if (method !== 'post' || operation === null || typeof operation !== 'object') continue;
       const op = operation as Json;
       const requestBody = resolve(callbacks, op['requestBody']) as Json | undefined;
-      const id = String(op['operationId'] ?? path);
+      const id = typeof op['operationId'] === 'string' ? op['operationId'] : path;
       paths[path] = {
         get: {
           operationId: id,

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { artifactVersion, versionIn } from './artifact-versions.js';
-import { CONTRACT_APIS, publishedArtifacts } from './contract-apis.js';
+import { CONTRACT_APIS, publishedArtifacts, type ContractApi } from './contract-apis.js';
 import type { ContractSource } from './contract-sources.js';
 
 /*
@@ -25,9 +25,9 @@ export function releasedVersions(source: ContractSource): Record<string, string>
 }
 
 /** The version of each published artifact in a version of the contract (a checkout, a git ref). */
-export function versionsIn(source: ContractSource): Record<string, string> {
+export function versionsIn(source: ContractSource, apis: readonly ContractApi[] = CONTRACT_APIS): Record<string, string> {
   const versions: Record<string, string> = {};
-  for (const artifact of publishedArtifacts()) {
+  for (const artifact of publishedArtifacts(apis)) {
     const text = source.read(artifact.versionFile);
     if (text === undefined) continue;
     versions[artifact.name] = versionIn(text, artifact);

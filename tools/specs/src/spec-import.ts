@@ -151,7 +151,7 @@ function trimmedCopy(
   for (const key of ['servers', 'security', 'tags', 'webhooks']) doc.delete(key);
   doc.set('paths', doc.createNode({}));
   const components = componentsOf(theirs);
-  for (const section of Object.keys((theirs['components'] ?? {}) as object)) {
+  for (const section of Object.keys(theirs['components'] ?? {})) {
     if (!(COMPONENT_SECTIONS as readonly string[]).includes(section)) doc.deleteIn(['components', section]);
   }
   const applied = new Map<string, Departure[]>();
@@ -237,7 +237,8 @@ function componentChanges(file: string, before: SpecComponents, after: SpecCompo
 
 /** `V18.5.0` from the official file's externalDocs (`… V18.5.0 …` or `…, version 18.5.0`). */
 function officialVersion(spec: Record<string, unknown>): string | undefined {
-  const text = String((spec['externalDocs'] as { description?: unknown } | undefined)?.description ?? '');
+  const description = (spec['externalDocs'] as { description?: unknown } | undefined)?.description;
+  const text = typeof description === 'string' ? description : '';
   const match = /\bV?(\d+\.\d+\.\d+)\b/.exec(text.replace(/version\s+/i, 'V'));
   return match ? `V${match[1]}` : undefined;
 }

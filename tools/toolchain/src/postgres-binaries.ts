@@ -52,13 +52,8 @@ async function installPostgres(log: (line: string) => void): Promise<string> {
 /** The directory holding `initdb` and `pg_ctl`, or undefined. */
 export async function findPostgresBin(): Promise<string | undefined> {
   const root = '/usr/lib/postgresql';
-  const majors = (await readdir(root).catch(() => []))
-    .filter((name) => /^\d+$/.test(name))
-    .sort((a, b) => Number(b) - Number(a));
-  const candidates = [
-    ...majors.map((major) => join(root, major, 'bin')),
-    ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean),
-  ];
+  const majors = (await readdir(root).catch(() => [])).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+  const candidates = [...majors.map((major) => join(root, major, 'bin')), ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean)];
   for (const candidate of candidates) {
     const tools = await Promise.all(['initdb', 'pg_ctl'].map((tool) => isExecutable(join(candidate, tool))));
     if (tools.every(Boolean)) return candidate;

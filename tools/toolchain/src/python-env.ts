@@ -74,10 +74,10 @@ export async function ensurePythonEnv(spec: PythonEnvSpec): Promise<PythonEnv> {
     spec.log?.(`creating the Python environment ${dir}`);
     await rm(dir, { recursive: true, force: true });
     await runCommand(python, ['-m', 'venv', dir], { timeoutMs: 120_000 });
-    await env.run(
-      ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '--require-hashes', '-r', spec.lockFile],
-      { timeoutMs: 600_000, env: { PIP_NO_PYTHON_VERSION_WARNING: '1' } },
-    );
+    await env.run(['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '--require-hashes', '-r', spec.lockFile], {
+      timeoutMs: 600_000,
+      env: { PIP_NO_PYTHON_VERSION_WARNING: '1' },
+    });
     await writeFile(ready, `${spec.lockFile}\n`);
     return env;
   });

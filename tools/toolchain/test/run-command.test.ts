@@ -11,7 +11,8 @@ describe('runCommand', () => {
 
   it('keeps a UTF-8 character whole when the pipe splits it between two chunks', async () => {
     // "━" is three bytes; the child writes its first byte, waits, then the other two.
-    const script = "process.stdout.write(Buffer.from([0xe2])); setTimeout(() => process.stdout.write(Buffer.from([0x94, 0x81, 0x0a])), 100)";
+    const script =
+      'process.stdout.write(Buffer.from([0xe2])); setTimeout(() => process.stdout.write(Buffer.from([0x94, 0x81, 0x0a])), 100)';
     const result = await runCommand(process.execPath, ['-e', script]);
     expect(result.stdout).toBe('━\n');
   });

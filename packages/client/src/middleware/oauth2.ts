@@ -93,7 +93,11 @@ export function clientCredentials(options: ClientCredentialsOptions): AccessToke
     if (!response.ok) {
       const error = field(body, 'error');
       const description = field(body, 'error_description');
-      throw new AccessTokenError(`token endpoint answered ${response.status}${error ? ` ${error}` : ''}${description ? `: ${description}` : ''}`, response.status, error);
+      throw new AccessTokenError(
+        `token endpoint answered ${response.status}${error ? ` ${error}` : ''}${description ? `: ${description}` : ''}`,
+        response.status,
+        error,
+      );
     }
     const token = field(body, 'access_token');
     const type = field(body, 'token_type');

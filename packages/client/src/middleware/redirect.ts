@@ -49,26 +49,28 @@ export function withRedirects(options: RedirectOptions = {}): RedirectWrapper {
     return current;
   };
 
-  const wrap = (next: FetchLike): FetchLike => async (request) => {
-    const copy = await replayable(request);
-    let url = resolve(request.url);
-    for (let hop = 0; ; hop++) {
-      const response = await next(copy({ url }));
-      const location = response.headers.get('location');
-      if ((response.status !== 307 && response.status !== 308) || location === null || hop >= maxRedirects) {
-        // A released resource will not be asked for again: forget where it moved.
-        if (request.method === 'DELETE' && response.ok) moved.delete(request.url);
-        return response;
+  const wrap =
+    (next: FetchLike): FetchLike =>
+    async (request) => {
+      const copy = await replayable(request);
+      let url = resolve(request.url);
+      for (let hop = 0; ; hop++) {
+        const response = await next(copy({ url }));
+        const location = response.headers.get('location');
+        if ((response.status !== 307 && response.status !== 308) || location === null || hop >= maxRedirects) {
+          // A released resource will not be asked for again: forget where it moved.
+          if (request.method === 'DELETE' && response.ok) moved.delete(request.url);
+          return response;
+        }
+        const target = new URL(location, url).href;
+        if (response.status === 308) {
+          moved.set(url, target);
+          if (url !== request.url) moved.set(request.url, target);
+          options.onPermanentRedirect?.({ from: url, to: target, method: request.method });
+        }
+        await discard(response);
+        url = target;
       }
-      const target = new URL(location, url).href;
-      if (response.status === 308) {
-        moved.set(url, target);
-        if (url !== request.url) moved.set(request.url, target);
-        options.onPermanentRedirect?.({ from: url, to: target, method: request.method });
-      }
-      await discard(response);
-      url = target;
-    }
-  };
+    };
   return Object.assign(wrap, { resolve });
 }

@@ -38,7 +38,7 @@ export class ReplayableRequest extends Request {
 export interface RequestChange {
   url?: string;
   headers?: Record<string, string>;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Makes the request to send: the original the first time, a fresh copy after that or when changed. */
@@ -62,7 +62,13 @@ export async function replayable(request: Request): Promise<RequestCopier> {
       original = undefined;
       return first;
     }
-    const copy = new Request(url, { method: request.method, headers: request.headers, body, redirect: 'manual', ...(signal !== undefined && { signal }) });
+    const copy = new Request(url, {
+      method: request.method,
+      headers: request.headers,
+      body,
+      redirect: 'manual',
+      ...(signal !== undefined && { signal }),
+    });
     if (headers !== undefined) for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value);
     memories.set(copy, { body, signal });
     return copy;
@@ -77,8 +83,15 @@ export function sendRequest(timeoutMs: number | undefined): (request: Request) =
   return (request) => {
     const memory = memories.get(request);
     const signal = anySignal(givenSignal(request), timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs));
-    if (memory === undefined) return fetch(signal === request.signal ? request : new Request(request, { signal }));
-    return fetch(request.url, { method: request.method, headers: request.headers, body: memory.body, redirect: request.redirect, ...(signal !== undefined && { signal }) });
+    if (memory === undefined)
+      return fetch(signal === request.signal ? request : new Request(request, signal === undefined ? {} : { signal }));
+    return fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: memory.body,
+      redirect: request.redirect,
+      ...(signal !== undefined && { signal }),
+    });
   };
 }
 

@@ -11,7 +11,12 @@ import { AccessTokenError, clientCredentials, createCallControlClient, type Clie
 let server: ReferenceServer;
 let keyDir: string;
 const tokenUrl = () => `${server.apiRoot}/capif-security/v1/securities/as1-security/token`;
-const credentials = (overrides: Partial<ClientCredentialsOptions> = {}): ClientCredentialsOptions => ({ tokenUrl: tokenUrl(), clientId: 'as1', clientSecret: 's3cret', ...overrides });
+const credentials = (overrides: Partial<ClientCredentialsOptions> = {}): ClientCredentialsOptions => ({
+  tokenUrl: tokenUrl(),
+  clientId: 'as1',
+  clientSecret: 's3cret',
+  ...overrides,
+});
 const session = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
 const run = promisify(execFile);
 const serverPackage = new URL('../../../server/', import.meta.url).pathname;
@@ -46,26 +51,49 @@ describe('the SDK against the CAPIF-like token endpoint', () => {
   });
 
   it('reports invalid_client for a wrong client secret', async () => {
-    const error = await clientCredentials(credentials({ clientSecret: 'wrong' })).getToken().catch((e: unknown) => e);
+    const error = await clientCredentials(credentials({ clientSecret: 'wrong' }))
+      .getToken()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AccessTokenError);
     expect(error).toMatchObject({ status: 400, error: 'invalid_client' });
   });
 
   it('reports invalid_scope for a scope the server does not grant', async () => {
-    const error = await clientCredentials(credentials({ scope: 'nnef-pfd' })).getToken().catch((e: unknown) => e);
+    const error = await clientCredentials(credentials({ scope: 'nnef-pfd' }))
+      .getToken()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, error: 'invalid_scope' });
   });
 
   it('keeps the sessions of two clients apart: one cannot release the other’s', async () => {
     const first = createCallControlClient({ baseUrl: server.apiRoot, retry: false, auth: credentials() });
-    const second = createCallControlClient({ baseUrl: server.apiRoot, retry: false, auth: credentials({ clientId: 'as2', clientSecret: 'other' }) });
+    const second = createCallControlClient({
+      baseUrl: server.apiRoot,
+      retry: false,
+      auth: credentials({ clientId: 'as2', clientSecret: 'other' }),
+    });
     const created = await first.createImsSession(session);
     const released = await second.releaseImsSession(created.data!.sessionId);
     expect(released.response.status).toBe(404);
   });
 
   it('accepts a token minted by the mmtel-token CLI with the key the server trusts', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', 'mint', '--key', join(keyDir, 'signing-key.pem'), '--sub', 'as3', '--scope', 'mmtel-callcontrol'], { cwd: serverPackage });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/token.ts',
+        'mint',
+        '--key',
+        join(keyDir, 'signing-key.pem'),
+        '--sub',
+        'as3',
+        '--scope',
+        'mmtel-callcontrol',
+      ],
+      { cwd: serverPackage },
+    );
     const client = createCallControlClient({ baseUrl: server.apiRoot, retry: false, auth: { getToken: async () => stdout.trim() } });
     expect((await client.createImsSession(session)).response.status).toBe(201);
   });

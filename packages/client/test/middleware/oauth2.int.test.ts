@@ -4,26 +4,46 @@ import { startHttpServer, type ReceivedRequest, type Reply } from '../support/ht
 
 /** A token endpoint that hands out tok-1, tok-2, … valid for `expiresIn` seconds. */
 async function tokenEndpoint(expiresIn = 3600, refuse?: Reply) {
-  return startHttpServer((_request, index): Reply => refuse ?? { status: 200, json: { access_token: `tok-${index + 1}`, token_type: 'Bearer', expires_in: expiresIn, scope: 'mmtel' } });
+  return startHttpServer(
+    (_request, index): Reply =>
+      refuse ?? { status: 200, json: { access_token: `tok-${index + 1}`, token_type: 'Bearer', expires_in: expiresIn, scope: 'mmtel' } },
+  );
 }
 
 /** An API that accepts only the given tokens (401 with WWW-Authenticate otherwise). */
 async function api(accepted: (token: string) => boolean) {
   return startHttpServer((request: ReceivedRequest): Reply => {
     const token = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
-    return accepted(token) ? { status: 204 } : { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' }, json: { status: 401, title: 'Unauthorized' } };
+    return accepted(token)
+      ? { status: 204 }
+      : { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' }, json: { status: 401, title: 'Unauthorized' } };
   });
 }
 
-const credentials = (tokenUrl: string, extra: Partial<ClientCredentialsOptions> = {}): ClientCredentialsOptions => ({ tokenUrl, clientId: 'as-1', clientSecret: 's3cret', scope: '3gpp#aef1:mmtel-callcontrol', ...extra });
+const credentials = (tokenUrl: string, extra: Partial<ClientCredentialsOptions> = {}): ClientCredentialsOptions => ({
+  tokenUrl,
+  clientId: 'as-1',
+  clientSecret: 's3cret',
+  scope: '3gpp#aef1:mmtel-callcontrol',
+  ...extra,
+});
 
 describe('clientCredentials', () => {
   it('posts a form-encoded client_credentials grant to the token URL', async () => {
     const tokens = await tokenEndpoint();
     await expect(clientCredentials(credentials(`${tokens.url}/token`)).getToken()).resolves.toBe('tok-1');
     const [request] = tokens.requests;
-    expect(request).toMatchObject({ method: 'POST', url: '/token', headers: expect.objectContaining({ 'content-type': 'application/x-www-form-urlencoded' }) });
-    expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({ grant_type: 'client_credentials', client_id: 'as-1', client_secret: 's3cret', scope: '3gpp#aef1:mmtel-callcontrol' });
+    expect(request).toMatchObject({
+      method: 'POST',
+      url: '/token',
+      headers: expect.objectContaining({ 'content-type': 'application/x-www-form-urlencoded' }),
+    });
+    expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'as-1',
+      client_secret: 's3cret',
+      scope: '3gpp#aef1:mmtel-callcontrol',
+    });
   });
 
   it('reuses the cached token while it is valid', async () => {
@@ -53,7 +73,9 @@ describe('clientCredentials', () => {
 
   it('throws AccessTokenError with the AccessTokenErr code when the endpoint refuses the client', async () => {
     const tokens = await tokenEndpoint(3600, { status: 400, json: { error: 'invalid_client', error_description: 'unknown client' } });
-    const error: unknown = await clientCredentials(credentials(tokens.url)).getToken().catch((e: unknown) => e);
+    const error: unknown = await clientCredentials(credentials(tokens.url))
+      .getToken()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AccessTokenError);
     expect(error).toMatchObject({ status: 400, error: 'invalid_client' });
   });
@@ -93,7 +115,9 @@ describe('the bearer token middleware', () => {
   it('leaves an Authorization header set by the caller alone', async () => {
     const tokens = await tokenEndpoint();
     const server = await api(() => true);
-    await createCallControlClient({ baseUrl: server.url, auth: credentials(tokens.url) }).releaseImsSession('s-1', { headers: { authorization: 'Bearer mine' } });
+    await createCallControlClient({ baseUrl: server.url, auth: credentials(tokens.url) }).releaseImsSession('s-1', {
+      headers: { authorization: 'Bearer mine' },
+    });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer mine');
     expect(tokens.requests).toHaveLength(0);
   });

@@ -3,12 +3,20 @@ import { createCallControlClient, retryAfterMs } from '../../src/index.js';
 import { startHttpServer, type Reply } from '../support/http-server.js';
 
 const body = { callingParty: 'tel:+1', calledParty: 'tel:+2', notifUri: 'http://as/n' };
-const overloaded = (status: number, headers: Record<string, string> = {}): Reply => ({ status, headers, json: { status, cause: status === 429 ? 'NF_CONGESTION_RISK' : 'NF_CONGESTION' } });
+const overloaded = (status: number, headers: Record<string, string> = {}): Reply => ({
+  status,
+  headers,
+  json: { status, cause: status === 429 ? 'NF_CONGESTION_RISK' : 'NF_CONGESTION' },
+});
 const fast = { baseDelayMs: 1, maxDelayMs: 2_000 };
 
 describe('retries', () => {
   it('re-sends a 429 after the delay its Retry-After asks for', async () => {
-    const server = await startHttpServer((_r, i) => (i === 0 ? overloaded(429, { 'retry-after': '1' }) : { status: 201, headers: { location: '/x/ims-sessions/s-1' }, json: { ...body, sessionId: 's-1' } }));
+    const server = await startHttpServer((_r, i) =>
+      i === 0
+        ? overloaded(429, { 'retry-after': '1' })
+        : { status: 201, headers: { location: '/x/ims-sessions/s-1' }, json: { ...body, sessionId: 's-1' } },
+    );
     const started = performance.now();
     const result = await createCallControlClient({ baseUrl: server.url, retry: fast }).createImsSession(body);
     expect(performance.now() - started).toBeGreaterThanOrEqual(990);

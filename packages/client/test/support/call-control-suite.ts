@@ -73,7 +73,11 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
       const result = await client().createImsSession(session({ supportedFeatures: 'XYZ' }));
       expect(result.data).toBeUndefined();
       expect(result.response.status).toBe(400);
-      expect(result.error).toMatchObject({ status: 400, cause: 'OPTIONAL_IE_INCORRECT', invalidParams: [expect.objectContaining({ param: '/supportedFeatures' })] });
+      expect(result.error).toMatchObject({
+        status: 400,
+        cause: 'OPTIONAL_IE_INCORRECT',
+        invalidParams: [expect.objectContaining({ param: '/supportedFeatures' })],
+      });
     });
   });
 
@@ -101,7 +105,10 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
     it('sends the patch as application/merge-patch+json and returns the modified session', async () => {
       const id = await createdId();
       const { fetch, sent } = recordingFetch();
-      const result = await createCallControlClient({ baseUrl: server.apiRoot, fetch }).modifyImsSession(id, { notifCorreId: 'c-1', maxDuration: 60 });
+      const result = await createCallControlClient({ baseUrl: server.apiRoot, fetch }).modifyImsSession(id, {
+        notifCorreId: 'c-1',
+        maxDuration: 60,
+      });
       expect(sent[0]?.headers.get('content-type')).toBe('application/merge-patch+json');
       expect(result.data).toMatchObject({ sessionId: id, notifCorreId: 'c-1', maxDuration: 60 });
     });
@@ -135,7 +142,12 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
       const throwing = createCallControlClient({ baseUrl: server.apiRoot, throwOnError: true });
       const error: unknown = await throwing.createImsSession(session({ callingParty: 'bob' })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MmtelProblemError);
-      expect(error).toMatchObject({ name: 'MmtelProblemError', status: 400, cause: 'MANDATORY_IE_INCORRECT', invalidParams: [expect.objectContaining({ param: '/callingParty' })] });
+      expect(error).toMatchObject({
+        name: 'MmtelProblemError',
+        status: 400,
+        cause: 'MANDATORY_IE_INCORRECT',
+        invalidParams: [expect.objectContaining({ param: '/callingParty' })],
+      });
     });
 
     it('resolves to the data of a successful call', async () => {
@@ -146,7 +158,10 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
 
     it('applies to the raw openapi-fetch methods too', async () => {
       const throwing = createCallControlClient({ baseUrl: server.apiRoot, throwOnError: true });
-      await expect(throwing.DELETE('/ims-sessions/{sessionId}', { params: { path: { sessionId: 'gone' } } })).rejects.toMatchObject({ status: 404, cause: 'SESSION_NOT_FOUND' });
+      await expect(throwing.DELETE('/ims-sessions/{sessionId}', { params: { path: { sessionId: 'gone' } } })).rejects.toMatchObject({
+        status: 404,
+        cause: 'SESSION_NOT_FOUND',
+      });
     });
   });
 

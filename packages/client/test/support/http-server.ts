@@ -36,7 +36,12 @@ export async function startHttpServer(handle: (request: ReceivedRequest, index: 
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const received: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const received: ReceivedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       const index = requests.push(received) - 1;
       void Promise.resolve(handle(received, index)).then(async (reply) => {
         if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));

@@ -23,7 +23,15 @@ export function useReferenceServer(env: Record<string, string> = {}): ReferenceS
     const port = await freePort();
     // No overload shedding: a loaded test machine stalls the event loop past its threshold and
     // the server would answer 503, which is not what these tests are about.
-    const config = loadConfig({ PORT: String(port), MMTEL_DATA_DIR: dataDir, MMTEL_SIM_SCENARIO: 'silent', MMTEL_SIM_STEP_MS: '0', LOG_LEVEL: 'silent', MMTEL_OVERLOAD_PROTECTION: 'false', ...env });
+    const config = loadConfig({
+      PORT: String(port),
+      MMTEL_DATA_DIR: dataDir,
+      MMTEL_SIM_SCENARIO: 'silent',
+      MMTEL_SIM_STEP_MS: '0',
+      LOG_LEVEL: 'silent',
+      MMTEL_OVERLOAD_PROTECTION: 'false',
+      ...env,
+    });
     const app = await buildApp({ config, logger: false });
     await app.listen({ host: '127.0.0.1', port });
     server.apiRoot = config.apiRoot;

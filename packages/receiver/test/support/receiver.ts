@@ -31,7 +31,12 @@ export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
 
 /** POSTs a notification as a sender would. */
 export function postNotification(url: string, body: unknown, contentType = 'application/json'): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body), redirect: 'manual' });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    redirect: 'manual',
+  });
 }
 
 /** Starts a standalone receiver (createReceiver) whose log lines are kept. */
@@ -45,7 +50,13 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
   });
   const app = createReceiver({ ...options, fastify: { logger: { level: 'info', stream }, ...options.fastify } });
   const origin = await listenOnLoopback(app);
-  return { app, origin, logs, url: (path) => origin + path, post: (path, body, contentType) => postNotification(origin + path, body, contentType) };
+  return {
+    app,
+    origin,
+    logs,
+    url: (path) => origin + path,
+    post: (path, body, contentType) => postNotification(origin + path, body, contentType),
+  };
 }
 
 /** Polls until `check` gives a value (notifications arrive asynchronously), failing after `ms`. */

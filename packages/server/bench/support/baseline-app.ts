@@ -46,7 +46,8 @@ function createAndReleaseOnly(spec: OpenApiDocument): OpenApiDocument {
   const all = paths as Record<string, Record<string, unknown> | undefined>;
   const collection = all['/ims-sessions'];
   const individual = all['/ims-sessions/{sessionId}'];
-  if (!collection?.post || !individual?.delete) throw new Error('the bundled CallControl spec lacks POST /ims-sessions or DELETE /ims-sessions/{sessionId}');
+  if (!collection?.post || !individual?.delete)
+    throw new Error('the bundled CallControl spec lacks POST /ims-sessions or DELETE /ims-sessions/{sessionId}');
   return {
     ...rest,
     components: otherComponents,

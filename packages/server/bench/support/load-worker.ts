@@ -21,10 +21,7 @@ export interface LoadOptions {
 }
 
 /** What the worker posts to its parent, in this order: measuring, measured, result. */
-export type LoadMessage =
-  | { type: 'measuring' }
-  | { type: 'measured' }
-  | { type: 'result'; result: LoadResult };
+export type LoadMessage = { type: 'measuring' } | { type: 'measured' } | { type: 'result'; result: LoadResult };
 
 /** The figures of one run; only cycles started and finished inside the measured window count. */
 export interface LoadResult {
@@ -54,7 +51,12 @@ async function run(options: LoadOptions, post: (message: LoadMessage) => void): 
 
   /** One create + release; returns false if either step failed. */
   const cycle = async (): Promise<boolean> => {
-    const created = await pool.request({ method: 'POST', path: options.collectionPath, headers: { 'content-type': 'application/json' }, body });
+    const created = await pool.request({
+      method: 'POST',
+      path: options.collectionPath,
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     if (created.statusCode !== 201) {
       fail(`POST answered ${created.statusCode}: ${(await created.body.text()).slice(0, 300)}`);
       return false;

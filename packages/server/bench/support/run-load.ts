@@ -22,10 +22,13 @@ export async function runLoad(options: LoadOptions): Promise<MeasuredLoad> {
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`;
   const worker = new Worker(boot, { eval: true, workerData: options });
   try {
-    return await measure((listener) => worker.on('message', listener), (fail) => {
-      worker.once('error', fail);
-      worker.once('exit', (code) => fail(new Error(`load worker exited with code ${code} before reporting`)));
-    });
+    return await measure(
+      (listener) => worker.on('message', listener),
+      (fail) => {
+        worker.once('error', fail);
+        worker.once('exit', (code) => fail(new Error(`load worker exited with code ${code} before reporting`)));
+      },
+    );
   } finally {
     await worker.terminate();
   }
@@ -43,10 +46,13 @@ export async function runLoadInProcess(options: LoadOptions): Promise<MeasuredLo
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    return await measure((listener) => child.on('message', listener), (fail) => {
-      child.once('error', fail);
-      child.once('exit', (code) => fail(new Error(`load process exited with code ${code} before reporting`)));
-    });
+    return await measure(
+      (listener) => child.on('message', listener),
+      (fail) => {
+        child.once('error', fail);
+        child.once('exit', (code) => fail(new Error(`load process exited with code ${code} before reporting`)));
+      },
+    );
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }

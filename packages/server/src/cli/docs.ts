@@ -17,7 +17,11 @@ function print(stream: NodeJS.WriteStream, line: string): void {
 try {
   if (values.check) {
     const stale = staleDocuments();
-    for (const document of stale) print(process.stderr, `${document.path}: the generated region(s) ${document.regions.join(', ')} differ from their sources. To fix: pnpm docs:generate`);
+    for (const document of stale)
+      print(
+        process.stderr,
+        `${document.path}: the generated region(s) ${document.regions.join(', ')} differ from their sources. To fix: pnpm docs:generate`,
+      );
     if (stale.length === 0) print(process.stdout, 'every generated region is up to date');
     process.exitCode = stale.length === 0 ? 0 : 1;
   } else {

@@ -26,7 +26,9 @@ async function keygen(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'signing-key.pem'), pem, { mode: 0o600 });
   await writeFile(join(dir, 'jwks.json'), `${JSON.stringify({ keys: [key.publicJwk] }, null, 2)}\n`);
-  process.stdout.write(`wrote ${join(dir, 'signing-key.pem')} and ${join(dir, 'jwks.json')} (kid ${key.kid})\nstart the server with MMTEL_AUTH=oauth2 MMTEL_OAUTH_JWKS_FILE=${resolve(dir, 'jwks.json')}\n`);
+  process.stdout.write(
+    `wrote ${join(dir, 'signing-key.pem')} and ${join(dir, 'jwks.json')} (kid ${key.kid})\nstart the server with MMTEL_AUTH=oauth2 MMTEL_OAUTH_JWKS_FILE=${resolve(dir, 'jwks.json')}\n`,
+  );
 }
 
 async function mint(args: string[]): Promise<void> {
@@ -45,12 +47,12 @@ async function mint(args: string[]): Promise<void> {
   if (values.key === undefined || values.sub === undefined) fail('mint needs --key and --sub');
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) fail(`--ttl ${values.ttl} is not a positive number of seconds`);
-  const key = await readSigningKey(values.key!);
+  const key = await readSigningKey(values.key);
   const now = Math.floor(Date.now() / 1000);
   const jwt = new SignJWT({ scope: values.scope, client_id: values.sub })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
     .setIssuer(values.iss)
-    .setSubject(values.sub!)
+    .setSubject(values.sub)
     .setIssuedAt(now)
     .setExpirationTime(now + ttl)
     .setJti(randomUUID());
@@ -64,5 +66,12 @@ function fail(message: string): never {
 }
 
 const [command, ...rest] = process.argv.slice(2);
-const run = command === 'keygen' ? (rest[0] === undefined ? fail('keygen needs a directory') : keygen(rest[0])) : command === 'mint' ? mint(rest) : fail(`unknown command ${command ?? '(none)'}`);
+const run =
+  command === 'keygen'
+    ? rest[0] === undefined
+      ? fail('keygen needs a directory')
+      : keygen(rest[0])
+    : command === 'mint'
+      ? mint(rest)
+      : fail(`unknown command ${command ?? '(none)'}`);
 run.catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -24,7 +24,11 @@ const RULES: readonly Rule[] = [
       ? `MMTEL_NOTIFY_LEASE_MS=${v.MMTEL_NOTIFY_LEASE_MS} must be longer than MMTEL_NOTIFY_TIMEOUT_MS=${v.MMTEL_NOTIFY_TIMEOUT_MS}: a notification whose lease lapses mid-attempt may be sent again by another instance`
       : undefined,
   (v) =>
-    v.MMTEL_AUTH === 'oauth2' && !v.MMTEL_OAUTH_JWKS_FILE && !v.MMTEL_OAUTH_JWKS_URL && !v.MMTEL_OAUTH_PUBLIC_KEY_FILE && !v.MMTEL_CAPIF_TOKEN_ENDPOINT
+    v.MMTEL_AUTH === 'oauth2' &&
+    !v.MMTEL_OAUTH_JWKS_FILE &&
+    !v.MMTEL_OAUTH_JWKS_URL &&
+    !v.MMTEL_OAUTH_PUBLIC_KEY_FILE &&
+    !v.MMTEL_CAPIF_TOKEN_ENDPOINT
       ? 'MMTEL_AUTH=oauth2 needs the keys that sign tokens: set MMTEL_OAUTH_JWKS_FILE, MMTEL_OAUTH_JWKS_URL or MMTEL_OAUTH_PUBLIC_KEY_FILE (or MMTEL_CAPIF_TOKEN_ENDPOINT=true to issue tokens here)'
       : undefined,
   (v) =>

@@ -8,7 +8,10 @@ import { foreignVariables, variables, type VariableName } from './variables.js';
 
 /** The JSON Schema of the environment, as its values are once read from their text. */
 export function environmentSchema(): { type: 'object'; properties: Record<VariableName, JsonSchema> } {
-  const properties = Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.schema])) as Record<VariableName, JsonSchema>;
+  const properties = Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.schema])) as Record<
+    VariableName,
+    JsonSchema
+  >;
   return { type: 'object', properties };
 }
 
@@ -53,10 +56,17 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
 }
 
 /** One problem per variable (its first error), in the order of declaration. */
-function valueProblems(errors: readonly ErrorObject[], texts: Partial<Record<VariableName, string>>, given: Partial<Record<VariableName, unknown>>): string[] {
+function valueProblems(
+  errors: readonly ErrorObject[],
+  texts: Partial<Record<VariableName, string>>,
+  given: Partial<Record<VariableName, unknown>>,
+): string[] {
   const byName = new Map<VariableName, string>();
   for (const error of errors) {
-    const [name, entry] = error.instancePath.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~')) as [VariableName, string | undefined];
+    const [name, entry] = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~')) as [VariableName, string | undefined];
     if (byName.has(name)) continue;
     const variable = variables[name];
     const value = entry === undefined ? undefined : (given[name] as Record<string, unknown>)[entry];
@@ -75,7 +85,13 @@ function valueProblems(errors: readonly ErrorObject[], texts: Partial<Record<Var
 function unknownVariables(env: Readonly<Record<string, string | undefined>>): string[] {
   const known = Object.keys(variables);
   return Object.keys(env)
-    .filter((name) => name.startsWith(PREFIX) && (env[name] ?? '').trim() !== '' && !Object.hasOwn(variables, name) && !Object.hasOwn(foreignVariables, name))
+    .filter(
+      (name) =>
+        name.startsWith(PREFIX) &&
+        (env[name] ?? '').trim() !== '' &&
+        !Object.hasOwn(variables, name) &&
+        !Object.hasOwn(foreignVariables, name),
+    )
     .sort()
     .map((name) => {
       const meant = closestName(name, known);

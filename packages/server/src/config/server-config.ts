@@ -116,7 +116,9 @@ export function toServerConfig(values: ConfigValues, cwd: string): ServerConfig 
     host: values.HOST,
     port: values.PORT,
     apiRoot: values.MMTEL_API_ROOT.replace(/\/+$/, ''),
-    ...(values.MMTEL_SESSION_EVENT_NOTIFICATION_URI !== undefined && { sessionEventNotificationUri: values.MMTEL_SESSION_EVENT_NOTIFICATION_URI }),
+    ...(values.MMTEL_SESSION_EVENT_NOTIFICATION_URI !== undefined && {
+      sessionEventNotificationUri: values.MMTEL_SESSION_EVENT_NOTIFICATION_URI,
+    }),
     dataDir: resolve(cwd, values.MMTEL_DATA_DIR),
     ...(values.DATABASE_URL !== undefined && { databaseUrl: values.DATABASE_URL }),
     logLevel: values.LOG_LEVEL,
@@ -164,7 +166,8 @@ function securityConfig(values: ConfigValues): SecurityConfig {
       aefId: values.MMTEL_OAUTH_AEF_ID,
       clockToleranceSec: values.MMTEL_OAUTH_CLOCK_SKEW_S,
     }),
-    ...(certFile !== undefined && keyFile !== undefined && { tls: compact({ certFile, keyFile, clientCaFile: values.MMTEL_TLS_CLIENT_CA_FILE }) }),
+    ...(certFile !== undefined &&
+      keyFile !== undefined && { tls: compact({ certFile, keyFile, clientCaFile: values.MMTEL_TLS_CLIENT_CA_FILE }) }),
     tokenEndpoint: compact({
       enabled: values.MMTEL_CAPIF_TOKEN_ENDPOINT,
       clients: values.MMTEL_CAPIF_CLIENTS,
@@ -192,6 +195,10 @@ function securityConfig(values: ConfigValues): SecurityConfig {
 }
 
 /** The object without its undefined properties (optional properties are absent, never undefined). */
-function compact<T extends Record<string, unknown>>(value: T): { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> } {
+function compact<T extends Record<string, unknown>>(
+  value: T,
+): { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+} {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }

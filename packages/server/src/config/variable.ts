@@ -105,7 +105,11 @@ export function flag(options: Common & { default: boolean | DerivedDefault<boole
   return {
     group: options.group,
     description: options.description,
-    schema: { type: 'boolean', description: options.description, ...(typeof options.default === 'boolean' && { default: options.default }) },
+    schema: {
+      type: 'boolean',
+      description: options.description,
+      ...(typeof options.default === 'boolean' && { default: options.default }),
+    },
     default: typeof options.default === 'boolean' ? { value: options.default } : options.default,
     expected: 'true or false',
     allowed: '`true`, `false`',
@@ -117,11 +121,19 @@ export function flag(options: Common & { default: boolean | DerivedDefault<boole
 }
 
 /** One value of an enumeration; the message of a bad value lists them all. */
-export function oneOf<const T extends string>(values: readonly T[], options: Common & { default: T | DerivedDefault<T> }): Variable<T, true> {
+export function oneOf<const T extends string>(
+  values: readonly T[],
+  options: Common & { default: T | DerivedDefault<T> },
+): Variable<T, true> {
   return {
     group: options.group,
     description: options.description,
-    schema: { type: 'string', enum: values, description: options.description, ...(typeof options.default === 'string' && { default: options.default }) },
+    schema: {
+      type: 'string',
+      enum: values,
+      description: options.description,
+      ...(typeof options.default === 'string' && { default: options.default }),
+    },
     default: typeof options.default === 'string' ? { value: options.default } : options.default,
     expected: `one of ${values.join(', ')}`,
     allowed: values.map(code).join(', '),
@@ -138,7 +150,13 @@ export function text(options: TextOptions & { default?: string | DerivedDefault<
   return {
     group: options.group,
     description: options.description,
-    schema: { type: 'string', minLength: 1, ...(options.pattern !== undefined && { pattern: options.pattern }), description: options.description, ...(typeof options.default === 'string' && { default: options.default }) },
+    schema: {
+      type: 'string',
+      minLength: 1,
+      ...(options.pattern !== undefined && { pattern: options.pattern }),
+      description: options.description,
+      ...(typeof options.default === 'string' && { default: options.default }),
+    },
     default: options.default === undefined ? undefined : typeof options.default === 'string' ? { value: options.default } : options.default,
     expected: options.expected ?? 'a non-empty text',
     allowed: options.allowed ?? 'text',
@@ -189,7 +207,9 @@ export function list(options: Common & { entry: JsonSchema; expectedEntry: strin
  * Comma-separated `<key>=<value>` pairs (an empty map by default); each value is checked against
  * `value`. A pair splits at its last `=`.
  */
-export function pairs(options: Common & { form: string; value: JsonSchema; expectedEntry: string; allowed: string }): Variable<Record<string, string>, true> {
+export function pairs(
+  options: Common & { form: string; value: JsonSchema; expectedEntry: string; allowed: string },
+): Variable<Record<string, string>, true> {
   return {
     group: options.group,
     description: options.description,

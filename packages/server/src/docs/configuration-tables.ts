@@ -30,7 +30,9 @@ function defaultCell(variable: Variable): string {
 }
 
 function allowedCell(variable: Variable): string {
-  return cell(variable.unit === undefined || variable.schema.type !== 'integer' ? variable.allowed : `${variable.allowed} ${variable.unit}`);
+  return cell(
+    variable.unit === undefined || variable.schema.type !== 'integer' ? variable.allowed : `${variable.allowed} ${variable.unit}`,
+  );
 }
 
 /** A value in the largest unit that divides it (90000 ms → 90 s), or undefined when that adds nothing. */
@@ -38,8 +40,23 @@ export function inUnits(value: number, unit: Unit): string | undefined {
   if (value === 0) return undefined;
   const steps: ReadonlyArray<[number, string]> =
     unit === 'bytes'
-      ? [[1024 * 1024 * 1024, 'GiB'], [1024 * 1024, 'MiB'], [1024, 'KiB']]
-      : (unit === 'ms' ? [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1_000, 's']] : [[86_400, 'd'], [3_600, 'h'], [60, 'min']]) as ReadonlyArray<[number, string]>;
+      ? [
+          [1024 * 1024 * 1024, 'GiB'],
+          [1024 * 1024, 'MiB'],
+          [1024, 'KiB'],
+        ]
+      : unit === 'ms'
+        ? [
+            [86_400_000, 'd'],
+            [3_600_000, 'h'],
+            [60_000, 'min'],
+            [1_000, 's'],
+          ]
+        : [
+            [86_400, 'd'],
+            [3_600, 'h'],
+            [60, 'min'],
+          ];
   for (const [size, name] of steps) {
     if (value >= size && value % size === 0) return `${value / size} ${name}`;
   }

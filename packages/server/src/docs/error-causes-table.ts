@@ -16,7 +16,9 @@ const SERVER_CATALOGUE = fileURLToPath(new URL('../http/problem.ts', import.meta
 export function errorCausesTable(): string {
   const { comments } = causeCatalogueSource();
   const names = (Object.keys(Cause) as CauseName[]).sort((a, b) => Cause[a].status - Cause[b].status);
-  const rows = names.map((name) => `| \`${name}\` | ${Cause[name].status} | ${Cause[name].title} | ${(comments.get(name) ?? '').replace(/\|/g, '\\|')} |`);
+  const rows = names.map(
+    (name) => `| \`${name}\` | ${Cause[name].status} | ${Cause[name].title} | ${(comments.get(name) ?? '').replace(/\|/g, '\\|')} |`,
+  );
   return ['| cause | status | title | origin and use |', '|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -43,7 +45,8 @@ export function causeCatalogueSource(start = SERVER_CATALOGUE): { file: string; 
 function causeLiteral(file: ts.SourceFile): ts.ObjectLiteralExpression | undefined {
   let found: ts.ObjectLiteralExpression | undefined;
   const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === 'Cause' && node.initializer !== undefined) found ??= objectLiteralOf(node.initializer);
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === 'Cause' && node.initializer !== undefined)
+      found ??= objectLiteralOf(node.initializer);
     ts.forEachChild(node, visit);
   };
   visit(file);
@@ -56,10 +59,16 @@ function modulesNamingCause(file: ts.SourceFile): string[] {
   for (const statement of file.statements) {
     if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
       const bindings = statement.importClause?.namedBindings;
-      if (bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.some((element) => element.name.text === 'Cause')) specifiers.push(statement.moduleSpecifier.text);
-    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier)) {
+      if (bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.some((element) => element.name.text === 'Cause'))
+        specifiers.push(statement.moduleSpecifier.text);
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      statement.moduleSpecifier !== undefined &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
       const clause = statement.exportClause;
-      if (clause === undefined || (ts.isNamedExports(clause) && clause.elements.some((element) => element.name.text === 'Cause'))) specifiers.push(statement.moduleSpecifier.text);
+      if (clause === undefined || (ts.isNamedExports(clause) && clause.elements.some((element) => element.name.text === 'Cause')))
+        specifiers.push(statement.moduleSpecifier.text);
     }
   }
   return specifiers;
@@ -94,6 +103,7 @@ function memberComments(literal: ts.ObjectLiteralExpression, file: ts.SourceFile
 /** The object literal under `as const`, `satisfies …` and parentheses. */
 function objectLiteralOf(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
   if (ts.isObjectLiteralExpression(expression)) return expression;
-  if (ts.isAsExpression(expression) || ts.isSatisfiesExpression(expression) || ts.isParenthesizedExpression(expression)) return objectLiteralOf(expression.expression);
+  if (ts.isAsExpression(expression) || ts.isSatisfiesExpression(expression) || ts.isParenthesizedExpression(expression))
+    return objectLiteralOf(expression.expression);
   return undefined;
 }

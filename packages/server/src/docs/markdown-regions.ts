@@ -32,7 +32,8 @@ export function findRegions(markdown: string): FoundRegion[] {
     const contentStart = match.index + match[0].length;
     const closing = markdown.startsWith(CLOSING, contentStart) ? contentStart : markdown.indexOf(`\n${CLOSING}`, contentStart) + 1;
     const next = markdown.slice(contentStart).search(OPENING_ANYWHERE);
-    if (closing === 0 || (next !== -1 && contentStart + next < closing)) throw new Error(`the generated region "${match[1]}" has no closing ${CLOSING}`);
+    if (closing === 0 || (next !== -1 && contentStart + next < closing))
+      throw new Error(`the generated region "${match[1]}" has no closing ${CLOSING}`);
     regions.push({ id: match[1]!, from: match.index, to: closing, text: markdown.slice(match.index, closing) });
   }
   return regions;

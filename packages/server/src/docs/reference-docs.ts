@@ -21,7 +21,11 @@ export interface GeneratedRegion {
 
 /** Every region `pnpm docs:generate` writes; each must be in exactly one document. */
 export const GENERATED_REGIONS: readonly GeneratedRegion[] = [
-  { id: 'configuration', source: () => CONFIGURATION_SCHEMA, render: () => `${variablesTable(['server', 'store', 'notifications', 'simulator'])}\n\n${foreignVariablesNote()}` },
+  {
+    id: 'configuration',
+    source: () => CONFIGURATION_SCHEMA,
+    render: () => `${variablesTable(['server', 'store', 'notifications', 'simulator'])}\n\n${foreignVariablesNote()}`,
+  },
   { id: 'configuration-security', source: () => CONFIGURATION_SCHEMA, render: () => variablesTable(['security']) },
   { id: 'configuration-limits', source: () => CONFIGURATION_SCHEMA, render: () => variablesTable(['limits']) },
   { id: 'error-causes', source: () => relative(REPO_ROOT, causeCatalogueSource().file), render: errorCausesTable },
@@ -62,17 +66,21 @@ export function staleDocuments(root = REPO_ROOT): StaleDocument[] {
     const replacements: Array<{ region: FoundRegion; text: string }> = [];
     for (const region of findRegions(markdown)) {
       const generated = GENERATED_REGIONS.find((candidate) => candidate.id === region.id);
-      if (generated === undefined) throw new Error(`${path}: no generator writes the region "${region.id}" (known: ${GENERATED_REGIONS.map((g) => g.id).join(', ')})`);
+      if (generated === undefined)
+        throw new Error(`${path}: no generator writes the region "${region.id}" (known: ${GENERATED_REGIONS.map((g) => g.id).join(', ')})`);
       if (seen.has(region.id)) throw new Error(`the region "${region.id}" is in both ${seen.get(region.id)} and ${path}: keep one`);
       seen.set(region.id, path);
       replacements.push({ region, text: regionText(generated.id, generated.source(), generated.render()) });
     }
     const changed = replacements.filter(({ region, text }) => region.text !== text);
-    if (changed.length > 0) stale.push({ path, regions: changed.map(({ region }) => region.id), updated: replaceRegions(markdown, replacements) });
+    if (changed.length > 0)
+      stale.push({ path, regions: changed.map(({ region }) => region.id), updated: replaceRegions(markdown, replacements) });
   }
   const missing = GENERATED_REGIONS.filter((region) => !seen.has(region.id)).map((region) => region.id);
   if (missing.length > 0) {
-    throw new Error(`no document holds the generated region(s) ${missing.join(', ')}: add "<!-- generated: <id> -->" and "<!-- /generated -->" lines where each belongs (README.md or docs/), then run pnpm docs:generate`);
+    throw new Error(
+      `no document holds the generated region(s) ${missing.join(', ')}: add "<!-- generated: <id> -->" and "<!-- /generated -->" lines where each belongs (README.md or docs/), then run pnpm docs:generate`,
+    );
   }
   return stale;
 }

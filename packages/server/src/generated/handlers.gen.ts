@@ -147,25 +147,25 @@ export type ListDeliveriesReply =
 /** One handler per operationId; `Context` is what the server passes every handler. */
 export interface Handlers<Context> {
   /** Creates a new Individual IMS Session resource. (POST /mmtel-callcontrol/v1/ims-sessions) */
-  CreateImsSession(request: CreateImsSessionRequest, context: Context): Promise<CreateImsSessionReply>;
+  CreateImsSession: (request: CreateImsSessionRequest, context: Context) => Promise<CreateImsSessionReply>;
   /** Updates an existing Individual IMS Session resource. (PUT /mmtel-callcontrol/v1/ims-sessions/{sessionId}) */
-  UpdateImsSession(request: UpdateImsSessionRequest, context: Context): Promise<UpdateImsSessionReply>;
+  UpdateImsSession: (request: UpdateImsSessionRequest, context: Context) => Promise<UpdateImsSessionReply>;
   /** Deletes an existing Individual IMS Session resource. (DELETE /mmtel-callcontrol/v1/ims-sessions/{sessionId}) */
-  ReleaseImsSession(request: ReleaseImsSessionRequest, context: Context): Promise<ReleaseImsSessionReply>;
+  ReleaseImsSession: (request: ReleaseImsSessionRequest, context: Context) => Promise<ReleaseImsSessionReply>;
   /** Modifies an existing Individual IMS Session resource. (PATCH /mmtel-callcontrol/v1/ims-sessions/{sessionId}) */
-  ModifyImsSession(request: ModifyImsSessionRequest, context: Context): Promise<ModifyImsSessionReply>;
+  ModifyImsSession: (request: ModifyImsSessionRequest, context: Context) => Promise<ModifyImsSessionReply>;
   /** Pseudo operation carrying the Session Event Notification callback. (POST /mmtel-callevent/v1/session-event-subscriptions) */
-  Subscribe(request: SubscribeRequest, context: Context): Promise<SubscribeReply>;
+  Subscribe: (request: SubscribeRequest, context: Context) => Promise<SubscribeReply>;
   /** Lists the call scenarios the simulated network can play. (GET /sim/v1/scenarios) */
-  ListScenarios(request: ListScenariosRequest, context: Context): Promise<ListScenariosReply>;
+  ListScenarios: (request: ListScenariosRequest, context: Context) => Promise<ListScenariosReply>;
   /** Injects an incoming call for a served user. (POST /sim/v1/incoming-calls) */
-  InjectIncomingCall(request: InjectIncomingCallRequest, context: Context): Promise<InjectIncomingCallReply>;
+  InjectIncomingCall: (request: InjectIncomingCallRequest, context: Context) => Promise<InjectIncomingCallReply>;
   /** Injects a media change requested by the remote party. (POST /sim/v1/sessions/{sessionId}/media-changes) */
-  InjectMediaChange(request: InjectMediaChangeRequest, context: Context): Promise<InjectMediaChangeReply>;
+  InjectMediaChange: (request: InjectMediaChangeRequest, context: Context) => Promise<InjectMediaChangeReply>;
   /** Injects a hang-up by the remote party. (POST /sim/v1/sessions/{sessionId}/remote-release) */
-  InjectRemoteRelease(request: InjectRemoteReleaseRequest, context: Context): Promise<InjectRemoteReleaseReply>;
+  InjectRemoteRelease: (request: InjectRemoteReleaseRequest, context: Context) => Promise<InjectRemoteReleaseReply>;
   /** Lists the delivery record of notifications. (GET /sim/v1/deliveries) */
-  ListDeliveries(request: ListDeliveriesRequest, context: Context): Promise<ListDeliveriesReply>;
+  ListDeliveries: (request: ListDeliveriesRequest, context: Context) => Promise<ListDeliveriesReply>;
 }
 
 /** The operationId of any served operation. */

@@ -5,6 +5,9 @@ import type { DeliveryState } from '../store/store.js';
 /** Lists the delivery record of notifications, optionally for one session or state. */
 export async function ListDeliveries(request: ListDeliveriesRequest, context: HandlerContext): Promise<ListDeliveriesReply> {
   const { 'session-id': sessionId, state } = request.query;
-  const filter = { ...(sessionId !== undefined && { sessionId }), ...(state !== undefined && { state: state.toLowerCase() as DeliveryState }) };
+  const filter = {
+    ...(sessionId !== undefined && { sessionId }),
+    ...(state !== undefined && { state: state.toLowerCase() as DeliveryState }),
+  };
   return { status: 200, body: await context.simulator.deliveries(filter) };
 }

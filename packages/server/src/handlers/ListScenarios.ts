@@ -8,7 +8,11 @@ export async function ListScenarios(_request: ListScenariosRequest, context: Han
     status: 200,
     body: {
       defaultScenario: context.simulator.defaultScenario,
-      scenarios: Object.values(scenarios).map((s) => ({ name: s.name, description: s.description, events: s.steps.map((step) => step.event) })),
+      scenarios: Object.values(scenarios).map((s) => ({
+        name: s.name,
+        description: s.description,
+        events: s.steps.map((step) => step.event),
+      })),
     },
   };
 }

@@ -12,6 +12,9 @@ import { problem } from '../http/problem.js';
 export async function Subscribe(_request: SubscribeRequest, _context: HandlerContext): Promise<SubscribeReply> {
   return {
     status: 501,
-    body: problem('NOT_IMPLEMENTED', 'This is a pseudo resource: Session Event Notifications go to the SessionEventNotificationUri configured in the server (MMTEL_SESSION_EVENT_NOTIFICATION_URI).'),
+    body: problem(
+      'NOT_IMPLEMENTED',
+      'This is a pseudo resource: Session Event Notifications go to the SessionEventNotificationUri configured in the server (MMTEL_SESSION_EVENT_NOTIFICATION_URI).',
+    ),
   };
 }

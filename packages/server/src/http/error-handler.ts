@@ -1,4 +1,12 @@
-import { causeOfBodyError, causeOfStatus, closeLingeringReads, readRestOfRefusedBody, schemaRejection, sendProblem, toInvalidParams } from '@mmtel/validation';
+import {
+  causeOfBodyError,
+  causeOfStatus,
+  closeLingeringReads,
+  readRestOfRefusedBody,
+  schemaRejection,
+  sendProblem,
+  toInvalidParams,
+} from '@mmtel/validation';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { operations } from '../generated/operations.gen.js';
 import { bodyRequired } from './operation-routes.js';
@@ -23,7 +31,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     // The store (PostgreSQL) cannot be reached: a passing outage, not a fault of the request or the server.
     if (error instanceof StoreUnavailableError) {
       request.log.warn({ err: error }, 'store unavailable');
-      return sendProblem(reply, problem('NF_CONGESTION', 'The store is unavailable; try again later.'), { 'retry-after': String(error.retryAfterSec) });
+      return sendProblem(reply, problem('NF_CONGESTION', 'The store is unavailable; try again later.'), {
+        'retry-after': String(error.retryAfterSec),
+      });
     }
     // Checked first: a response validation failure carries `validation` too, but is the server's fault.
     if (error.code === 'FST_RESPONSE_VALIDATION_FAILED_VALIDATION') {
@@ -46,7 +56,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const allowed = methodsFor(request.url.split('?', 1)[0]!);
     if (allowed.length > 0) {
-      return sendProblem(reply, problem('METHOD_NOT_ALLOWED', `${request.method} is not defined for ${request.url}.`), { allow: allowed.join(', ') });
+      return sendProblem(reply, problem('METHOD_NOT_ALLOWED', `${request.method} is not defined for ${request.url}.`), {
+        allow: allowed.join(', '),
+      });
     }
     return sendProblem(reply, problem('RESOURCE_URI_STRUCTURE_NOT_FOUND', `No resource at ${request.method} ${request.url}.`));
   });

@@ -32,7 +32,7 @@ export function httpServerOptions(security: SecurityConfig): Pick<FastifyServerO
           ...(tls.clientCaFile !== undefined && { ca: readFileSync(tls.clientCaFile), requestCert: true, rejectUnauthorized: true }),
         },
         handler,
-      ) as unknown as Server;
+      );
     },
     clientErrorHandler: answerClientError,
   };
@@ -41,9 +41,21 @@ export function httpServerOptions(security: SecurityConfig): Pick<FastifyServerO
 /** Node's parser and timeout errors, answered as ProblemDetails before the connection closes. */
 function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable) return void socket.destroy();
-  const cause: CauseName = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'INVALID_MSG_FORMAT';
-  const detail = cause === 'HEADERS_TOO_LARGE' ? 'The request headers exceed the size this server accepts.' : cause === 'REQUEST_TIMEOUT' ? 'The request did not arrive in time.' : 'The request is not valid HTTP/1.1.';
+  const cause: CauseName =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'HEADERS_TOO_LARGE'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'REQUEST_TIMEOUT'
+        : 'INVALID_MSG_FORMAT';
+  const detail =
+    cause === 'HEADERS_TOO_LARGE'
+      ? 'The request headers exceed the size this server accepts.'
+      : cause === 'REQUEST_TIMEOUT'
+        ? 'The request did not arrive in time.'
+        : 'The request is not valid HTTP/1.1.';
   const answer = problem(cause, detail);
   const body = JSON.stringify(answer);
-  socket.end(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -17,7 +17,8 @@ export function jsonText(value: unknown): string {
 }
 
 function write(value: unknown): string | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) >= 1e21 ? BigInt(value).toString() : JSON.stringify(value);
+  if (typeof value === 'number')
+    return Number.isInteger(value) && Math.abs(value) >= 1e21 ? BigInt(value).toString() : JSON.stringify(value);
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   const json = (value as { toJSON?: unknown }).toJSON;
   if (typeof json === 'function') return write(json.call(value));

@@ -18,12 +18,19 @@ interface AnyReply {
  * otherwise: Fastify would let a parsed but undeclared type through unvalidated), and the reply
  * carries the content type the spec gives its status.
  */
-export function operationResolver(handlers: Handlers<HandlerContext>, contextOf: (request: FastifyRequest, reply: FastifyReply) => HandlerContext) {
+export function operationResolver(
+  handlers: Handlers<HandlerContext>,
+  contextOf: (request: FastifyRequest, reply: FastifyReply) => HandlerContext,
+) {
   return (operationId: string): RouteOptions => {
-    if (!(operationId in operations)) throw new Error(`The spec has operation ${operationId} but the generated operation table does not: run pnpm generate`);
+    if (!(operationId in operations))
+      throw new Error(`The spec has operation ${operationId} but the generated operation table does not: run pnpm generate`);
     const id = operationId as OperationId;
     const definition: OperationDefinition = operations[id];
-    const handler = handlers[id] as (request: { params: unknown; query: unknown; body?: unknown }, context: HandlerContext) => Promise<AnyReply>;
+    const handler = handlers[id] as (
+      request: { params: unknown; query: unknown; body?: unknown },
+      context: HandlerContext,
+    ) => Promise<AnyReply>;
     const route: Partial<RouteOptions> = {
       preValidation: async (request) => {
         requireDeclaredBody(request, definition);
@@ -44,14 +51,19 @@ function requireDeclaredBody(request: FastifyRequest, definition: OperationDefin
   if (definition.requestContentTypes.length === 0) return;
   const hasBody = request.body !== undefined;
   if (!hasBody) {
-    if (definition.bodyRequired) throw new ProblemError('MANDATORY_IE_MISSING', `The request needs a body (${definition.requestContentTypes.join(' or ')}).`, [{ param: '', reason: 'request body is required' }]);
+    if (definition.bodyRequired)
+      throw new ProblemError('MANDATORY_IE_MISSING', `The request needs a body (${definition.requestContentTypes.join(' or ')}).`, [
+        { param: '', reason: 'request body is required' },
+      ]);
     return;
   }
   const type = mediaType(request.headers['content-type']);
   if (!definition.requestContentTypes.includes(type)) {
-    throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', `${definition.method} ${definition.path} accepts ${definition.requestContentTypes.join(', ')}, not ${type || 'a body without Content-Type'}.`, [
-      { param: 'Content-Type', reason: `must be ${definition.requestContentTypes.join(' or ')}` },
-    ]);
+    throw new ProblemError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `${definition.method} ${definition.path} accepts ${definition.requestContentTypes.join(', ')}, not ${type || 'a body without Content-Type'}.`,
+      [{ param: 'Content-Type', reason: `must be ${definition.requestContentTypes.join(' or ')}` }],
+    );
   }
 }
 

@@ -32,7 +32,10 @@ export function componentSchema(doc: OpenApiDocument, name: string): Record<stri
     if (Array.isArray(value)) return value.map(rewrite);
     if (typeof value !== 'object' || value === null) return value;
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/definitions/') : rewrite(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/definitions/') : rewrite(v),
+      ]),
     );
   };
   return { allOf: [{ $ref: `#/definitions/${name}` }], definitions: rewrite(schemas) };

@@ -92,16 +92,34 @@ export class DeliveryOutcomes {
         this.#logger.debug(entryLogFields(entry, details), 'notification delivered');
         return undefined;
       case 'failed':
-        await this.#outbox.finish(entry.id, { state: 'failed', attempts, target: outcome.target, at, status: outcome.status, error: outcome.error });
+        await this.#outbox.finish(entry.id, {
+          state: 'failed',
+          attempts,
+          target: outcome.target,
+          at,
+          status: outcome.status,
+          error: outcome.error,
+        });
         this.#metrics?.failed(entry.callback, outcome.reason);
-        this.#logger.warn(entryLogFields(entry, { ...details, reason: outcome.reason, error: outcome.error }), 'notification failed, not retried');
+        this.#logger.warn(
+          entryLogFields(entry, { ...details, reason: outcome.reason, error: outcome.error }),
+          'notification failed, not retried',
+        );
         return undefined;
       case 'retry': {
         if (attempts >= this.#policy.maxAttempts) {
-          await this.#giveUp(entry, attempts, nextTarget, 'max_attempts', `gave up after ${attempts} attempts; last: ${outcome.error}`, outcome.status);
+          await this.#giveUp(
+            entry,
+            attempts,
+            nextTarget,
+            'max_attempts',
+            `gave up after ${attempts} attempts; last: ${outcome.error}`,
+            outcome.status,
+          );
           return undefined;
         }
-        const delay = outcome.retryAfterMs ?? backoffDelay(attempts, this.#policy.initialBackoffMs, this.#policy.maxBackoffMs, this.#random);
+        const delay =
+          outcome.retryAfterMs ?? backoffDelay(attempts, this.#policy.initialBackoffMs, this.#policy.maxBackoffMs, this.#random);
         const nextAttemptAt = at + delay;
         if (nextAttemptAt - entry.createdAt > this.#policy.maxAgeMs) {
           const error = `gave up after ${attempts} attempts: the next would pass the ${this.#policy.maxAgeMs} ms budget; last: ${outcome.error}`;
@@ -110,7 +128,10 @@ export class DeliveryOutcomes {
         }
         await this.#outbox.retry(entry.id, { attempts, nextAttemptAt, target: nextTarget, status: outcome.status, error: outcome.error });
         this.#metrics?.retried(entry.callback, outcome.reason);
-        this.#logger.warn(entryLogFields(entry, { ...details, reason: outcome.reason, error: outcome.error, retryInMs: delay }), 'notification attempt failed, retrying');
+        this.#logger.warn(
+          entryLogFields(entry, { ...details, reason: outcome.reason, error: outcome.error, retryInMs: delay }),
+          'notification attempt failed, retrying',
+        );
         return nextAttemptAt;
       }
     }
@@ -135,7 +156,14 @@ export class DeliveryOutcomes {
     );
   }
 
-  async #giveUp(entry: OutboxEntry, attempts: number, target: string, reason: string, error: string, status: number | undefined): Promise<void> {
+  async #giveUp(
+    entry: OutboxEntry,
+    attempts: number,
+    target: string,
+    reason: string,
+    error: string,
+    status: number | undefined,
+  ): Promise<void> {
     await this.#outbox.finish(entry.id, { state: 'failed', attempts, target, at: Date.now(), status, error });
     this.#metrics?.failed(entry.callback, reason);
     this.#logger.warn(entryLogFields(entry, { attempts, reason, error }), 'notification given up');

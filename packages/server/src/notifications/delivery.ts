@@ -171,13 +171,23 @@ export class NotificationSender {
           return { ...base, kind: 'failed', reason: 'redirect_without_location', error: `${status} without Location from ${current}` };
         }
         if (redirects.length >= this.#options.maxRedirects) {
-          return { ...base, kind: 'failed', reason: 'too_many_redirects', error: `more than ${this.#options.maxRedirects} redirects, the last from ${current}` };
+          return {
+            ...base,
+            kind: 'failed',
+            reason: 'too_many_redirects',
+            error: `more than ${this.#options.maxRedirects} redirects, the last from ${current}`,
+          };
         }
         let next: string;
         try {
           next = new URL(location, url).href;
         } catch {
-          return { ...base, kind: 'failed', reason: 'invalid_target', error: `${status} with a bad Location "${location}" from ${current}` };
+          return {
+            ...base,
+            kind: 'failed',
+            reason: 'invalid_target',
+            error: `${status} with a bad Location "${location}" from ${current}`,
+          };
         }
         redirects.push(cause !== undefined ? { status, from: current, location: next, cause } : { status, from: current, location: next });
         if (status === 308) permanentTarget = next;
@@ -210,12 +220,24 @@ export class NotificationSender {
         // The status decides; a body that breaks off only loses the cause.
         cause = causeOf(await readJsonBody(response).catch(() => undefined));
       }
-      return { answered: true, status, location: header(response.headers, 'location'), retryAfter: header(response.headers, 'retry-after'), cause };
+      return {
+        answered: true,
+        status,
+        location: header(response.headers, 'location'),
+        retryAfter: header(response.headers, 'retry-after'),
+        cause,
+      };
     } catch (err) {
       const code = errorCode(err) ?? '';
-      if (code === 'ERR_TARGET_REJECTED') return { answered: false, kind: 'failed', reason: 'target_rejected', error: `target refused: ${describe(err)}` };
+      if (code === 'ERR_TARGET_REJECTED')
+        return { answered: false, kind: 'failed', reason: 'target_rejected', error: `target refused: ${describe(err)}` };
       if (TIMEOUT_CODES.has(code)) {
-        return { answered: false, kind: 'retry', reason: 'timeout', error: `${describe(err)} (${this.#options.timeoutMs} ms, ${url.href})` };
+        return {
+          answered: false,
+          kind: 'retry',
+          reason: 'timeout',
+          error: `${describe(err)} (${this.#options.timeoutMs} ms, ${url.href})`,
+        };
       }
       if (code.startsWith('UND_ERR_INVALID') || code === 'UND_ERR_NOT_SUPPORTED') {
         return { answered: false, kind: 'failed', reason: 'invalid_request', error: describe(err) };

@@ -2,7 +2,13 @@ import type { LookupFunction } from 'node:net';
 import type { Outbox, OutboxEntry, Store } from '../store/store.js';
 import { jsonText } from '../http/json-text.js';
 import { NotificationSender, type TargetCheck } from './delivery.js';
-import { DeliveryOutcomes, entryLogFields, type EngineLogger, type EngineMetrics, type PermanentRedirectHandler } from './delivery-outcomes.js';
+import {
+  DeliveryOutcomes,
+  entryLogFields,
+  type EngineLogger,
+  type EngineMetrics,
+  type PermanentRedirectHandler,
+} from './delivery-outcomes.js';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, longestAttemptMs } from './delivery-policy.js';
 import type { NotificationQueue } from './notification-queue.js';
 import type { WebSocketHub } from './websocket-hub.js';
@@ -245,7 +251,8 @@ export class NotificationEngine {
         if (next === undefined || next > now) this.#resolveIdle();
         // Otherwise what is due waits behind another instance's lease: poll.
         this.#arm(next !== undefined && next > now ? Math.min(next - now, pollIntervalMs) : pollIntervalMs);
-      });
+      })
+      .catch((err: unknown) => this.#logger.error({ err }, 'the notification engine failed to plan its next claim'));
   }
 
   #arm(ms: number): void {

@@ -17,7 +17,9 @@ export class NotificationSchemaError extends Error {
     /** Position of the offending item in the enqueued batch. */
     readonly index: number,
   ) {
-    super(`notification ${index} does not match the ${callback} request body schema: ${invalidParams.map((p) => `${p.param || '/'} ${p.reason}`).join('; ')}`);
+    super(
+      `notification ${index} does not match the ${callback} request body schema: ${invalidParams.map((p) => `${p.param || '/'} ${p.reason}`).join('; ')}`,
+    );
   }
 }
 

@@ -37,7 +37,9 @@ export async function acceptWebsocketUpgrades(scope: FastifyInstance): Promise<v
 
 /** A WebSocket opening handshake: a GET whose Upgrade names websocket (RFC 6455 clause 4.1). */
 function isWebsocketHandshake(request: IncomingMessage): boolean {
-  return request.method === 'GET' && (request.headers.upgrade ?? '').split(',').some((protocol) => protocol.trim().toLowerCase() === 'websocket');
+  return (
+    request.method === 'GET' && (request.headers.upgrade ?? '').split(',').some((protocol) => protocol.trim().toLowerCase() === 'websocket')
+  );
 }
 
 /**
@@ -55,7 +57,10 @@ function serveAsPlainHttp(server: Server, request: IncomingMessage, socket: Dupl
     const lower = name.toLowerCase();
     if (lower === 'upgrade') continue;
     if (lower === 'connection') {
-      const options = value.split(',').map((option) => option.trim()).filter((option) => option !== '' && option.toLowerCase() !== 'upgrade');
+      const options = value
+        .split(',')
+        .map((option) => option.trim())
+        .filter((option) => option !== '' && option.toLowerCase() !== 'upgrade');
       if (options.length === 0) continue;
       value = options.join(', ');
     }

@@ -50,7 +50,10 @@ export function authenticate(scope: FastifyInstance, api: ApiName, options: Auth
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       const challenge = `Bearer realm="mmtel", error="${error.error}", error_description="${error.description.replace(/["\\]/g, '')}"${error.error === 'insufficient_scope' ? `, scope="${api}"` : ''}`;
-      const body = error.error === 'insufficient_scope' ? problem('REQUEST_NOT_AUTHORIZED', `The access token does not grant ${api}.`) : problem('INVALID_TOKEN', `${capitalize(error.description)}.`);
+      const body =
+        error.error === 'insufficient_scope'
+          ? problem('REQUEST_NOT_AUTHORIZED', `The access token does not grant ${api}.`)
+          : problem('INVALID_TOKEN', `${capitalize(error.description)}.`);
       return sendProblem(reply, body, { 'www-authenticate': challenge });
     }
   });

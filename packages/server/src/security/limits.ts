@@ -38,7 +38,11 @@ export async function installOverloadProtection(app: FastifyInstance, limits: Se
     pressureHandler: (request, _reply, type) => {
       if (Date.now() < sheddingFrom || ALWAYS_ANSWERED.has(request.url.split('?', 1)[0]!)) return undefined;
       // A rejected promise reaches the one error handler, which answers the ProblemDetails.
-      return Promise.reject(new ProblemError('NF_CONGESTION', `The server is overloaded (${type}); retry later.`, undefined, { 'retry-after': String(overload.retryAfterSec) }));
+      return Promise.reject(
+        new ProblemError('NF_CONGESTION', `The server is overloaded (${type}); retry later.`, undefined, {
+          'retry-after': String(overload.retryAfterSec),
+        }),
+      );
     },
   });
 }
@@ -52,7 +56,11 @@ export async function installOverloadProtection(app: FastifyInstance, limits: Se
  * the process counts in memory. While shared counters cannot be reached, a request gets the store's
  * 503 with Retry-After, as any request that needs PostgreSQL does, rather than going uncounted.
  */
-export async function installRateLimit(scope: FastifyInstance, limits: SecurityConfig['limits'], counters: RateCounters | undefined = storeCounters(scope)): Promise<void> {
+export async function installRateLimit(
+  scope: FastifyInstance,
+  limits: SecurityConfig['limits'],
+  counters: RateCounters | undefined = storeCounters(scope),
+): Promise<void> {
   if (limits.rateLimitMax === 0) return;
   await scope.register(rateLimit, {
     max: limits.rateLimitMax,
@@ -60,9 +68,14 @@ export async function installRateLimit(scope: FastifyInstance, limits: SecurityC
     ...(counters !== undefined && { store: sharedStore(counters) }),
     keyGenerator: (request) => request.afId || request.ip,
     errorResponseBuilder: (_request, context) =>
-      new ProblemError('NF_CONGESTION_RISK', `More than ${context.max} requests in ${context.after} from this AF; retry later.`, undefined, {
-        'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
-      }),
+      new ProblemError(
+        'NF_CONGESTION_RISK',
+        `More than ${context.max} requests in ${context.after} from this AF; retry later.`,
+        undefined,
+        {
+          'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+        },
+      ),
   });
 }
 
@@ -73,7 +86,12 @@ function storeCounters(scope: FastifyInstance): RateCounters | undefined {
 
 /** What @fastify/rate-limit calls a store: incr counts a request and calls back with the count and the window's ms left. */
 interface RateLimitStore {
-  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
+  incr(
+    key: string,
+    callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+    timeWindow: number,
+    max: number,
+  ): void;
   child(): RateLimitStore;
 }
 

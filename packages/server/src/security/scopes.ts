@@ -25,7 +25,13 @@ export function scopeGrants(scope: string, api: ApiName, aefId?: string): boolea
       if (colon <= 0) continue;
       const groupAef = group.slice(0, colon);
       if (aefId !== undefined && groupAef !== aefId) continue;
-      if (group.slice(colon + 1).split(',').includes(api)) return true;
+      if (
+        group
+          .slice(colon + 1)
+          .split(',')
+          .includes(api)
+      )
+        return true;
     }
   }
   return false;

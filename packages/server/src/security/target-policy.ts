@@ -84,7 +84,9 @@ export class TargetPolicy {
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (this.#allowed.check(address, type)) return;
     if (this.#denied.check(address, type)) {
-      throw new TargetRejectedError(`${address} is a loopback, private, link-local or other special-purpose address, which notifications may not reach here`);
+      throw new TargetRejectedError(
+        `${address} is a loopback, private, link-local or other special-purpose address, which notifications may not reach here`,
+      );
     }
   }
 
@@ -94,7 +96,8 @@ export class TargetPolicy {
    */
   async check(url: URL | string): Promise<void> {
     const target = typeof url === 'string' ? parseTarget(url) : url;
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TargetRejectedError(`${target.protocol} is not http: or https:`);
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      throw new TargetRejectedError(`${target.protocol} is not http: or https:`);
     if (this.#allowPrivate) return;
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
     if (isIP(host) !== 0) return this.checkAddress(host);
@@ -150,7 +153,9 @@ function addNetwork(list: BlockList, entry: string): void {
 }
 
 function systemResolve(hostname: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+  return new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
 }
 
 /** Validates a list of CIDRs/addresses from configuration; returns the bad entry, if any. */

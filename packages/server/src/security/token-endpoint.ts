@@ -6,7 +6,13 @@ import type { SigningKey } from './signing-key.js';
 import { ApiName, scopeGrants } from './scopes.js';
 
 /** AccessTokenErr.error values (TS 29.222 clause 8.5.4.2.5, RFC 6749 clause 5.2). */
-type TokenErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
+type TokenErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope';
 
 const API_NAMES: readonly string[] = Object.values(ApiName);
 /** Granted when the client asks for no scope: the two 3GPP APIs, not the simulator's. */
@@ -35,17 +41,30 @@ export async function registerTokenEndpoint(app: FastifyInstance, options: Token
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     scope.post<{ Params: { securityId: string } }>('/capif-security/v1/securities/:securityId/token', async (request, reply) => {
-      if (!String(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') || typeof request.body !== 'object' || request.body === null) {
+      if (
+        !String(request.headers['content-type'] ?? '')
+          .toLowerCase()
+          .startsWith('application/x-www-form-urlencoded') ||
+        typeof request.body !== 'object' ||
+        request.body === null
+      ) {
         return tokenError(reply, 'invalid_request', 'send an application/x-www-form-urlencoded AccessTokenReq');
       }
       const form = request.body as Record<string, string | undefined>;
-      if (form.grant_type === undefined || form.client_id === undefined) return tokenError(reply, 'invalid_request', 'grant_type and client_id are required');
-      if (form.grant_type !== 'client_credentials') return tokenError(reply, 'unsupported_grant_type', 'only client_credentials is supported');
+      if (form.grant_type === undefined || form.client_id === undefined)
+        return tokenError(reply, 'invalid_request', 'grant_type and client_id are required');
+      if (form.grant_type !== 'client_credentials')
+        return tokenError(reply, 'unsupported_grant_type', 'only client_credentials is supported');
       const expected = secrets.get(form.client_id);
-      if (expected === undefined || !timingSafeEqual(expected, digest(form.client_secret ?? ''))) return tokenError(reply, 'invalid_client', 'unknown client_id or wrong client_secret');
+      if (expected === undefined || !timingSafeEqual(expected, digest(form.client_secret ?? '')))
+        return tokenError(reply, 'invalid_client', 'unknown client_id or wrong client_secret');
       const scope = form.scope === undefined || form.scope.trim() === '' ? DEFAULT_SCOPE : form.scope.trim();
       if (!scope.split(' ').every((item) => item !== '' && API_NAMES.some((api) => scopeGrants(item, api as ApiName, config.aefId)))) {
-        return tokenError(reply, 'invalid_scope', `grantable scopes are ${API_NAMES.join(', ')} and their CAPIF form 3gpp#<aefId>:<apiName>`);
+        return tokenError(
+          reply,
+          'invalid_scope',
+          `grantable scopes are ${API_NAMES.join(', ')} and their CAPIF form 3gpp#<aefId>:<apiName>`,
+        );
       }
       const now = Math.floor(Date.now() / 1000);
       const jwt = new SignJWT({ scope, client_id: form.client_id })

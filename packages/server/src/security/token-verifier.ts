@@ -1,6 +1,15 @@
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, createRemoteJWKSet, errors, exportJWK, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  exportJWK,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { SecurityConfig } from '../config.js';
 import { ASYMMETRIC_ALGORITHMS, algorithmOf } from './signing-key.js';
 import { type ApiName, scopeGrants } from './scopes.js';
@@ -54,7 +63,12 @@ export class TokenVerifier {
   async verify(authorization: string | undefined, api: ApiName): Promise<TokenIdentity> {
     const token = bearerToken(authorization);
     const payload = await this.verifySignatureAndClaims(token);
-    const subject = typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : typeof payload.client_id === 'string' && payload.client_id !== '' ? payload.client_id : undefined;
+    const subject =
+      typeof payload.sub === 'string' && payload.sub !== ''
+        ? payload.sub
+        : typeof payload.client_id === 'string' && payload.client_id !== ''
+          ? payload.client_id
+          : undefined;
     if (subject === undefined) throw new AuthError('invalid_token', 'the token names no subject (sub or client_id)');
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
     if (!scopeGrants(scope, api, this.options.aefId)) throw new AuthError('insufficient_scope', `the token's scope does not grant ${api}`);
@@ -85,7 +99,8 @@ export class TokenVerifier {
 }
 
 function bearerToken(authorization: string | undefined): string {
-  if (authorization === undefined || authorization === '') throw new AuthError('invalid_token', 'no access token: send Authorization: Bearer <token>');
+  if (authorization === undefined || authorization === '')
+    throw new AuthError('invalid_token', 'no access token: send Authorization: Bearer <token>');
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization.trim());
   if (!match) throw new AuthError('invalid_token', 'the Authorization header is not "Bearer <token>"');
   return match[1]!;
@@ -100,8 +115,10 @@ function describe(error: unknown): string {
     if (error.claim === 'exp') return 'the token has no expiry (exp)';
     return `the token's ${error.claim} claim is not acceptable`;
   }
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'the token is not signed with an accepted algorithm';
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return 'the token signature does not verify with any trusted key';
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported)
+    return 'the token is not signed with an accepted algorithm';
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey)
+    return 'the token signature does not verify with any trusted key';
   if (error instanceof errors.JWKSTimeout) return 'the signing keys could not be fetched';
   if (error instanceof errors.JOSEError) return 'the token is malformed';
   return 'the token could not be verified';

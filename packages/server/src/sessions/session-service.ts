@@ -89,7 +89,11 @@ export class SessionService {
    *
    * @see 3GPP TS 29.122 clauses 5.2.5.3, 5.2.5.4 and 5.2.7
    */
-  async create(owner: string, input: ImsSession, scenario?: string): Promise<{ record: SessionRecord; afterResponse: () => Promise<void> }> {
+  async create(
+    owner: string,
+    input: ImsSession,
+    scenario?: string,
+  ): Promise<{ record: SessionRecord; afterResponse: () => Promise<void> }> {
     await this.requireAllowedNotifUri(input.notifUri);
     const sessionId = randomUUID();
     const session: Record<string, unknown> = { ...input };
@@ -97,14 +101,23 @@ export class SessionService {
     const features = input.supportedFeatures === undefined ? '' : negotiateFeatures(input.supportedFeatures, this.config.supportedFeatures);
     if (input.supportedFeatures !== undefined) session.supportedFeatures = features;
     if (input.websockNotifConfig !== undefined) {
-      session.websockNotifConfig = hasFeature(features, Feature.NOTIFICATION_WEBSOCKET) && input.websockNotifConfig.requestWebsocketUri
-        ? { ...input.websockNotifConfig, websocketUri: this.websocketUri(sessionId) }
-        : { ...input.websockNotifConfig, requestWebsocketUri: false };
+      session.websockNotifConfig =
+        hasFeature(features, Feature.NOTIFICATION_WEBSOCKET) && input.websockNotifConfig.requestWebsocketUri
+          ? { ...input.websockNotifConfig, websocketUri: this.websocketUri(sessionId) }
+          : { ...input.websockNotifConfig, requestWebsocketUri: false };
     }
     session.sessionId = sessionId;
     session.sessionState = 'INITIATING' satisfies KnownImsSessionState;
     const now = new Date().toISOString();
-    const record: SessionRecord = { sessionId, owner, session: session as ImsSession, features, version: 1, createdAt: now, updatedAt: now };
+    const record: SessionRecord = {
+      sessionId,
+      owner,
+      session: session as ImsSession,
+      features,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.store.sessions.insertSession(record);
     const afterResponse = async () => {
       if (input.requestTestNotification === true && hasFeature(features, Feature.NOTIFICATION_TEST_EVENT)) {
@@ -130,7 +143,7 @@ export class SessionService {
   async modify(owner: string, sessionId: string, patch: ImsSessionPatch): Promise<SessionRecord> {
     if (typeof patch.notifUri === 'string') await this.requireAllowedNotifUri(patch.notifUri);
     return this.update(owner, sessionId, (current) => {
-      rejectImmutableChanges(this.representation(current), patch as Record<string, unknown>, FIXED);
+      rejectImmutableChanges(this.representation(current), patch, FIXED);
       const ignored: Record<string, unknown> = { ...patch };
       for (const name of SERVER_SET) delete ignored[name];
       const merged = applyMergePatch(current.session, ignored) as Record<string, unknown>;
@@ -139,7 +152,8 @@ export class SessionService {
       // the attribute's absence (Schemathesis finding S3).
       if (isEmptyMap(merged.mediaComponents)) delete merged.mediaComponents;
       const invalid = this.validateSession(merged);
-      if (invalid.length > 0) throw new ProblemError('MANDATORY_IE_INCORRECT', 'The patched IMS session is not a valid ImsSession.', invalid);
+      if (invalid.length > 0)
+        throw new ProblemError('MANDATORY_IE_INCORRECT', 'The patched IMS session is not a valid ImsSession.', invalid);
       return this.keepServerSet(current, merged);
     });
   }
@@ -170,13 +184,22 @@ export class SessionService {
    * filtered the event out with `events`, queues an IMS Session Notification. Returns the ids
    * of the queued notifications (none when the session is gone or the event filtered out).
    */
-  async report(sessionId: string, report: Omit<ImsSessionEventReport, 'timeStamp' | 'sessionState'>, state?: KnownImsSessionState): Promise<string[]> {
+  async report(
+    sessionId: string,
+    report: Omit<ImsSessionEventReport, 'timeStamp' | 'sessionState'>,
+    state?: KnownImsSessionState,
+  ): Promise<string[]> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       if (attempt > 0) await contentionPause(attempt);
       const current = await this.store.sessions.getSession(sessionId);
       if (!current) return [];
       const sessionState = state ?? current.session.sessionState;
-      const next: SessionRecord = { ...current, session: { ...current.session, sessionState }, version: current.version + 1, updatedAt: new Date().toISOString() };
+      const next: SessionRecord = {
+        ...current,
+        session: { ...current.session, ...(sessionState !== undefined && { sessionState }) },
+        version: current.version + 1,
+        updatedAt: new Date().toISOString(),
+      };
       if (!(await this.store.sessions.replaceSession(next))) continue;
       const filter = current.session.events;
       if (filter === undefined || filter.includes(report.event)) {
@@ -200,7 +223,12 @@ export class SessionService {
       if (attempt > 0) await contentionPause(attempt);
       const current = await this.store.sessions.getSession(sessionId);
       if (!current || current.session.notifUri !== from) return;
-      const next = { ...current, session: { ...current.session, notifUri: to }, version: current.version + 1, updatedAt: new Date().toISOString() };
+      const next = {
+        ...current,
+        session: { ...current.session, notifUri: to },
+        version: current.version + 1,
+        updatedAt: new Date().toISOString(),
+      };
       if (await this.store.sessions.replaceSession(next)) return;
     }
   }
@@ -213,12 +241,20 @@ export class SessionService {
     try {
       await this.checkNotifUri(uri);
     } catch (error) {
-      throw new ProblemError('MANDATORY_IE_INCORRECT', 'The notifUri is not a notification target this server may send to.', [{ param: '/notifUri', reason: (error as Error).message }]);
+      throw new ProblemError('MANDATORY_IE_INCORRECT', 'The notifUri is not a notification target this server may send to.', [
+        { param: '/notifUri', reason: (error as Error).message },
+      ]);
     }
   }
 
   private notification(record: SessionRecord, body: unknown): NewNotification {
-    return { stream: `session:${record.sessionId}`, callback: 'imsSessionNotification', target: record.session.notifUri, body, sessionId: record.sessionId };
+    return {
+      stream: `session:${record.sessionId}`,
+      callback: 'imsSessionNotification',
+      target: record.session.notifUri,
+      body,
+      sessionId: record.sessionId,
+    };
   }
 
   private keepServerSet(current: SessionRecord, next: Record<string, unknown>): ImsSession {
@@ -236,7 +272,12 @@ export class SessionService {
       if (attempt > 0) await contentionPause(attempt);
       const current = await this.store.sessions.getSession(sessionId);
       if (!current || current.owner !== owner) throw notFound(sessionId);
-      const next: SessionRecord = { ...current, session: change(current), version: current.version + 1, updatedAt: new Date().toISOString() };
+      const next: SessionRecord = {
+        ...current,
+        session: change(current),
+        version: current.version + 1,
+        updatedAt: new Date().toISOString(),
+      };
       if (await this.store.sessions.replaceSession(next)) return next;
     }
     throw sessionContended(sessionId);
@@ -254,7 +295,9 @@ function contentionPause(attempt: number): Promise<void> {
  * answer is 503 with Retry-After (worth retrying), not 500.
  */
 function sessionContended(sessionId: string): ProblemError {
-  return new ProblemError('NF_CONGESTION', `IMS session ${sessionId} kept changing under concurrent writes; retry.`, undefined, { 'retry-after': '1' });
+  return new ProblemError('NF_CONGESTION', `IMS session ${sessionId} kept changing under concurrent writes; retry.`, undefined, {
+    'retry-after': '1',
+  });
 }
 
 function notFound(sessionId: string): ProblemError {
@@ -270,7 +313,8 @@ function rejectImmutableChanges(current: ImsSession, request: Record<string, unk
       invalid.push({ param: `/${name}`, reason: `${name} cannot be changed after the IMS session is created` });
     }
   }
-  if (invalid.length > 0) throw new ProblemError('MODIFICATION_NOT_ALLOWED', 'The request changes attributes that are read-only or fixed at creation.', invalid);
+  if (invalid.length > 0)
+    throw new ProblemError('MODIFICATION_NOT_ALLOWED', 'The request changes attributes that are read-only or fixed at creation.', invalid);
 }
 
 function isEmptyMap(value: unknown): boolean {

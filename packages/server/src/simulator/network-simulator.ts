@@ -75,7 +75,12 @@ export class NetworkSimulator implements SessionObserver {
     for (const step of scenario.steps) {
       delay += step.after === 'release' ? this.config.releaseAfterMs : this.config.stepDelayMs;
       // Each step waits for the previous report, so notifications are queued in scenario order.
-      const report = () => this.sessions.report(record.sessionId, { event: step.event, ...(step.initiator && { eventInitiator: step.initiator }), ...(step.cause && { cause: step.cause }) }, step.state);
+      const report = () =>
+        this.sessions.report(
+          record.sessionId,
+          { event: step.event, ...(step.initiator && { eventInitiator: step.initiator }), ...(step.cause && { cause: step.cause }) },
+          step.state,
+        );
       const at = delay;
       chain = chain.then(() => this.after(record.sessionId, at, report)).then(() => undefined);
     }
@@ -105,10 +110,24 @@ export class NetworkSimulator implements SessionObserver {
     const items: NewNotification[] = [];
     const record = await this.sessions.findAny(sessionId);
     if (this.sessionEventTarget.uri !== undefined) {
-      items.push(this.sessionEvent({ notificationEvent: { eventType: 'MEDIA_CHANGE_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' }, sessionId, ...this.sessionInfo(record), mediaInfoList }));
+      items.push(
+        this.sessionEvent({
+          notificationEvent: { eventType: 'MEDIA_CHANGE_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
+          sessionId,
+          ...this.sessionInfo(record),
+          mediaInfoList,
+        }),
+      );
     }
     const notifications = await this.enqueue(items, record === undefined);
-    if (record) notifications.push(...(await this.sessions.report(sessionId, { event: 'MEDIA_CHANGE_SUCCESS', eventInitiator: 'REMOTE_IMS_SUBSCRIBER', mediaInfoList })));
+    if (record)
+      notifications.push(
+        ...(await this.sessions.report(sessionId, {
+          event: 'MEDIA_CHANGE_SUCCESS',
+          eventInitiator: 'REMOTE_IMS_SUBSCRIBER',
+          mediaInfoList,
+        })),
+      );
     return { sessionId, notifications };
   }
 
@@ -117,12 +136,24 @@ export class NetworkSimulator implements SessionObserver {
     const items: NewNotification[] = [];
     const record = await this.sessions.findAny(sessionId);
     if (this.sessionEventTarget.uri !== undefined) {
-      items.push(this.sessionEvent({ notificationEvent: { eventType: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' }, sessionId, ...this.sessionInfo(record) }));
+      items.push(
+        this.sessionEvent({
+          notificationEvent: { eventType: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
+          sessionId,
+          ...this.sessionInfo(record),
+        }),
+      );
     }
     const notifications = await this.enqueue(items, record === undefined);
     if (record) {
       this.sessionReleased(sessionId);
-      notifications.push(...(await this.sessions.report(sessionId, { event: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER', cause: 'BYE' }, 'TERMINATED')));
+      notifications.push(
+        ...(await this.sessions.report(
+          sessionId,
+          { event: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER', cause: 'BYE' },
+          'TERMINATED',
+        )),
+      );
     }
     return { sessionId, notifications };
   }
@@ -153,12 +184,24 @@ export class NetworkSimulator implements SessionObserver {
   }
 
   private sessionEvent(body: SessionEventNotification): NewNotification {
-    return { stream: `callevent:${body.sessionId}`, callback: 'sessionEventNotification', target: this.sessionEventTarget.uri!, body, sessionId: body.sessionId };
+    return {
+      stream: `callevent:${body.sessionId}`,
+      callback: 'sessionEventNotification',
+      target: this.sessionEventTarget.uri!,
+      body,
+      sessionId: body.sessionId,
+    };
   }
 
   private sessionInfo(record: SessionRecord | undefined): Pick<SessionEventNotification, 'sessionInfo'> {
     if (!record) return {};
-    return { sessionInfo: { callingIdentity: record.session.callingParty, calledIdentity: record.session.calledParty, sessionCase: 'ORIGINATING_IMS_SESSION' } };
+    return {
+      sessionInfo: {
+        callingIdentity: record.session.callingParty,
+        calledIdentity: record.session.calledParty,
+        sessionCase: 'ORIGINATING_IMS_SESSION',
+      },
+    };
   }
 
   private async enqueue(items: NewNotification[], requireTarget = true): Promise<string[]> {
@@ -171,7 +214,10 @@ export class NetworkSimulator implements SessionObserver {
 }
 
 function noTarget(): ProblemError {
-  return new ProblemError('NOTIFICATION_TARGET_NOT_CONFIGURED', 'No SessionEventNotificationUri is configured (MMTEL_SESSION_EVENT_NOTIFICATION_URI) and the session is not an IMS session of MMTel_CallControl: nothing to notify.');
+  return new ProblemError(
+    'NOTIFICATION_TARGET_NOT_CONFIGURED',
+    'No SessionEventNotificationUri is configured (MMTEL_SESSION_EVENT_NOTIFICATION_URI) and the session is not an IMS session of MMTel_CallControl: nothing to notify.',
+  );
 }
 
 function toDelivery(entry: OutboxEntry): Delivery {

@@ -16,10 +16,7 @@ export interface BatcherOptions {
  * function. Under light load every call is a batch of one (no added latency); under heavy load the
  * calls that arrive while `slots` batches are in flight share the next one.
  */
-export function createBatcher<Req, Res>(
-  run: (requests: Req[]) => Promise<Res[]>,
-  options: BatcherOptions,
-): (request: Req) => Promise<Res> {
+export function createBatcher<Req, Res>(run: (requests: Req[]) => Promise<Res[]>, options: BatcherOptions): (request: Req) => Promise<Res> {
   interface Waiting {
     request: Req;
     resolve(result: Res): void;

@@ -17,11 +17,7 @@ export function createEntryId(now: number = Date.now()): string {
   } else {
     counter += 1;
   }
-  return (
-    lastMs.toString(16).padStart(12, '0') +
-    counter.toString(16).padStart(6, '0') +
-    randomHex8()
-  );
+  return lastMs.toString(16).padStart(12, '0') + counter.toString(16).padStart(6, '0') + randomHex8();
 }
 
 /** 4 random bytes as hex, drawn from a pooled buffer (one getrandom call per 1,024 ids). */

@@ -9,7 +9,11 @@ import type { Store } from './store.js';
  * share it), otherwise LMDB under `dataDir` (one server process). `leaseMs` is the lease of a
  * claimed notification (`MMTEL_NOTIFY_LEASE_MS`; default 90 s).
  */
-export async function openStore(config: { dataDir: string; databaseUrl?: string; leaseMs?: number }): Promise<Store> {
+export async function openStore(config: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  leaseMs?: number | undefined;
+}): Promise<Store> {
   const lease = config.leaseMs === undefined ? {} : { leaseMs: config.leaseMs };
   if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
     return openPostgresStore({ connectionString: config.databaseUrl, ...lease });

@@ -20,7 +20,8 @@ export function leaseOption(leaseMs: number | undefined): number {
 type Absent = null | undefined;
 
 /** The fields of an entry as an engine reads them back: an absent optional is undefined (LMDB) or null (PostgreSQL). */
-export interface StoredEntry extends Omit<OutboxEntry, 'sessionId' | 'leaseOwner' | 'leaseUntil' | 'lastStatus' | 'lastError' | 'finishedAt'> {
+export interface StoredEntry
+  extends Omit<OutboxEntry, 'sessionId' | 'leaseOwner' | 'leaseUntil' | 'lastStatus' | 'lastError' | 'finishedAt'> {
   sessionId: string | Absent;
   leaseOwner: string | Absent;
   leaseUntil: number | Absent;

@@ -25,7 +25,9 @@ export class StoreVersionError extends Error {
     /** What the operator can do about it. */
     remedy: string,
   ) {
-    super(`${where} was written by another version of the server (${found}); this version reads ${supported} and does not migrate: ${remedy}`);
+    super(
+      `${where} was written by another version of the server (${found}); this version reads ${supported} and does not migrate: ${remedy}`,
+    );
     this.name = 'StoreVersionError';
   }
 }

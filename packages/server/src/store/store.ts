@@ -92,8 +92,8 @@ export interface FinishUpdate {
   /** The URI finally used (after redirects). */
   target: string;
   at: number;
-  status?: number;
-  error?: string;
+  status?: number | undefined;
+  error?: string | undefined;
 }
 
 /** Another attempt later. */
@@ -101,8 +101,8 @@ export interface RetryUpdate {
   attempts: number;
   nextAttemptAt: number;
   target: string;
-  status?: number;
-  error?: string;
+  status?: number | undefined;
+  error?: string | undefined;
 }
 
 /** The durable outbox: a notification accepted here survives a restart. */

@@ -3,7 +3,10 @@ import { imsSession, SESSIONS, startServer, useServer, type RunningServer } from
 
 const shared = useServer();
 
-async function created(server: RunningServer, body = imsSession()): Promise<{ id: string; location: string; session: Record<string, unknown> }> {
+async function created(
+  server: RunningServer,
+  body = imsSession(),
+): Promise<{ id: string; location: string; session: Record<string, unknown> }> {
   const response = await server.request('POST', SESSIONS, { json: body });
   expect(response.status).toBe(201);
   const session = (await response.json()) as Record<string, unknown>;
@@ -24,7 +27,12 @@ describe('POST /ims-sessions', () => {
     const server = shared;
     const { id, location, session } = await created(server);
     expect(location).toBe(`${server.apiRoot}/mmtel-callcontrol/v1/ims-sessions/${id}`);
-    expect(session).toMatchObject({ self: location, sessionState: 'INITIATING', callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' });
+    expect(session).toMatchObject({
+      self: location,
+      sessionState: 'INITIATING',
+      callingParty: 'tel:+4930123456',
+      calledParty: 'sip:bob@example.com',
+    });
   });
 
   it.each([
@@ -46,9 +54,15 @@ describe('POST /ims-sessions', () => {
   });
 
   it.each([
-    ['a missing mandatory attribute', { given: { callingParty: 'tel:+4930123456', notifUri: 'http://as.example/n' }, cause: 'MANDATORY_IE_MISSING', param: '/calledParty' }],
+    [
+      'a missing mandatory attribute',
+      { given: { callingParty: 'tel:+4930123456', notifUri: 'http://as.example/n' }, cause: 'MANDATORY_IE_MISSING', param: '/calledParty' },
+    ],
     ['a malformed ImsPublicId', { given: imsSession({ callingParty: 'bob' }), cause: 'MANDATORY_IE_INCORRECT', param: '/callingParty' }],
-    ['a malformed supportedFeatures mask', { given: imsSession({ supportedFeatures: 'XYZ' }), cause: 'OPTIONAL_IE_INCORRECT', param: '/supportedFeatures' }],
+    [
+      'a malformed supportedFeatures mask',
+      { given: imsSession({ supportedFeatures: 'XYZ' }), cause: 'OPTIONAL_IE_INCORRECT', param: '/supportedFeatures' },
+    ],
     ['an unknown event of the wrong type', { given: imsSession({ events: [42] }), cause: 'OPTIONAL_IE_INCORRECT', param: '/events/0' }],
   ])('answers 400 with invalidParams for %s', async (_name, { given, cause, param }) => {
     const server = shared;
@@ -66,12 +80,15 @@ describe('POST /ims-sessions', () => {
     expect((await problemOf(response)).cause).toBe('INVALID_MSG_FORMAT');
   });
 
-  it.each(['[]', '"callingParty"', '42', 'null'])('answers 400 INVALID_MSG_FORMAT to a body that is JSON but no object: %s', async (body) => {
-    const server = shared;
-    const response = await server.request('POST', SESSIONS, { body });
-    expect(response.status).toBe(400);
-    expect((await problemOf(response)).cause).toBe('INVALID_MSG_FORMAT');
-  });
+  it.each(['[]', '"callingParty"', '42', 'null'])(
+    'answers 400 INVALID_MSG_FORMAT to a body that is JSON but no object: %s',
+    async (body) => {
+      const server = shared;
+      const response = await server.request('POST', SESSIONS, { body });
+      expect(response.status).toBe(400);
+      expect((await problemOf(response)).cause).toBe('INVALID_MSG_FORMAT');
+    },
+  );
 
   it('answers 400 naming the attribute to a number literal that overflows to Infinity, which JSON cannot echo', async () => {
     const server = shared;
@@ -86,14 +103,17 @@ describe('POST /ims-sessions', () => {
   it.each([
     ['arrays', (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`],
     ['objects', (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`],
-  ])('answers 400 INVALID_MSG_FORMAT, not 500, to an extension attribute of %s nested 5000 deep, and 201 to one 30 deep', async (_name, nested) => {
-    const server = shared;
-    const body = (depth: number) => `${JSON.stringify(imsSession()).slice(0, -1)},"extension":${nested(depth)}}`;
-    const deep = await server.request('POST', SESSIONS, { body: body(5000) });
-    expect(deep.status).toBe(400);
-    expect((await problemOf(deep)).cause).toBe('INVALID_MSG_FORMAT');
-    expect((await server.request('POST', SESSIONS, { body: body(30) })).status).toBe(201);
-  });
+  ])(
+    'answers 400 INVALID_MSG_FORMAT, not 500, to an extension attribute of %s nested 5000 deep, and 201 to one 30 deep',
+    async (_name, nested) => {
+      const server = shared;
+      const body = (depth: number) => `${JSON.stringify(imsSession()).slice(0, -1)},"extension":${nested(depth)}}`;
+      const deep = await server.request('POST', SESSIONS, { body: body(5000) });
+      expect(deep.status).toBe(400);
+      expect((await problemOf(deep)).cause).toBe('INVALID_MSG_FORMAT');
+      expect((await server.request('POST', SESSIONS, { body: body(30) })).status).toBe(201);
+    },
+  );
 
   it('answers 400 when the body is missing', async () => {
     const server = shared;
@@ -121,9 +141,16 @@ describe('PUT /ims-sessions/{sessionId}', () => {
   it('replaces the session and answers 200 with it', async () => {
     const server = shared;
     const { id, session } = await created(server);
-    const response = await server.request('PUT', `${SESSIONS}/${id}`, { json: { ...session, notifCorreId: 'corr-1', notifUri: 'http://as.example/new' } });
+    const response = await server.request('PUT', `${SESSIONS}/${id}`, {
+      json: { ...session, notifCorreId: 'corr-1', notifUri: 'http://as.example/new' },
+    });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ sessionId: id, notifCorreId: 'corr-1', notifUri: 'http://as.example/new', self: session.self });
+    expect(await response.json()).toMatchObject({
+      sessionId: id,
+      notifCorreId: 'corr-1',
+      notifUri: 'http://as.example/new',
+      self: session.self,
+    });
   });
 
   it('answers 403 MODIFICATION_NOT_ALLOWED when the body changes the called party', async () => {
@@ -139,7 +166,9 @@ describe('PUT /ims-sessions/{sessionId}', () => {
   it('ignores a sessionState in the body, as the spec says of the attributes the server sets', async () => {
     const server = shared;
     const { id, session } = await created(server);
-    const response = await server.request('PUT', `${SESSIONS}/${id}`, { json: { ...session, sessionState: 'ESTABLISHED', notifCorreId: 'corr-2' } });
+    const response = await server.request('PUT', `${SESSIONS}/${id}`, {
+      json: { ...session, sessionState: 'ESTABLISHED', notifCorreId: 'corr-2' },
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ sessionState: 'INITIATING', notifCorreId: 'corr-2' });
   });
@@ -171,7 +200,10 @@ describe('PATCH /ims-sessions/{sessionId}', () => {
     const server = shared;
     const { id } = await created(server);
     for (const sessionState of ['TERMINATED', 42]) {
-      const response = await server.request('PATCH', `${SESSIONS}/${id}`, { json: { sessionState, notifCorreId: 'c' }, contentType: 'application/merge-patch+json' });
+      const response = await server.request('PATCH', `${SESSIONS}/${id}`, {
+        json: { sessionState, notifCorreId: 'c' },
+        contentType: 'application/merge-patch+json',
+      });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ sessionState: 'INITIATING', notifCorreId: 'c' });
     }
@@ -188,23 +220,34 @@ describe('PATCH /ims-sessions/{sessionId}', () => {
   it('answers 400 when the patched session would not be a valid ImsSession', async () => {
     const server = shared;
     const { id } = await created(server);
-    const response = await server.request('PATCH', `${SESSIONS}/${id}`, { json: { mediaComponents: { video: { mediaDirection: 'SENDONLY' } } }, contentType: 'application/merge-patch+json' });
+    const response = await server.request('PATCH', `${SESSIONS}/${id}`, {
+      json: { mediaComponents: { video: { mediaDirection: 'SENDONLY' } } },
+      contentType: 'application/merge-patch+json',
+    });
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
-    expect(problem.invalidParams).toEqual(expect.arrayContaining([expect.objectContaining({ param: expect.stringMatching(/^\/mediaComponents\/video/) })]));
+    expect(problem.invalidParams).toEqual(
+      expect.arrayContaining([expect.objectContaining({ param: expect.stringMatching(/^\/mediaComponents\/video/) })]),
+    );
   });
 
   it('answers 403 when the patch changes the calling party', async () => {
     const server = shared;
     const { id } = await created(server);
-    const response = await server.request('PATCH', `${SESSIONS}/${id}`, { json: { callingParty: 'tel:+4930999999' }, contentType: 'application/merge-patch+json' });
+    const response = await server.request('PATCH', `${SESSIONS}/${id}`, {
+      json: { callingParty: 'tel:+4930999999' },
+      contentType: 'application/merge-patch+json',
+    });
     expect(response.status).toBe(403);
     expect((await problemOf(response)).cause).toBe('MODIFICATION_NOT_ALLOWED');
   });
 
   it('answers 404 for an unknown session', async () => {
     const server = shared;
-    const response = await server.request('PATCH', `${SESSIONS}/nope`, { json: { notifCorreId: 'x' }, contentType: 'application/merge-patch+json' });
+    const response = await server.request('PATCH', `${SESSIONS}/nope`, {
+      json: { notifCorreId: 'x' },
+      contentType: 'application/merge-patch+json',
+    });
     expect(response.status).toBe(404);
     expect((await problemOf(response)).cause).toBe('SESSION_NOT_FOUND');
   });
@@ -253,7 +296,11 @@ describe('requests outside the contract', () => {
     const { store } = server.app.mmtel;
     const record = (await store.sessions.getSession(id))!;
     // A server-set attribute no request can change, corrupted behind the API's back.
-    await store.sessions.replaceSession({ ...record, session: { ...record.session, sessionState: 42 as never }, version: record.version + 1 });
+    await store.sessions.replaceSession({
+      ...record,
+      session: { ...record.session, sessionState: 42 as never },
+      version: record.version + 1,
+    });
     const response = await server.request('PUT', `${SESSIONS}/${id}`, { json: imsSession() });
     expect(response.status, await response.clone().text()).toBe(500);
     const problem = await problemOf(response);

@@ -24,7 +24,11 @@ describe('a server killed with queued notifications', () => {
     const first = await spawnServer(env);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const response = await fetch(first.apiRoot + SESSIONS, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(imsSession({ notifUri: `http://127.0.0.1:${asPort}/as` })) });
+      const response = await fetch(first.apiRoot + SESSIONS, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(imsSession({ notifUri: `http://127.0.0.1:${asPort}/as` })),
+      });
       expect(response.status).toBe(201);
       ids.push(((await response.json()) as { sessionId: string }).sessionId);
     }

@@ -19,16 +19,22 @@ describe('extension attributes of an IMS session', () => {
 
   it.each([
     ['POST', async (server: RunningServer) => (await created(server, imsSession(extension))).id],
-    ['PUT', async (server: RunningServer) => {
-      const { id, session } = await created(server);
-      expect((await server.request('PUT', `${SESSIONS}/${id}`, { json: { ...session, ...extension } })).status).toBe(200);
-      return id;
-    }],
-    ['PATCH', async (server: RunningServer) => {
-      const { id } = await created(server);
-      expect((await patch(server, id, extension)).status).toBe(200);
-      return id;
-    }],
+    [
+      'PUT',
+      async (server: RunningServer) => {
+        const { id, session } = await created(server);
+        expect((await server.request('PUT', `${SESSIONS}/${id}`, { json: { ...session, ...extension } })).status).toBe(200);
+        return id;
+      },
+    ],
+    [
+      'PATCH',
+      async (server: RunningServer) => {
+        const { id } = await created(server);
+        expect((await patch(server, id, extension)).status).toBe(200);
+        return id;
+      },
+    ],
   ])('keeps an extension attribute sent with %s, and returns it in later answers', async (_method, send) => {
     const server = shared;
     const id = await send(server);

@@ -15,7 +15,13 @@ describe('hostile input', () => {
   });
 
   it('answers 400 INVALID_MSG_FORMAT to a JSON string holding bytes that are not UTF-8 (F5)', async () => {
-    const body = Buffer.concat([Buffer.from('{"callingParty":"tel:+4930123456","calledParty":"sip:bob@example.com","notifUri":"http://127.0.0.1:9/n","notifCorreId":"a'), Buffer.from([0xff]), Buffer.from('b"}')]);
+    const body = Buffer.concat([
+      Buffer.from(
+        '{"callingParty":"tel:+4930123456","calledParty":"sip:bob@example.com","notifUri":"http://127.0.0.1:9/n","notifCorreId":"a',
+      ),
+      Buffer.from([0xff]),
+      Buffer.from('b"}'),
+    ]);
     const response = await fetch(server.apiRoot + SESSIONS, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ status: 400, cause: 'INVALID_MSG_FORMAT' });

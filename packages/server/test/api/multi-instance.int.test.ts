@@ -21,7 +21,10 @@ async function freshDatabase(): Promise<string> {
 }
 
 function call(server: ServerProcess, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
-  return fetch(server.apiRoot + path, { method, ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': contentType } }) });
+  return fetch(server.apiRoot + path, {
+    method,
+    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': contentType } }),
+  });
 }
 
 describe('two server instances on one PostgreSQL', () => {
@@ -30,7 +33,10 @@ describe('two server instances on one PostgreSQL', () => {
     const asPort = await freePort();
     const as = await listenOn(asPort);
     const common = { DATABASE_URL: databaseUrl, MMTEL_SIM_SCENARIO: 'answer', MMTEL_SIM_STEP_MS: '0' };
-    const [a, b] = await Promise.all([spawnServer({ ...common, PORT: String(await freePort()) }), spawnServer({ ...common, PORT: String(await freePort()) })]);
+    const [a, b] = await Promise.all([
+      spawnServer({ ...common, PORT: String(await freePort()) }),
+      spawnServer({ ...common, PORT: String(await freePort()) }),
+    ]);
 
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
@@ -50,10 +56,12 @@ describe('two server instances on one PostgreSQL', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(as.caught).toHaveLength(60);
     // The two instances' own counts add up to 60: no notification was sent by both.
-    const delivered = await Promise.all([a, b].map(async (server) => {
-      const text = await (await call(server, 'GET', '/metrics')).text();
-      return Number(/mmtel_notification_deliveries_total\{callback="imsSessionNotification"\} (\d+)/.exec(text)?.[1] ?? 0);
-    }));
+    const delivered = await Promise.all(
+      [a, b].map(async (server) => {
+        const text = await (await call(server, 'GET', '/metrics')).text();
+        return Number(/mmtel_notification_deliveries_total\{callback="imsSessionNotification"\} (\d+)/.exec(text)?.[1] ?? 0);
+      }),
+    );
     expect(delivered[0]! + delivered[1]!).toBe(60);
     for (const id of ids) {
       const mine = as.caught.filter((c) => c.body.sessionId === id).map((c) => (c.body.eventReports as { event: string }[])[0]!.event);

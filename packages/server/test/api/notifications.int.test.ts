@@ -20,7 +20,12 @@ describe('IMS Session Notifications of a simulated call', () => {
     const session = await createSession({ notifUri: receiver.url('/as'), notifCorreId: 'call-1' }, 'answer');
     const received = await eventually(() => receiver.on('/as').length >= 3 && receiver.on('/as'));
     expect(events(received)).toEqual(['SESSION_ESTABLISHMENT_PROGRESS', 'SESSION_ESTABLISHMENT_ALERTING', 'SESSION_ESTABLISHMENT_SUCCESS']);
-    expect(received[2]!.body).toMatchObject({ session: session.self, sessionId: session.sessionId, notifCorreId: 'call-1', eventReports: [{ sessionState: 'ESTABLISHED' }] });
+    expect(received[2]!.body).toMatchObject({
+      session: session.self,
+      sessionId: session.sessionId,
+      notifCorreId: 'call-1',
+      eventReports: [{ sessionState: 'ESTABLISHED' }],
+    });
     expect(received[2]!.headers['content-type']).toBe('application/json');
   });
 
@@ -30,7 +35,9 @@ describe('IMS Session Notifications of a simulated call', () => {
     const received = await eventually(() => receiver.on('/as').length >= 1 && receiver.on('/as'));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(receiver.on('/as')).toHaveLength(1);
-    expect(received[0]!.body).toMatchObject({ eventReports: [{ event: 'SESSION_ESTABLISHMENT_FAILURE', cause: '486', sessionState: 'FAILED' }] });
+    expect(received[0]!.body).toMatchObject({
+      eventReports: [{ event: 'SESSION_ESTABLISHMENT_FAILURE', cause: '486', sessionState: 'FAILED' }],
+    });
   });
 
   it('sends the test notification after the 201 when the feature is negotiated', async () => {
@@ -55,7 +62,9 @@ describe('IMS Session Notifications of a simulated call', () => {
   });
 
   it('honours Retry-After on a 429', async () => {
-    const receiver = await startReceiver((_req, res, index) => (index === 0 ? res.writeHead(429, { 'retry-after': '1' }).end() : noContent(_req, res, index)));
+    const receiver = await startReceiver((_req, res, index) =>
+      index === 0 ? res.writeHead(429, { 'retry-after': '1' }).end() : noContent(_req, res, index),
+    );
     await createSession({ notifUri: receiver.url('/as'), events: ['SESSION_ESTABLISHMENT_SUCCESS'] }, 'answer');
     const [first, second] = await eventually(() => receiver.on('/as').length >= 2 && receiver.on('/as'));
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
@@ -80,7 +89,10 @@ describe('IMS Session Notifications of a simulated call', () => {
     const session = await createSession({ notifUri: receiver.url('/as') }, 'answer');
     await eventually(() => receiver.on('/moved').length >= 3);
     expect(receiver.on('/as')).toHaveLength(1);
-    const patched = await server.request('PATCH', `${SESSIONS}/${String(session.sessionId)}`, { json: { notifCorreId: 'x' }, contentType: 'application/merge-patch+json' });
+    const patched = await server.request('PATCH', `${SESSIONS}/${String(session.sessionId)}`, {
+      json: { notifCorreId: 'x' },
+      contentType: 'application/merge-patch+json',
+    });
     expect(((await patched.json()) as Record<string, unknown>).notifUri).toBe(receiver.url('/moved'));
   });
 
@@ -89,7 +101,9 @@ describe('IMS Session Notifications of a simulated call', () => {
     const session = await createSession({ notifUri: receiver.url('/as'), events: ['SESSION_ESTABLISHMENT_FAILURE'] }, 'busy');
     await eventually(() => receiver.on('/as').length >= 3);
     const deliveries = await eventually(async () => {
-      const list = (await (await server.request('GET', `/sim/v1/deliveries?session-id=${String(session.sessionId)}&state=FAILED`)).json()) as unknown[];
+      const list = (await (
+        await server.request('GET', `/sim/v1/deliveries?session-id=${String(session.sessionId)}&state=FAILED`)
+      ).json()) as unknown[];
       return list.length === 1 && list;
     });
     expect(deliveries[0]).toMatchObject({ state: 'FAILED', attempts: 3, lastStatus: 500 });
@@ -97,12 +111,16 @@ describe('IMS Session Notifications of a simulated call', () => {
 
   it('delivers over the WebSocket the AS opened, instead of HTTP POST', async () => {
     const receiver = await startReceiver();
-    const session = await createSession({ notifUri: receiver.url('/as'), supportedFeatures: '1', websockNotifConfig: { requestWebsocketUri: true } });
+    const session = await createSession({
+      notifUri: receiver.url('/as'),
+      supportedFeatures: '1',
+      websockNotifConfig: { requestWebsocketUri: true },
+    });
     const uri = (session.websockNotifConfig as { websocketUri: string }).websocketUri;
     expect(uri).toBe(`${server.apiRoot.replace('http', 'ws')}/mmtel-callcontrol/v1/notification-websockets/${String(session.sessionId)}`);
     const socket = new WebSocket(uri);
     const messages: unknown[] = [];
-    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8'))));
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     await eventually(() => server.app.mmtel.engine && true);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -110,7 +128,10 @@ describe('IMS Session Notifications of a simulated call', () => {
     expect(injected.status).toBe(202);
     await eventually(() => messages.length >= 1);
     socket.close();
-    expect(messages[0]).toMatchObject({ sessionId: session.sessionId, eventReports: [{ event: 'SESSION_TERMINATION', sessionState: 'TERMINATED' }] });
+    expect(messages[0]).toMatchObject({
+      sessionId: session.sessionId,
+      eventReports: [{ event: 'SESSION_TERMINATION', sessionState: 'TERMINATED' }],
+    });
     expect(receiver.on('/as')).toHaveLength(0);
   });
 });
@@ -127,7 +148,9 @@ describe('Session Event Notifications of injected network events', () => {
   it('sends an incoming call to the configured SessionEventNotificationUri', async () => {
     const receiver = await startReceiver();
     const callEvent = await startServer({ MMTEL_SESSION_EVENT_NOTIFICATION_URI: receiver.url('/events') });
-    const injected = (await (await callEvent.request('POST', '/sim/v1/incoming-calls', { json: incomingCall })).json()) as { sessionId: string };
+    const injected = (await (await callEvent.request('POST', '/sim/v1/incoming-calls', { json: incomingCall })).json()) as {
+      sessionId: string;
+    };
     const [notification] = await eventually(() => receiver.on('/events').length >= 1 && receiver.on('/events'));
     expect(notification!.body).toEqual({
       notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
@@ -137,9 +160,13 @@ describe('Session Event Notifications of injected network events', () => {
   });
 
   it('does not retry a 404 USER_NOT_FOUND and records it', async () => {
-    const receiver = await startReceiver((_req, res) => json(res, 404, { status: 404, cause: 'USER_NOT_FOUND' }, { 'content-type': 'application/problem+json' }));
+    const receiver = await startReceiver((_req, res) =>
+      json(res, 404, { status: 404, cause: 'USER_NOT_FOUND' }, { 'content-type': 'application/problem+json' }),
+    );
     const callEvent = await startServer({ MMTEL_SESSION_EVENT_NOTIFICATION_URI: receiver.url('/events') });
-    const { sessionId } = (await (await callEvent.request('POST', '/sim/v1/incoming-calls', { json: incomingCall })).json()) as { sessionId: string };
+    const { sessionId } = (await (await callEvent.request('POST', '/sim/v1/incoming-calls', { json: incomingCall })).json()) as {
+      sessionId: string;
+    };
     const [record] = await eventually(async () => {
       const list = (await (await callEvent.request('GET', `/sim/v1/deliveries?session-id=${sessionId}&state=FAILED`)).json()) as unknown[];
       return list.length === 1 && list;
@@ -175,20 +202,29 @@ describe('Session Event Notifications of injected network events', () => {
   it('reports a remote hang-up of an AS session to both the CallEvent URI and the notifUri', async () => {
     const receiver = await startReceiver();
     const callEvent = await startServer({ MMTEL_SESSION_EVENT_NOTIFICATION_URI: receiver.url('/events') });
-    const created = (await (await callEvent.request('POST', SESSIONS, { json: imsSession({ notifUri: receiver.url('/as') }) })).json()) as { sessionId: string };
+    const created = (await (await callEvent.request('POST', SESSIONS, { json: imsSession({ notifUri: receiver.url('/as') }) })).json()) as {
+      sessionId: string;
+    };
     const injected = await callEvent.request('POST', `/sim/v1/sessions/${created.sessionId}/remote-release`);
     expect(injected.status).toBe(202);
     expect(((await injected.json()) as { notifications: string[] }).notifications).toHaveLength(2);
     const [event] = await eventually(() => receiver.on('/events').length >= 1 && receiver.on('/events'));
     const [ims] = await eventually(() => receiver.on('/as').length >= 1 && receiver.on('/as'));
-    expect(event!.body).toMatchObject({ notificationEvent: { eventType: 'SESSION_TERMINATION' }, sessionInfo: { sessionCase: 'ORIGINATING_IMS_SESSION' } });
-    expect(ims!.body).toMatchObject({ eventReports: [{ event: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER', sessionState: 'TERMINATED' }] });
+    expect(event!.body).toMatchObject({
+      notificationEvent: { eventType: 'SESSION_TERMINATION' },
+      sessionInfo: { sessionCase: 'ORIGINATING_IMS_SESSION' },
+    });
+    expect(ims!.body).toMatchObject({
+      eventReports: [{ event: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER', sessionState: 'TERMINATED' }],
+    });
   });
 
   it('reports a media change of an AS session', async () => {
     const receiver = await startReceiver();
     const callEvent = await startServer({ MMTEL_SESSION_EVENT_NOTIFICATION_URI: receiver.url('/events') });
-    const created = (await (await callEvent.request('POST', SESSIONS, { json: imsSession({ notifUri: receiver.url('/as') }) })).json()) as { sessionId: string };
+    const created = (await (await callEvent.request('POST', SESSIONS, { json: imsSession({ notifUri: receiver.url('/as') }) })).json()) as {
+      sessionId: string;
+    };
     const mediaInfoList = { video: { mediaId: 'video', mediaType: 'VIDEO' } };
     const injected = await callEvent.request('POST', `/sim/v1/sessions/${created.sessionId}/media-changes`, { json: { mediaInfoList } });
     expect(injected.status).toBe(202);

@@ -7,7 +7,10 @@ const server = useServer();
 describe('Schemathesis findings', () => {
   it('echoes an integer of 1e21 or more as an integer, not in exponent form (S2)', async () => {
     // 2^70 and 2^72 are doubles exactly, so the echo must be the same digits.
-    const body = JSON.stringify(imsSession()).replace(/}$/, ',"maxDuration":1180591620717411303424,"mediaComponents":{"a":{"mediaId":"a","mediaType":"DC","dcMediaSpecification":{"streams":{"1":{"maxTime":4722366482869645213696}}}}}}');
+    const body = JSON.stringify(imsSession()).replace(
+      /}$/,
+      ',"maxDuration":1180591620717411303424,"mediaComponents":{"a":{"mediaId":"a","mediaType":"DC","dcMediaSpecification":{"streams":{"1":{"maxTime":4722366482869645213696}}}}}}',
+    );
     const created = await server.request('POST', SESSIONS, { body });
     expect(created.status).toBe(201);
     const text = await created.text();
@@ -17,10 +20,13 @@ describe('Schemathesis findings', () => {
   });
 
   it('answers 200 without mediaComponents to a PATCH that removes the last media component (S3)', async () => {
-    const created = await server.request('POST', SESSIONS, { json: imsSession({ mediaComponents: { audio: { mediaId: 'audio', mediaType: 'AUDIO' } } }) });
+    const created = await server.request('POST', SESSIONS, {
+      json: imsSession({ mediaComponents: { audio: { mediaId: 'audio', mediaType: 'AUDIO' } } }),
+    });
     expect(created.status).toBe(201);
     const { sessionId } = (await created.json()) as { sessionId: string };
-    const patch = (json: unknown) => server.request('PATCH', `${SESSIONS}/${sessionId}`, { json, contentType: 'application/merge-patch+json' });
+    const patch = (json: unknown) =>
+      server.request('PATCH', `${SESSIONS}/${sessionId}`, { json, contentType: 'application/merge-patch+json' });
 
     const removed = await patch({ mediaComponents: { audio: null } });
     expect(removed.status).toBe(200);

@@ -27,7 +27,8 @@ async function settledDeliveries(server: RunningServer, sessionId: string, count
 }
 
 describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])('text PostgreSQL cannot hold as it is, on the %s store', (engine) => {
-  const start = async (env: Record<string, string> = {}, build: BuildHooks = {}) => startServer({ ...(await ENGINES[engine]()), ...env }, build);
+  const start = async (env: Record<string, string> = {}, build: BuildHooks = {}) =>
+    startServer({ ...(await ENGINES[engine]()), ...env }, build);
 
   it.each([
     ['PUT', '%00', imsSession()],
@@ -38,7 +39,11 @@ describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])('text PostgreSQL
     ['DELETE', '%C3%A9%00', undefined],
   ] as const)('answers 404 SESSION_NOT_FOUND to %s of session id %s', async (method, id, body) => {
     const server = await start();
-    const response = await server.request(method, `${SESSIONS}/${id}`, body === undefined ? {} : { json: body, ...(method === 'PATCH' && { contentType: 'application/merge-patch+json' }) });
+    const response = await server.request(
+      method,
+      `${SESSIONS}/${id}`,
+      body === undefined ? {} : { json: body, ...(method === 'PATCH' && { contentType: 'application/merge-patch+json' }) },
+    );
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ status: 404, cause: 'SESSION_NOT_FOUND' });
   });
@@ -48,11 +53,16 @@ describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])('text PostgreSQL
     ['a lone surrogate', '\ud800'],
   ])('keeps %s in the strings of a session through create, update and release', async (_name, text) => {
     const server = await start();
-    const created = await server.request('POST', SESSIONS, { json: imsSession({ notifCorreId: `a${text}b`, [`x-${text}`]: { [text]: text } }) });
+    const created = await server.request('POST', SESSIONS, {
+      json: imsSession({ notifCorreId: `a${text}b`, [`x-${text}`]: { [text]: text } }),
+    });
     expect(created.status).toBe(201);
     const session = (await created.json()) as Record<string, unknown>;
     expect(session).toMatchObject({ notifCorreId: `a${text}b`, [`x-${text}`]: { [text]: text } });
-    const patched = await server.request('PATCH', `${SESSIONS}/${String(session.sessionId)}`, { json: { notifCorreId: `c${text}d` }, contentType: 'application/merge-patch+json' });
+    const patched = await server.request('PATCH', `${SESSIONS}/${String(session.sessionId)}`, {
+      json: { notifCorreId: `c${text}d` },
+      contentType: 'application/merge-patch+json',
+    });
     expect(patched.status).toBe(200);
     // The PATCH answer is built from the stored session: what came back was stored as sent.
     expect(await patched.json()).toMatchObject({ notifCorreId: `c${text}d`, [`x-${text}`]: { [text]: text } });
@@ -67,15 +77,21 @@ describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])('text PostgreSQL
     const { sessionId } = (await created.json()) as { sessionId: string };
     // Before the fix the PostgreSQL store refused to enqueue them (after the 201): all three were lost.
     const deliveries = await settledDeliveries(server, sessionId, 3);
-    expect(deliveries.map((d) => [d.target, d.state])).toEqual([[notifUri, 'FAILED'], [notifUri, 'FAILED'], [notifUri, 'FAILED']]);
+    expect(deliveries.map((d) => [d.target, d.state])).toEqual([
+      [notifUri, 'FAILED'],
+      [notifUri, 'FAILED'],
+      [notifUri, 'FAILED'],
+    ]);
   };
 
-  it('records every notification of a session whose notifUri holds a NUL, with the notifUri as sent', () => recordsNotifications('a\u0000b'));
+  it('records every notification of a session whose notifUri holds a NUL, with the notifUri as sent', () =>
+    recordsNotifications('a\u0000b'));
 
   // A known LMDB gap (as in the store conformance suite): its binary state record writes the target
   // as UTF-8, so the delivery record shows U+FFFD (the notification goes to the same URL either way).
-  (engine === 'lmdb' ? it.fails : it)('records every notification of a session whose notifUri holds a lone surrogate, with the notifUri as sent', () =>
-    recordsNotifications('a\ud800b'),
+  (engine === 'lmdb' ? it.fails : it)(
+    'records every notification of a session whose notifUri holds a lone surrogate, with the notifUri as sent',
+    () => recordsNotifications('a\ud800b'),
   );
 
   it.each([
@@ -88,7 +104,9 @@ describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])('text PostgreSQL
     const { sessionId } = (await created.json()) as { sessionId: string };
     const path = `${SESSIONS}/${sessionId}`;
     expect((await server.request('DELETE', path, { headers: { 'x-af': 'other' } })).status).toBe(404);
-    expect((await server.request('PATCH', path, { json: { notifCorreId: 'mine' }, contentType: 'application/merge-patch+json' })).status).toBe(200);
+    expect(
+      (await server.request('PATCH', path, { json: { notifCorreId: 'mine' }, contentType: 'application/merge-patch+json' })).status,
+    ).toBe(200);
     expect((await server.request('DELETE', path)).status).toBe(204);
   });
 });

@@ -37,18 +37,26 @@ describe('the configuration schema', () => {
     expect(loadConfig(written, '/srv')).toEqual(loadConfig({}, '/srv'));
   });
 
-  it.each(entries.filter(([, variable]) => variable.schema.enum !== undefined))('refuses a value %s does not enumerate, listing every allowed value', (name, variable) => {
-    expect(() => loadConfig({ [name]: 'no-such-value' })).toThrow(`${name}="no-such-value" is not valid: expected one of ${variable.schema.enum!.join(', ')}`);
-  });
+  it.each(entries.filter(([, variable]) => variable.schema.enum !== undefined))(
+    'refuses a value %s does not enumerate, listing every allowed value',
+    (name, variable) => {
+      expect(() => loadConfig({ [name]: 'no-such-value' })).toThrow(
+        `${name}="no-such-value" is not valid: expected one of ${variable.schema.enum!.join(', ')}`,
+      );
+    },
+  );
 
-  it.each(entries.filter(([, variable]) => variable.schema.type === 'integer'))('refuses %s just outside its range, stating the range', (name, variable) => {
-    const { minimum, maximum } = variable.schema as { minimum: number; maximum: number };
-    const range = `expected an integer from ${minimum} to ${maximum}`;
-    if (minimum > 0) expect(() => loadConfig({ [name]: String(minimum - 1) })).toThrow(`${name}="${minimum - 1}" is not valid: ${range}`);
-    expect(() => loadConfig({ [name]: String(maximum + 1) })).toThrow(range);
-  });
+  it.each(entries.filter(([, variable]) => variable.schema.type === 'integer'))(
+    'refuses %s just outside its range, stating the range',
+    (name, variable) => {
+      const { minimum, maximum } = variable.schema as { minimum: number; maximum: number };
+      const range = `expected an integer from ${minimum} to ${maximum}`;
+      if (minimum > 0) expect(() => loadConfig({ [name]: String(minimum - 1) })).toThrow(`${name}="${minimum - 1}" is not valid: ${range}`);
+      expect(() => loadConfig({ [name]: String(maximum + 1) })).toThrow(range);
+    },
+  );
 
-  it("gives the notification engine the configured defaults as its own", () => {
+  it('gives the notification engine the configured defaults as its own', () => {
     const configured = loadConfig({}).notifications;
     expect(NotificationEngine.defaultPolicy).toMatchObject({
       timeoutMs: configured.timeoutMs,
@@ -70,8 +78,11 @@ describe('the configuration schema', () => {
     const undeclared = serverSources()
       .filter(({ path }) => !path.startsWith('config'))
       .flatMap(({ path, text }) =>
-      [...text.matchAll(/\bMMTEL_[A-Z0-9_]*[A-Z0-9]\b/g)].map(([name]) => name).filter((name) => !Object.hasOwn(variables, name)).map((name) => `${path}: ${name}`),
-    );
+        [...text.matchAll(/\bMMTEL_[A-Z0-9_]*[A-Z0-9]\b/g)]
+          .map(([name]) => name)
+          .filter((name) => !Object.hasOwn(variables, name))
+          .map((name) => `${path}: ${name}`),
+      );
     expect(undeclared).toEqual([]);
   });
 

@@ -29,13 +29,19 @@ describe('the reference documentation', () => {
   });
 
   it('lists every configuration variable in a table, and no variable the schema lacks', () => {
-    const configuration = GENERATED_REGIONS.filter((region) => region.id.startsWith('configuration')).map((region) => regions().get(region.id) ?? '');
+    const configuration = GENERATED_REGIONS.filter((region) => region.id.startsWith('configuration')).map(
+      (region) => regions().get(region.id) ?? '',
+    );
     const documented = configuration.flatMap(firstCells);
     expect([...documented].sort()).toEqual(Object.keys(variables).sort());
   });
 
-  it('names no MMTEL_ variable that is neither the server\'s nor another tool\'s', () => {
-    const named = new Set(referenceDocuments().flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bMMTEL_[A-Z0-9_]*[A-Z0-9]\b/g)].map(([name]) => name)));
+  it("names no MMTEL_ variable that is neither the server's nor another tool's", () => {
+    const named = new Set(
+      referenceDocuments().flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/\bMMTEL_[A-Z0-9_]*[A-Z0-9]\b/g)].map(([name]) => name),
+      ),
+    );
     expect([...named].filter((name) => !Object.hasOwn(variables, name) && !Object.hasOwn(foreignVariables, name))).toEqual([]);
   });
 
@@ -53,8 +59,12 @@ describe('the reference documentation', () => {
   });
 
   it("gives each documented cause the catalogue's status and title", () => {
-    const rows = [...(regions().get('error-causes') ?? '').matchAll(/^\| `([A-Z_]+)` \| (\d+) \| ([^|]+) \|/gm)].map(([, cause, status, title]) => [cause, Number(status), title!.trim()]);
-    expect(rows).toEqual(rows.map(([cause]) => [cause, Cause[cause as keyof typeof Cause].status, Cause[cause as keyof typeof Cause].title]));
+    const rows = [...(regions().get('error-causes') ?? '').matchAll(/^\| `([A-Z_]+)` \| (\d+) \| ([^|]+) \|/gm)].map(
+      ([, cause, status, title]) => [cause, Number(status), title!.trim()],
+    );
+    expect(rows).toEqual(
+      rows.map(([cause]) => [cause, Cause[cause as keyof typeof Cause].status, Cause[cause as keyof typeof Cause].title]),
+    );
   });
 });
 
@@ -69,10 +79,14 @@ describe('generated regions of Markdown', () => {
   });
 
   it('finds an empty region', () => {
-    expect(findRegions('<!-- generated: empty -->\n<!-- /generated -->\n').map((region) => region.text)).toEqual(['<!-- generated: empty -->\n']);
+    expect(findRegions('<!-- generated: empty -->\n<!-- /generated -->\n').map((region) => region.text)).toEqual([
+      '<!-- generated: empty -->\n',
+    ]);
   });
 
   it('refuses a region that is not closed before the next one opens', () => {
-    expect(() => findRegions('<!-- generated: a -->\nx\n<!-- generated: b -->\ny\n<!-- /generated -->\n')).toThrow('the generated region "a" has no closing <!-- /generated -->');
+    expect(() => findRegions('<!-- generated: a -->\nx\n<!-- generated: b -->\ny\n<!-- /generated -->\n')).toThrow(
+      'the generated region "a" has no closing <!-- /generated -->',
+    );
   });
 });

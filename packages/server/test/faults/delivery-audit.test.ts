@@ -6,13 +6,26 @@ import { tagOf } from '../support/tagged-notifications.js';
 // The fault tests trust this audit to find what the engine might get wrong; these cases show it does.
 
 function notification(id: string, seq: number, state: DeliveryRecord['state'] = 'DELIVERED'): DeliveryRecord {
-  const body = { sessionId: 'a', eventReports: [{ event: 'MEDIA_CHANGE_SUCCESS', mediaInfoList: { [`m${seq}`]: { mediaId: `m${seq}`, mediaType: 'AUDIO' } } }] };
+  const body = {
+    sessionId: 'a',
+    eventReports: [{ event: 'MEDIA_CHANGE_SUCCESS', mediaInfoList: { [`m${seq}`]: { mediaId: `m${seq}`, mediaType: 'AUDIO' } } }],
+  };
   return { id, callback: 'imsSessionNotification', sessionId: 'a', target: 'http://127.0.0.1/as', state, attempts: 1, body };
 }
 
 function arrival(of: DeliveryRecord, fault: Fault = 'ok', at = 0): Arrival {
   const tag = tagOf(of.body)!;
-  return { key: tag.key, stream: tag.stream, seq: tag.seq, receiver: 0, path: '/as', raw: JSON.stringify(of.body), fault, acked: fault === 'ok', at };
+  return {
+    key: tag.key,
+    stream: tag.stream,
+    seq: tag.seq,
+    receiver: 0,
+    path: '/as',
+    raw: JSON.stringify(of.body),
+    fault,
+    acked: fault === 'ok',
+    at,
+  };
 }
 
 const [one, two, three] = [notification('n1', 1), notification('n2', 2), notification('n3', 3)] as const;
@@ -20,7 +33,16 @@ const [one, two, three] = [notification('n1', 1), notification('n2', 2), notific
 describe('the delivery audit', () => {
   it('finds nothing wrong in a clean run with a retried notification', () => {
     const audit = auditDeliveries(['n1', 'n2'], [one, two], [arrival(one, 'error'), arrival(one), arrival(two)]);
-    expect(audit).toMatchObject({ missing: [], pending: [], unreceived: [], phantoms: [], outOfOrder: [], resentAfterAck: [], delivered: 2, givenUp: 0 });
+    expect(audit).toMatchObject({
+      missing: [],
+      pending: [],
+      unreceived: [],
+      phantoms: [],
+      outOfOrder: [],
+      resentAfterAck: [],
+      delivered: 2,
+      givenUp: 0,
+    });
   });
 
   it('reports an accepted notification the record lost, and one still pending', () => {

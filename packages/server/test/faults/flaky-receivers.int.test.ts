@@ -75,7 +75,9 @@ describe(`notifications to AS receivers that fail at random (seed ${seed}; repla
     await untilSettled(apiRoot, 30_000);
     record = await readDeliveries(apiRoot);
     audit = auditDeliveries(accepted, record, receivers.arrivals);
-    console.info(`flaky-receivers: ${accepted.length} accepted, ${audit.delivered} delivered, ${audit.givenUp} given up, ${receivers.arrivals.length} requests; faults ${JSON.stringify(receivers.counts())}`);
+    console.info(
+      `flaky-receivers: ${accepted.length} accepted, ${audit.delivered} delivered, ${audit.givenUp} given up, ${receivers.arrivals.length} requests; faults ${JSON.stringify(receivers.counts())}`,
+    );
   }, 45_000);
 
   afterAll(async () => {
@@ -124,7 +126,9 @@ describe(`notifications to AS receivers that fail at random (seed ${seed}; repla
 
   it('gives up on a notification only once its attempt budget is spent', () => {
     // Every fault here is retryable and redirect chains stay within the cap of 3 hops.
-    const early = record.filter((d) => d.state === 'FAILED' && d.attempts !== MAX_ATTEMPTS).map((d) => `${d.id}: ${d.attempts} attempts, ${d.lastError}`);
+    const early = record
+      .filter((d) => d.state === 'FAILED' && d.attempts !== MAX_ATTEMPTS)
+      .map((d) => `${d.id}: ${d.attempts} attempts, ${d.lastError}`);
     expect(early).toEqual([]);
   });
 });

@@ -53,7 +53,9 @@ describe(`an instance SIGKILLed mid-delivery, its notifications taken over by th
       MMTEL_NOTIFY_MAX_BACKOFF_MS: '200',
       MMTEL_OVERLOAD_PROTECTION: 'false',
     };
-    servers = await Promise.all([0, 1].map(async () => spawnServer({ ...common, PORT: String(await freePort()) }, (kill) => cleanups.push(kill))));
+    servers = await Promise.all(
+      [0, 1].map(async () => spawnServer({ ...common, PORT: String(await freePort()) }, (kill) => cleanups.push(kill))),
+    );
     await db.connect();
     cleanups.push(() => db.end());
     const [doomed, survivor] = servers as [ServerProcess, ServerProcess];
@@ -86,7 +88,9 @@ describe(`an instance SIGKILLed mid-delivery, its notifications taken over by th
     await untilSettled(survivor.apiRoot, LEASE_MS + 20_000).catch((error: Error) => {
       throw new Error(`${error.message}\nsurvivor:\n${survivor.output().split('\n').slice(-15).join('\n')}`);
     });
-    const finished = await db.query<{ id: string; finished_at: number }>(`SELECT id, finished_at FROM outbox WHERE id = ANY($1)`, [[...orphaned.keys()]]);
+    const finished = await db.query<{ id: string; finished_at: number }>(`SELECT id, finished_at FROM outbox WHERE id = ANY($1)`, [
+      [...orphaned.keys()],
+    ]);
     takeoverMs = finished.rows.map((row) => Number(row.finished_at) - killedAt);
     audit = auditDeliveries(ledger.accepted, await readDeliveries(survivor.apiRoot), receivers.arrivals);
     survivorAlive = survivor.child.exitCode === null && survivor.child.signalCode === null;

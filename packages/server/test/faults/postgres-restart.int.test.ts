@@ -26,7 +26,11 @@ let writeProblems: string[];
 let audit: DeliveryAudit;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const ready = (server: ServerProcess) => fetch(`${server.apiRoot}/readyz`).then((r) => r.status === 200, () => false);
+const ready = (server: ServerProcess) =>
+  fetch(`${server.apiRoot}/readyz`).then(
+    (r) => r.status === 200,
+    () => false,
+  );
 const acknowledged = (l: LoadLedger) => l.created.size + l.deleted.size + l.accepted.length;
 
 describe(`two server instances while their PostgreSQL restarts (seed ${seed})`, () => {
@@ -45,7 +49,9 @@ describe(`two server instances while their PostgreSQL restarts (seed ${seed})`, 
       MMTEL_NOTIFY_MAX_ATTEMPTS: '1000',
       MMTEL_OVERLOAD_PROTECTION: 'false',
     };
-    servers = await Promise.all([0, 1].map(async () => spawnServer({ ...common, PORT: String(await freePort()) }, (kill) => cleanups.push(kill))));
+    servers = await Promise.all(
+      [0, 1].map(async () => spawnServer({ ...common, PORT: String(await freePort()) }, (kill) => cleanups.push(kill))),
+    );
 
     let stop = false;
     let live: LoadLedger | undefined;
@@ -66,7 +72,8 @@ describe(`two server instances while their PostgreSQL restarts (seed ${seed})`, 
       await postgres.restart(OUTAGE_MS);
       readyAgainAfterMs = await Promise.all(
         servers.map(async (server) => {
-          for (const until = Date.now() + 15_000; Date.now() < until; await sleep(50)) if (await ready(server)) return Date.now() - restartedAt;
+          for (const until = Date.now() + 15_000; Date.now() < until; await sleep(50))
+            if (await ready(server)) return Date.now() - restartedAt;
           return Number.NaN;
         }),
       );
@@ -107,7 +114,9 @@ describe(`two server instances while their PostgreSQL restarts (seed ${seed})`, 
   });
 
   it('answers requests during the outage with ProblemDetails, never by dropping the connection', () => {
-    const bad = ledger.failures.filter((f) => typeof f.status !== 'number' || f.status < 500 || !f.contentType?.startsWith('application/problem+json'));
+    const bad = ledger.failures.filter(
+      (f) => typeof f.status !== 'number' || f.status < 500 || !f.contentType?.startsWith('application/problem+json'),
+    );
     expect(bad).toEqual([]);
   });
 

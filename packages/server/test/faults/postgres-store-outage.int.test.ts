@@ -16,7 +16,9 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A store in a schema of its own, connected through a proxy; both dropped when the test ends. */
-async function proxiedStore(options: { leaseMs?: number } = {}): Promise<{ store: Store; proxy: TcpProxy; admin: pg.Client; schema: string }> {
+async function proxiedStore(
+  options: { leaseMs?: number } = {},
+): Promise<{ store: Store; proxy: TcpProxy; admin: pg.Client; schema: string }> {
   const direct = new URL(inject('databaseUrl'));
   const proxy = await startTcpProxy(direct.hostname, Number(direct.port));
   const proxied = new URL(direct);
@@ -47,7 +49,9 @@ describe('the PostgreSQL store when PostgreSQL becomes unreachable for a moment'
     const { store, proxy } = await proxiedStore();
     const entry = await claimOne(store);
     await proxy.cut();
-    const finishing = store.outbox.finish(entry.id, { state: 'delivered', attempts: 1, target: entry.target, at: Date.now(), status: 204 }).catch((error: unknown) => error);
+    const finishing = store.outbox
+      .finish(entry.id, { state: 'delivered', attempts: 1, target: entry.target, at: Date.now(), status: 204 })
+      .catch((error: unknown) => error);
     await sleep(500);
     await proxy.restore();
     expect(await finishing).toBeUndefined();
@@ -58,7 +62,9 @@ describe('the PostgreSQL store when PostgreSQL becomes unreachable for a moment'
     const { store, proxy } = await proxiedStore();
     const entry = await claimOne(store);
     await proxy.cut();
-    const retrying = store.outbox.retry(entry.id, { attempts: 1, nextAttemptAt: Date.now(), target: entry.target, status: 503, error: 'HTTP 503' }).catch((error: unknown) => error);
+    const retrying = store.outbox
+      .retry(entry.id, { attempts: 1, nextAttemptAt: Date.now(), target: entry.target, status: 503, error: 'HTTP 503' })
+      .catch((error: unknown) => error);
     await sleep(500);
     await proxy.restore();
     expect(await retrying).toBeUndefined();
@@ -75,14 +81,23 @@ describe('the PostgreSQL store when PostgreSQL becomes unreachable for a moment'
     await admin.query(`SELECT 1 FROM ${schema}.outbox_streams WHERE stream = $1 FOR UPDATE`, [entry.stream]);
     const retargeting = store.outbox.retarget(entry.stream, entry.target, 'http://127.0.0.1:9/moved');
     let settled = false;
-    void retargeting.then(() => (settled = true), () => (settled = true));
+    void retargeting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     for (let waiting = false; !waiting; await sleep(20)) {
       // A retarget that ended before waiting (e.g. no connection to be had) would leave this loop spinning.
-      if (settled) throw new Error(`the retarget ended before it waited on the stream lock: ${String(await retargeting.catch((error: unknown) => error))}`);
+      if (settled)
+        throw new Error(
+          `the retarget ended before it waited on the stream lock: ${String(await retargeting.catch((error: unknown) => error))}`,
+        );
       // This test's schema only: other test files use the same PostgreSQL in parallel. Inside its
       // transaction, admin would otherwise keep reading the snapshot of its first look.
       await admin.query('SELECT pg_stat_clear_snapshot()');
-      const { rowCount } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${schema}%outbox_streams%`]);
+      const { rowCount } = await admin.query(
+        `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1 AND pid <> pg_backend_pid()`,
+        [`%${schema}%outbox_streams%`],
+      );
       waiting = rowCount !== null && rowCount > 0;
     }
     await proxy.cut();
@@ -97,18 +112,24 @@ describe('the PostgreSQL store when PostgreSQL becomes unreachable for a moment'
     await proxy.cut();
     await expect(store.sessions.getSession('s1')).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.outbox.claim({ owner: 'test', now: Date.now(), limit: 1 })).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(store.outbox.enqueue([imsNotification(randomUUID(), 'http://127.0.0.1:9/as')])).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(store.outbox.retarget('a', 'http://127.0.0.1:9/as', 'http://127.0.0.1:9/moved')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.outbox.enqueue([imsNotification(randomUUID(), 'http://127.0.0.1:9/as')])).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    await expect(store.outbox.retarget('a', 'http://127.0.0.1:9/as', 'http://127.0.0.1:9/moved')).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
     await proxy.restore();
     expect(await store.sessions.getSession('s1')).toBeUndefined();
   });
 
-  it('tries an outcome write again for a quarter of the store\'s lease, then gives up with StoreUnavailableError', async () => {
+  it("tries an outcome write again for a quarter of the store's lease, then gives up with StoreUnavailableError", async () => {
     const { store, proxy } = await proxiedStore({ leaseMs: 2_000 });
     const entry = await claimOne(store);
     await proxy.cut();
     const started = Date.now();
-    const error = await store.outbox.retry(entry.id, { attempts: 1, nextAttemptAt: Date.now(), target: entry.target }).catch((e: unknown) => e);
+    const error = await store.outbox
+      .retry(entry.id, { attempts: 1, nextAttemptAt: Date.now(), target: entry.target })
+      .catch((e: unknown) => e);
     const tookMs = Date.now() - started;
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(tookMs).toBeGreaterThanOrEqual(300);

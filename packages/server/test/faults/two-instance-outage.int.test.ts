@@ -30,9 +30,18 @@ async function twoInstances(): Promise<{ instances: Instance[]; proxy: TcpProxy 
   proxied.port = String(proxy.port);
   const instances: Instance[] = [];
   for (const name of ['a', 'b']) {
-    const store = await openPostgresStore({ connectionString: proxied.toString(), poolSize: 4, connectTimeoutMs: CONNECT_TIMEOUT_MS, queryTimeoutMs: QUERY_TIMEOUT_MS });
+    const store = await openPostgresStore({
+      connectionString: proxied.toString(),
+      poolSize: 4,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: QUERY_TIMEOUT_MS,
+    });
     // With the rate limit on, every API request first counts in the shared counters (the same database).
-    const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', MMTEL_SIM_SCENARIO: 'silent', MMTEL_RATE_LIMIT_MAX: '100000' }), store, logger: false });
+    const app = await buildApp({
+      config: loadConfig({ LOG_LEVEL: 'silent', MMTEL_SIM_SCENARIO: 'silent', MMTEL_RATE_LIMIT_MAX: '100000' }),
+      store,
+      logger: false,
+    });
     onTestFinished(async () => {
       await app.close();
       await store.close();
@@ -52,7 +61,10 @@ async function timed(app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'PAT
   const answer = await app.inject({
     method,
     url,
-    ...(payload !== undefined && { payload: payload as Record<string, unknown>, headers: { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' } }),
+    ...(payload !== undefined && {
+      payload: payload as Record<string, unknown>,
+      headers: { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' },
+    }),
   });
   return { answer, ms: Date.now() - started };
 }
@@ -91,7 +103,7 @@ describe.each([
     const [a, b] = instances as [Instance, Instance];
     const created = await a.app.inject({ method: 'POST', url: SESSIONS, payload: imsSession() });
     expect(created.statusCode).toBe(201);
-    const path = `${SESSIONS}/${(created.json() as { sessionId: string }).sessionId}`;
+    const path = `${SESSIONS}/${created.json<{ sessionId: string }>().sessionId}`;
     await breakIt(proxy);
     const during = await Promise.all(
       instances.flatMap(({ app, name }) =>
@@ -106,16 +118,29 @@ describe.each([
       ),
     );
     const wrong = during
-      .filter(({ answer, ms }) => answer.statusCode !== 503 || answer.headers['retry-after'] === undefined || !String(answer.headers['content-type']).startsWith('application/problem+json') || ms >= ANSWER_BOUND_MS)
-      .map(({ request, answer, ms }) => `${request}: ${answer.statusCode} retry-after=${String(answer.headers['retry-after'])} in ${ms} ms ${answer.body.slice(0, 200)}`);
+      .filter(
+        ({ answer, ms }) =>
+          answer.statusCode !== 503 ||
+          answer.headers['retry-after'] === undefined ||
+          !String(answer.headers['content-type']).startsWith('application/problem+json') ||
+          ms >= ANSWER_BOUND_MS,
+      )
+      .map(
+        ({ request, answer, ms }) =>
+          `${request}: ${answer.statusCode} retry-after=${String(answer.headers['retry-after'])} in ${ms} ms ${answer.body.slice(0, 200)}`,
+      );
     expect(wrong).toEqual([]);
     expect(during[0]!.answer.json()).toMatchObject({ status: 503, cause: 'NF_CONGESTION' });
     await proxy.restore();
     for (const { app } of instances) await readyzBecomes(app, 200, 10_000);
-    const patched = await b.app.inject({ method: 'PATCH', url: path, payload: { notifCorreId: 'after' }, headers: { 'content-type': 'application/merge-patch+json' } });
+    const patched = await b.app.inject({
+      method: 'PATCH',
+      url: path,
+      payload: { notifCorreId: 'after' },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
     expect(patched.statusCode).toBe(200);
     expect((await a.app.inject({ method: 'POST', url: SESSIONS, payload: imsSession() })).statusCode).toBe(201);
     expect((await a.app.inject({ method: 'DELETE', url: path })).statusCode).toBe(204);
   });
 });
-

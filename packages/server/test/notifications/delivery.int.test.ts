@@ -52,19 +52,26 @@ describe('NotificationSender', () => {
 
   test('records the cause of a CallEvent RedirectResponse', async () => {
     const receiver = await startReceiver((request, res) => {
-      if (request.path === '/a') return json(res, 307, { cause: 'TEMPORARY_REDIRECT', targetScp: 'http://scp.example' }, { location: '/b' });
+      if (request.path === '/a')
+        return json(res, 307, { cause: 'TEMPORARY_REDIRECT', targetScp: 'http://scp.example' }, { location: '/b' });
       res.writeHead(204).end();
     });
 
     const outcome = await sender().send(receiver.url('/a'), body);
 
-    expect(outcome.redirects).toEqual([{ status: 307, from: receiver.url('/a'), location: receiver.url('/b'), cause: 'TEMPORARY_REDIRECT' }]);
+    expect(outcome.redirects).toEqual([
+      { status: 307, from: receiver.url('/a'), location: receiver.url('/b'), cause: 'TEMPORARY_REDIRECT' },
+    ]);
   });
 
   test('fails without retrying on a redirect without Location', async () => {
     const receiver = await startReceiver((_request, res) => void res.writeHead(308).end());
 
-    expect(await sender().send(receiver.url('/a'), body)).toMatchObject({ kind: 'failed', reason: 'redirect_without_location', status: 308 });
+    expect(await sender().send(receiver.url('/a'), body)).toMatchObject({
+      kind: 'failed',
+      reason: 'redirect_without_location',
+      status: 308,
+    });
   });
 
   test.each([
@@ -80,7 +87,9 @@ describe('NotificationSender', () => {
 
   test('reuses one kept-alive connection for successive notifications, error answers included', async () => {
     const receiver = await startReceiver((_request, res, index) =>
-      index % 2 === 0 ? json(res, 404, { status: 404, cause: 'USER_NOT_FOUND' }, { 'content-type': 'application/problem+json' }) : res.writeHead(204).end(),
+      index % 2 === 0
+        ? json(res, 404, { status: 404, cause: 'USER_NOT_FOUND' }, { 'content-type': 'application/problem+json' })
+        : res.writeHead(204).end(),
     );
     const client = sender();
 

@@ -87,7 +87,9 @@ describe('NotificationEngine', () => {
 
   test('backs off exponentially while the receiver refuses connections', async () => {
     const port = await closedPort();
-    const { engine, queue, store, logger, metrics } = await startEngine({ policy: { initialBackoffMs: 20, maxBackoffMs: 1_000, maxAttempts: 5 } });
+    const { engine, queue, store, logger, metrics } = await startEngine({
+      policy: { initialBackoffMs: 20, maxBackoffMs: 1_000, maxAttempts: 5 },
+    });
     const enqueuedAt = performance.now();
     const [entry] = await queue.enqueue([imsNotification('s1', `http://127.0.0.1:${port}/n`)]);
 
@@ -119,10 +121,21 @@ describe('NotificationEngine', () => {
   });
 
   test.each([
-    ['the maximum number of attempts', { policy: { maxAttempts: 3 }, attempts: 3, reason: 'max_attempts', error: /gave up after 3 attempts; last: HTTP 500/ }],
+    [
+      'the maximum number of attempts',
+      { policy: { maxAttempts: 3 }, attempts: 3, reason: 'max_attempts', error: /gave up after 3 attempts; last: HTTP 500/ },
+    ],
     // Given up when the next retry would pass the budget, or, when a slow machine claims the entry
     // late, when the claimed entry is already older than the budget: both record the last error.
-    ['the age budget', { policy: { maxAttempts: 100, maxAgeMs: 150 }, attempts: undefined, reason: 'max_age', error: /(150 ms budget|older than 150 ms); last: HTTP 500/ }],
+    [
+      'the age budget',
+      {
+        policy: { maxAttempts: 100, maxAgeMs: 150 },
+        attempts: undefined,
+        reason: 'max_age',
+        error: /(150 ms budget|older than 150 ms); last: HTTP 500/,
+      },
+    ],
   ])('gives up after %s and records why', async (_name, { policy, attempts, reason, error }) => {
     const receiver = await startReceiver((_request, res) => json(res, 500, { status: 500, cause: 'SYSTEM_FAILURE' }));
     const { engine, queue, store, metrics } = await startEngine({ policy });
@@ -143,7 +156,10 @@ describe('NotificationEngine', () => {
       res.writeHead(204).end();
     });
     const { engine, queue, store, permanentRedirects, metrics } = await startEngine();
-    const [first, second] = await queue.enqueue([imsNotification('s1', receiver.url('/old'), 'n1'), imsNotification('s1', receiver.url('/old'), 'n2')]);
+    const [first, second] = await queue.enqueue([
+      imsNotification('s1', receiver.url('/old'), 'n1'),
+      imsNotification('s1', receiver.url('/old'), 'n2'),
+    ]);
     await settled(store, first!.id, engine);
     await settled(store, second!.id, engine);
 

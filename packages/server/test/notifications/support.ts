@@ -155,9 +155,7 @@ export function recordingMetrics(): EngineMetrics & { calls: [hook: keyof Engine
 }
 
 /** An engine on `store` (a fresh LMDB store by default) and the queue that wakes it, stopped when the test ends. */
-export async function startEngine(
-  options: Partial<Omit<NotificationEngineOptions, 'policy'>> & { policy?: Partial<DeliveryPolicy> } = {},
-) {
+export async function startEngine(options: Partial<Omit<NotificationEngineOptions, 'policy'>> & { policy?: Partial<DeliveryPolicy> } = {}) {
   const store = options.store ?? (await tempStore());
   const queue = options.queue ?? new NotificationQueue(store.outbox);
   const logger = recordingLogger();
@@ -209,7 +207,11 @@ export function callEventNotification(sessionId: string, target: string): NewNot
     body: {
       notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST', eventInitiator: 'SERVED_IMS_SUBSCRIBER' },
       sessionId,
-      sessionInfo: { callingIdentity: 'sip:alice@ims.example.com', calledIdentity: 'tel:+4930123456', sessionCase: 'ORIGINATING_IMS_SESSION' },
+      sessionInfo: {
+        callingIdentity: 'sip:alice@ims.example.com',
+        calledIdentity: 'tel:+4930123456',
+        sessionCase: 'ORIGINATING_IMS_SESSION',
+      },
     },
   };
 }

@@ -21,7 +21,7 @@ async function startWebSocketServer(hub: WebSocketHub): Promise<{ url(sessionId:
 async function connect(url: string): Promise<{ socket: WebSocket; messages: { text: string; binary: boolean }[] }> {
   const socket = new WebSocket(url);
   const messages: { text: string; binary: boolean }[] = [];
-  socket.on('message', (data, isBinary) => messages.push({ text: data.toString(), binary: isBinary }));
+  socket.on('message', (data, isBinary) => messages.push({ text: (data as Buffer).toString('utf8'), binary: isBinary }));
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   onTestFinished(() => socket.close());
   return { socket, messages };

@@ -13,7 +13,10 @@ const as2 = async () => bearer(await token(keys.privateKey, { sub: 'as2', scope:
 
 /** A session of AS 1 (websocket notifications negotiated, so that it has a channel). */
 async function sessionOfAs1(overrides: Record<string, unknown> = {}): Promise<{ sessionId: string; body: Record<string, unknown> }> {
-  const response = await server.request('POST', SESSIONS, { json: imsSession({ supportedFeatures: '1', websockNotifConfig: { requestWebsocketUri: true }, ...overrides }), headers: await as1() });
+  const response = await server.request('POST', SESSIONS, {
+    json: imsSession({ supportedFeatures: '1', websockNotifConfig: { requestWebsocketUri: true }, ...overrides }),
+    headers: await as1(),
+  });
   expect(response.status).toBe(201);
   const body = (await response.json()) as Record<string, unknown>;
   return { sessionId: String(body.sessionId), body };
@@ -27,7 +30,10 @@ async function expectSameAsAbsent(response: Response, method: string): Promise<v
   expect({ ...got, detail: undefined }).toEqual({ ...reference, detail: undefined });
 }
 
-function bodyFor(method: string, headers: Record<string, string>): { json?: unknown; contentType?: string; headers: Record<string, string> } {
+function bodyFor(
+  method: string,
+  headers: Record<string, string>,
+): { json?: unknown; contentType?: string; headers: Record<string, string> } {
   if (method === 'PUT') return { json: imsSession({ notifUri: 'http://127.0.0.1:9/other' }), headers };
   if (method === 'PATCH') return { json: { notifUri: 'http://127.0.0.1:9/other' }, contentType: 'application/merge-patch+json', headers };
   return { headers };
@@ -42,7 +48,11 @@ describe('per-AF isolation', () => {
   it('leaves the session unchanged for its owner after another AF tried to change and release it', async () => {
     const { sessionId } = await sessionOfAs1({ notifCorreId: 'mine' });
     for (const method of ['PUT', 'PATCH', 'DELETE']) await server.request(method, `${SESSIONS}/${sessionId}`, bodyFor(method, await as2()));
-    const patched = await server.request('PATCH', `${SESSIONS}/${sessionId}`, { json: { events: ['SESSION_TERMINATION'] }, contentType: 'application/merge-patch+json', headers: await as1() });
+    const patched = await server.request('PATCH', `${SESSIONS}/${sessionId}`, {
+      json: { events: ['SESSION_TERMINATION'] },
+      contentType: 'application/merge-patch+json',
+      headers: await as1(),
+    });
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ notifUri: 'http://127.0.0.1:9/notify', notifCorreId: 'mine' });
   });

@@ -41,7 +41,10 @@ describe('request limits', () => {
 
 describe('per-AF rate limiting', () => {
   it('answers 429 with Retry-After to the AF over its budget, and not to another AF', async () => {
-    const limited = await startServer({ MMTEL_RATE_LIMIT_MAX: '3', MMTEL_RATE_LIMIT_WINDOW_MS: '60000' }, { identify: (request) => String(request.headers['x-af-id'] ?? 'default') });
+    const limited = await startServer(
+      { MMTEL_RATE_LIMIT_MAX: '3', MMTEL_RATE_LIMIT_WINDOW_MS: '60000' },
+      { identify: (request) => String(request.headers['x-af-id'] ?? 'default') },
+    );
     const create = (af: string) => limited.request('POST', SESSIONS, { json: imsSession(), headers: { 'x-af-id': af } });
     for (let i = 0; i < 3; i++) expect((await create('as1')).status).toBe(201);
     const refused = await create('as1');
@@ -55,7 +58,11 @@ describe('per-AF rate limiting', () => {
 describe('overload shedding', () => {
   it('answers 503 with Retry-After while over a resource bound, and still answers /healthz', async () => {
     // A heap bound of one byte is always exceeded: the server is overloaded from its first sample on.
-    const overloaded = await startServer({ MMTEL_OVERLOAD_PROTECTION: 'true', MMTEL_OVERLOAD_MAX_HEAP_BYTES: '1', MMTEL_OVERLOAD_RETRY_AFTER_S: '7' });
+    const overloaded = await startServer({
+      MMTEL_OVERLOAD_PROTECTION: 'true',
+      MMTEL_OVERLOAD_MAX_HEAP_BYTES: '1',
+      MMTEL_OVERLOAD_RETRY_AFTER_S: '7',
+    });
     const refused = await eventually(async () => {
       const response = await overloaded.request('POST', SESSIONS, { json: imsSession() });
       return response.status === 503 && response;

@@ -13,10 +13,59 @@ const openssl = (dir: string, ...args: string[]) => promisify(execFile)('openssl
 /** A CA, a server certificate for 127.0.0.1, and client certificates for as1 and as2, made by openssl. */
 async function certificates(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mmtel-tls-'));
-  await openssl(dir, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=Test CA');
+  await openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=Test CA',
+  );
   const issue = async (name: string, subject: string, san?: string) => {
-    await openssl(dir, 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject, ...(san ? ['-addext', `subjectAltName=${san}`] : []));
-    await openssl(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', '-copy_extensions', 'copyall');
+    await openssl(
+      dir,
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      subject,
+      ...(san ? ['-addext', `subjectAltName=${san}`] : []),
+    );
+    await openssl(
+      dir,
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '1',
+      '-copy_extensions',
+      'copyall',
+    );
   };
   await issue('server', '/CN=127.0.0.1', 'IP:127.0.0.1');
   await issue('as1', '/CN=as1/O=Example AS');
@@ -26,18 +75,27 @@ async function certificates(): Promise<string> {
 
 const dir = await certificates();
 afterAll(() => rm(dir, { recursive: true, force: true }));
-const server = useServer({ MMTEL_TLS_CERT_FILE: join(dir, 'server.pem'), MMTEL_TLS_KEY_FILE: join(dir, 'server.key'), MMTEL_TLS_CLIENT_CA_FILE: join(dir, 'ca.pem') });
+const server = useServer({
+  MMTEL_TLS_CERT_FILE: join(dir, 'server.pem'),
+  MMTEL_TLS_KEY_FILE: join(dir, 'server.key'),
+  MMTEL_TLS_CLIENT_CA_FILE: join(dir, 'ca.pem'),
+});
 
 async function agentFor(client?: string): Promise<Agent> {
   const ca = await readFile(join(dir, 'ca.pem'));
-  const identity = client === undefined ? {} : { cert: await readFile(join(dir, `${client}.pem`)), key: await readFile(join(dir, `${client}.key`)) };
+  const identity =
+    client === undefined ? {} : { cert: await readFile(join(dir, `${client}.pem`)), key: await readFile(join(dir, `${client}.key`)) };
   return new Agent({ connect: { ca, servername: '127.0.0.1', ...identity } });
 }
 
 async function send(client: string | undefined, method: 'POST' | 'DELETE', path: string, body?: unknown) {
   const dispatcher = await agentFor(client);
   try {
-    const response = await request(server.apiRoot + path, { method, dispatcher, ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    const response = await request(server.apiRoot + path, {
+      method,
+      dispatcher,
+      ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
     return { status: response.statusCode, body: (await response.body.text()) || undefined };
   } finally {
     await dispatcher.close();
@@ -74,7 +132,18 @@ describe('none mode with mutual TLS', () => {
         if (start >= 4 && length >= 0 && Buffer.byteLength(text.slice(start)) >= length) resolve(text);
       });
       socket.on('error', reject);
-      socket.write([`POST ${SESSIONS} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: Upgrade', 'Upgrade: example/1', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'));
+      socket.write(
+        [
+          `POST ${SESSIONS} HTTP/1.1`,
+          'Host: 127.0.0.1',
+          'Connection: Upgrade',
+          'Upgrade: example/1',
+          'Content-Type: application/json',
+          `Content-Length: ${Buffer.byteLength(body)}`,
+          '',
+          body,
+        ].join('\r\n'),
+      );
     }).finally(() => socket.destroy());
 
     expect(answer).toMatch(/^HTTP\/1\.1 201 /);

@@ -9,7 +9,9 @@ import { imsSession, SESSIONS, startServer, type RunningServer } from '../suppor
 const MAX = 10;
 /** The AF is named by a header here (the `identify` hook), as a token's subject would name it. */
 const asAf = (af: string) => ({ headers: { 'x-af': af } });
-const identify = { identify: (request: { headers: Record<string, string | string[] | undefined> }) => String(request.headers['x-af'] ?? 'default') };
+const identify = {
+  identify: (request: { headers: Record<string, string | string[] | undefined> }) => String(request.headers['x-af'] ?? 'default'),
+};
 
 async function twoInstances(): Promise<[RunningServer, RunningServer]> {
   const databaseUrl = await freshDatabase();
@@ -21,7 +23,9 @@ describe('the per-AF rate limit of two instances on one PostgreSQL', () => {
   it('lets an AF make its budget of requests in a window across both instances, and answers 429 with Retry-After to every one beyond it', async () => {
     const [a, b] = await twoInstances();
     // Sent at once, alternating instances: the counting must be atomic across them too.
-    const answers = await Promise.all(Array.from({ length: 3 * MAX }, (_, i) => (i % 2 === 0 ? a : b).request('POST', SESSIONS, { json: imsSession(), ...asAf('as1') })));
+    const answers = await Promise.all(
+      Array.from({ length: 3 * MAX }, (_, i) => (i % 2 === 0 ? a : b).request('POST', SESSIONS, { json: imsSession(), ...asAf('as1') })),
+    );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(MAX);
     expect(statuses.filter((s) => s === 429)).toHaveLength(2 * MAX);

@@ -29,7 +29,14 @@ export async function trustedKeys(extraEnv: Record<string, string> = {}): Promis
     privateKey,
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     untrusted,
-    env: { MMTEL_AUTH: 'oauth2', MMTEL_OAUTH_JWKS_FILE: jwksFile, MMTEL_OAUTH_ISSUER: ISSUER, MMTEL_OAUTH_AUDIENCE: AUDIENCE, MMTEL_OAUTH_CLOCK_SKEW_S: '5', ...extraEnv },
+    env: {
+      MMTEL_AUTH: 'oauth2',
+      MMTEL_OAUTH_JWKS_FILE: jwksFile,
+      MMTEL_OAUTH_ISSUER: ISSUER,
+      MMTEL_OAUTH_AUDIENCE: AUDIENCE,
+      MMTEL_OAUTH_CLOCK_SKEW_S: '5',
+      ...extraEnv,
+    },
   };
 }
 

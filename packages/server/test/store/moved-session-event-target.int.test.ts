@@ -36,7 +36,13 @@ afterAll(async () => {
 
 /** Builds and readies a server (no socket: the simulator API is injected); closed with the test unless closed before. */
 async function startApp(env: Record<string, string>): Promise<FastifyInstance> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', MMTEL_SIM_STEP_MS: '0', MMTEL_NOTIFY_TIMEOUT_MS: '1000', MMTEL_NOTIFY_BACKOFF_MS: '10', ...env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    MMTEL_SIM_STEP_MS: '0',
+    MMTEL_NOTIFY_TIMEOUT_MS: '1000',
+    MMTEL_NOTIFY_BACKOFF_MS: '10',
+    ...env,
+  });
   const app = await buildApp({ config, logger: false });
   onTestFinished(() => app.close());
   await app.ready();

@@ -75,7 +75,11 @@ describe('MMTEL_NOTIFY_LEASE_MS', () => {
     ['below 1 s', { MMTEL_NOTIFY_LEASE_MS: '999' }, 'MMTEL_NOTIFY_LEASE_MS="999" is not valid: expected an integer from 1000 to 3600000'],
     ['above 1 h', { MMTEL_NOTIFY_LEASE_MS: '3600001' }, 'expected an integer from 1000 to 3600000'],
     ['not a number', { MMTEL_NOTIFY_LEASE_MS: '90s' }, 'MMTEL_NOTIFY_LEASE_MS="90s" is not valid'],
-    ['not longer than one request', { MMTEL_NOTIFY_LEASE_MS: '5000' }, 'MMTEL_NOTIFY_LEASE_MS=5000 must be longer than MMTEL_NOTIFY_TIMEOUT_MS=5000'],
+    [
+      'not longer than one request',
+      { MMTEL_NOTIFY_LEASE_MS: '5000' },
+      'MMTEL_NOTIFY_LEASE_MS=5000 must be longer than MMTEL_NOTIFY_TIMEOUT_MS=5000',
+    ],
   ])('refuses a lease %s, naming the variable', (_name, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

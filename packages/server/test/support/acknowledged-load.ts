@@ -51,7 +51,14 @@ export interface LoadOptions {
  */
 export async function runAcknowledgedLoad(options: LoadOptions): Promise<LoadLedger> {
   const { apiRoots, clients, seed, notifUri, done, onNotifyingSession, backoffMs = 20 } = options;
-  const ledger: LoadLedger = { created: new Map(), deleted: new Set(), uncertain: new Set(), accepted: [], answers: new Map(), failures: [] };
+  const ledger: LoadLedger = {
+    created: new Map(),
+    deleted: new Set(),
+    uncertain: new Set(),
+    accepted: [],
+    answers: new Map(),
+    failures: [],
+  };
   let turn = 0;
 
   const send = async (method: string, path: string, body?: unknown): Promise<{ status: number; json?: unknown } | undefined> => {
@@ -67,7 +74,12 @@ export async function runAcknowledgedLoad(options: LoadOptions): Promise<LoadLed
       ledger.answers.set(String(response.status), (ledger.answers.get(String(response.status)) ?? 0) + 1);
       if (response.status >= 300) {
         const cause = (json as { cause?: string } | undefined)?.cause;
-        ledger.failures.push({ request: `${method} ${path}`, status: response.status, contentType: response.headers.get('content-type') ?? '', ...(cause !== undefined && { cause }) });
+        ledger.failures.push({
+          request: `${method} ${path}`,
+          status: response.status,
+          contentType: response.headers.get('content-type') ?? '',
+          ...(cause !== undefined && { cause }),
+        });
       }
       return { status: response.status, json };
     } catch (error) {
@@ -141,7 +153,11 @@ export async function checkAcknowledgedWrites(apiRoot: string, ledger: LoadLedge
       });
     } else {
       checks.push(async () => {
-        const response = await fetch(`${apiRoot}${SESSIONS}/${id}`, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+        const response = await fetch(`${apiRoot}${SESSIONS}/${id}`, {
+          method: 'PUT',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        });
         if (response.status !== 200) problems.push(`created session ${id}: PUT answered ${response.status}: ${await response.text()}`);
       });
     }

@@ -51,12 +51,22 @@ export function auditDeliveries(accepted: Iterable<string>, record: DeliveryReco
     const tag = tagOf(delivery.body);
     if (tag !== undefined) byKey.set(tag.key, delivery);
   }
-  const audit: DeliveryAudit = { missing: [], pending: [], unreceived: [], phantoms: [], outOfOrder: [], resentAfterAck: [], delivered: 0, givenUp: 0 };
+  const audit: DeliveryAudit = {
+    missing: [],
+    pending: [],
+    unreceived: [],
+    phantoms: [],
+    outOfOrder: [],
+    resentAfterAck: [],
+    delivered: 0,
+    givenUp: 0,
+  };
 
   for (const id of accepted) {
     const delivery = byId.get(id);
     if (delivery === undefined) audit.missing.push(id);
-    else if (delivery.state === 'PENDING') audit.pending.push(`${id} (${tagOf(delivery.body)?.key ?? '?'}, ${delivery.attempts} attempts, ${delivery.lastError ?? ''})`);
+    else if (delivery.state === 'PENDING')
+      audit.pending.push(`${id} (${tagOf(delivery.body)?.key ?? '?'}, ${delivery.attempts} attempts, ${delivery.lastError ?? ''})`);
   }
 
   const acked = new Set<string>();
@@ -67,7 +77,8 @@ export function auditDeliveries(accepted: Iterable<string>, record: DeliveryReco
       audit.phantoms.push(`${arrival.key} at receiver ${arrival.receiver}${arrival.path}`);
       continue;
     }
-    if (!isDeepStrictEqual(JSON.parse(arrival.raw), delivery.body)) audit.phantoms.push(`${arrival.key}: body differs from the recorded one`);
+    if (!isDeepStrictEqual(JSON.parse(arrival.raw), delivery.body))
+      audit.phantoms.push(`${arrival.key}: body differs from the recorded one`);
     if (acked.has(arrival.key)) audit.resentAfterAck.push(`${arrival.key} (${arrival.fault} at receiver ${arrival.receiver})`);
     if (arrival.acked) acked.add(arrival.key);
     if (arrival.stream !== undefined && arrival.seq !== undefined) {

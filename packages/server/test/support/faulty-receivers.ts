@@ -147,7 +147,17 @@ export async function startFaultyReceivers(options: FaultyReceiversOptions): Pro
     const tag = tagOf(body);
     const key = tag?.key ?? `raw:${raw}`;
     const fault = decide(key);
-    const arrival: Arrival = { key, stream: tag?.stream, seq: tag?.seq, receiver, path: req.url ?? '/', raw, fault, acked: false, at: Date.now() };
+    const arrival: Arrival = {
+      key,
+      stream: tag?.stream,
+      seq: tag?.seq,
+      receiver,
+      path: req.url ?? '/',
+      raw,
+      fault,
+      acked: false,
+      at: Date.now(),
+    };
     arrivals.push(arrival);
     if (fault !== 'redirect' && fault !== 'moved') chains.delete(key);
     const other = (receiver + 1 + Math.floor(drawFor(seed, drawKey(key), 'target', seen.get(key)!) * (count - 1))) % count;

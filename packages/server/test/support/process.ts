@@ -22,15 +22,18 @@ export interface ServerProcess {
  * Starts `src/main.ts` with `env` and waits until /readyz answers 200; killed when the test ends,
  * or handed to `onFinished` (for a server started in `beforeAll`, where no test is running).
  */
-export async function spawnServer(env: Record<string, string>, onFinished: (kill: () => Promise<void>) => void = onTestFinished): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  onFinished: (kill: () => Promise<void>) => void = onTestFinished,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', tsxLoader, 'src/main.ts'], {
     cwd: packageDir,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const kill = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -41,7 +44,10 @@ export async function spawnServer(env: Record<string, string>, onFinished: (kill
   const until = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${apiRoot}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${apiRoot}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > until) throw new Error(`server not ready after 30 s:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -8,7 +8,8 @@ export function faultSeed(): number {
   const given = process.env['MMTEL_FAULT_SEED'];
   if (given !== undefined && given.trim() !== '') {
     const seed = Number(given);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new Error(`MMTEL_FAULT_SEED must be an integer in [0, 2^32): ${given}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff)
+      throw new Error(`MMTEL_FAULT_SEED must be an integer in [0, 2^32): ${given}`);
     return seed;
   }
   return randomInt(0, 0xffff_ffff);

@@ -14,7 +14,11 @@ export interface RunningServer {
   /** The server's {apiRoot}, e.g. http://127.0.0.1:40123. */
   apiRoot: string;
   /** `fetch` relative to apiRoot. */
-  request(method: string, path: string, options?: { json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
 }
 
 /** Starts a server for one test, closed when the test ends. */
@@ -45,7 +49,10 @@ export function useServer(env: Record<string, string> = {}, build: BuildHooks = 
  * simulator fast (no delays, tiny backoff).
  */
 async function launch(env: Record<string, string>, build: BuildHooks): Promise<{ server: RunningServer; close: () => Promise<void> }> {
-  const { app, apiRoot, close } = await startReferenceServer({ MMTEL_SIM_SCENARIO: 'silent', MMTEL_NOTIFY_TIMEOUT_MS: '1000', ...env }, build);
+  const { app, apiRoot, close } = await startReferenceServer(
+    { MMTEL_SIM_SCENARIO: 'silent', MMTEL_NOTIFY_TIMEOUT_MS: '1000', ...env },
+    build,
+  );
   const server: RunningServer = {
     app,
     apiRoot,

@@ -23,7 +23,10 @@ export interface EngineSetting {
  */
 export async function engineSetting(engine: StoreEngine, adminUrl: string | undefined): Promise<EngineSetting> {
   if (engine === 'lmdb') return { engine, env: {}, release: async () => undefined };
-  if (adminUrl === undefined || adminUrl === '') throw new Error('the PostgreSQL engine needs a PostgreSQL server: no databaseUrl was provided (globalSetup test/support/global-postgres.ts)');
+  if (adminUrl === undefined || adminUrl === '')
+    throw new Error(
+      'the PostgreSQL engine needs a PostgreSQL server: no databaseUrl was provided (globalSetup test/support/global-postgres.ts)',
+    );
   const database = await createScratchDatabase(adminUrl);
   return { engine, env: { DATABASE_URL: database.url }, release: database.drop };
 }

@@ -23,9 +23,15 @@ export interface NotificationTag {
 /** The tag of a received (or recorded) notification body; undefined for any other body. */
 export function tagOf(body: unknown): NotificationTag | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
-  const { sessionId, eventReports, mediaInfoList } = body as { sessionId?: unknown; eventReports?: { mediaInfoList?: unknown }[]; mediaInfoList?: unknown };
+  const { sessionId, eventReports, mediaInfoList } = body as {
+    sessionId?: unknown;
+    eventReports?: { mediaInfoList?: unknown }[];
+    mediaInfoList?: unknown;
+  };
   if (typeof sessionId !== 'string') return undefined;
-  const [stream, media] = Array.isArray(eventReports) ? [`session:${sessionId}`, eventReports[0]?.mediaInfoList] : [`callevent:${sessionId}`, mediaInfoList];
+  const [stream, media] = Array.isArray(eventReports)
+    ? [`session:${sessionId}`, eventReports[0]?.mediaInfoList]
+    : [`callevent:${sessionId}`, mediaInfoList];
   if (typeof media !== 'object' || media === null) return undefined;
   const match = /^m(\d+)$/.exec(Object.keys(media)[0] ?? '');
   if (match === null) return undefined;

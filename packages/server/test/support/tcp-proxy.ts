@@ -63,10 +63,12 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
         for (const socket of sockets) socket.destroy();
         return;
       }
-      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(own, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      }));
+      await new Promise<void>((resolve, reject) =>
+        server.once('error', reject).listen(own, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        }),
+      );
     },
     close: cutAll,
   };

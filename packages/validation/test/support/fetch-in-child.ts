@@ -37,6 +37,8 @@ console.log(JSON.stringify(answers));
 
 /** Sends `posts` one after the other with the global `fetch` (undici) of another Node process. */
 export async function postFromAnotherProcess(posts: readonly LargePost[]): Promise<LargePostAnswer[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', CLIENT, JSON.stringify(posts)], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', CLIENT, JSON.stringify(posts)], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as LargePostAnswer[];
 }

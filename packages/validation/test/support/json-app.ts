@@ -1,7 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { fastify, type FastifyError, type FastifyInstance } from 'fastify';
 import { onTestFinished } from 'vitest';
-import { causeOfBodyError, closeLingeringReads, installJsonBodyParser, problem, readRestOfRefusedBody, sendProblem, type LingeringReadBounds } from '../../src/index.js';
+import {
+  causeOfBodyError,
+  closeLingeringReads,
+  installJsonBodyParser,
+  problem,
+  readRestOfRefusedBody,
+  sendProblem,
+  type LingeringReadBounds,
+} from '../../src/index.js';
 
 /**
  * A Fastify app that parses JSON bodies and answers Fastify's body errors as the server and the

@@ -43,7 +43,8 @@ function rawCycle(apiRoot: string): Cycle {
     await put.json();
     const released = await fetch(`${apiRoot}${BASE}/${sessionId}`, { method: 'DELETE' });
     await released.arrayBuffer();
-    if (!created.ok || !put.ok || !released.ok) throw new Error(`raw cycle failed: POST ${created.status}, PUT ${put.status}, DELETE ${released.status}`);
+    if (!created.ok || !put.ok || !released.ok)
+      throw new Error(`raw cycle failed: POST ${created.status}, PUT ${put.status}, DELETE ${released.status}`);
   };
 }
 
@@ -99,7 +100,9 @@ async function compare(name: string, apiRoot: string): Promise<VariantFigures[]>
   for (const [i, [label]] of variants.entries()) {
     const wall = median(results[i]!.wall);
     const cpu = median(results[i]!.cpu);
-    console.log(`  ${label.padEnd(36)} wall ${wall.toFixed(1).padStart(7)} µs/call  ratio ${(wall / base.wall).toFixed(3)}   cpu ${cpu.toFixed(1).padStart(7)} µs/call  ratio ${(cpu / base.cpu).toFixed(3)}`);
+    console.log(
+      `  ${label.padEnd(36)} wall ${wall.toFixed(1).padStart(7)} µs/call  ratio ${(wall / base.wall).toFixed(3)}   cpu ${cpu.toFixed(1).padStart(7)} µs/call  ratio ${(cpu / base.cpu).toFixed(3)}`,
+    );
   }
   return variants.map(([variant], i) => ({ variant, wallUs: median(results[i]!.wall), cpuUs: median(results[i]!.cpu) }));
 }
@@ -111,7 +114,12 @@ async function trivialServer(): Promise<{ apiRoot: string; close: () => Promise<
     req.on('end', () => {
       if (req.method === 'DELETE') return void res.writeHead(204).end();
       const sessionId = req.method === 'POST' ? `s-${++next}` : (req.url ?? '').slice(BASE.length + 1);
-      const payload = JSON.stringify({ ...body, sessionId, self: `http://${req.headers.host}${BASE}/${sessionId}`, sessionState: 'INITIATING' });
+      const payload = JSON.stringify({
+        ...body,
+        sessionId,
+        self: `http://${req.headers.host}${BASE}/${sessionId}`,
+        sessionState: 'INITIATING',
+      });
       const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
       if (req.method === 'POST') headers.location = `http://${req.headers.host}${BASE}/${sessionId}`;
       res.writeHead(req.method === 'POST' ? 201 : 200, headers).end(payload);
@@ -145,7 +153,9 @@ async function referenceServer(): Promise<{ apiRoot: string; close: () => Promis
   return { apiRoot: config.apiRoot, close: async () => (await app.close(), await rm(dataDir, { recursive: true, force: true })) };
 }
 
-console.log(`Node ${process.version}: ${ROUNDS} alternating rounds of ${CYCLES} cycles (POST, PUT, DELETE) per variant, one call at a time; medians`);
+console.log(
+  `Node ${process.version}: ${ROUNDS} alternating rounds of ${CYCLES} cycles (POST, PUT, DELETE) per variant, one call at a time; medians`,
+);
 const report: Record<string, VariantFigures[]> = {};
 for (const [key, name, start] of [
   ['trivial', 'trivial node:http server', trivialServer],
@@ -158,4 +168,5 @@ for (const [key, name, start] of [
     await server.close();
   }
 }
-if (values.out !== undefined) await writeFile(values.out, `${JSON.stringify({ cycles: CYCLES, rounds: ROUNDS, servers: report }, null, 2)}\n`);
+if (values.out !== undefined)
+  await writeFile(values.out, `${JSON.stringify({ cycles: CYCLES, rounds: ROUNDS, servers: report }, null, 2)}\n`);

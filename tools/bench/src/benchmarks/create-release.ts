@@ -37,7 +37,11 @@ const TARGETS = {
   /** The reference server as main.ts runs it in production (response validation off), minus logs and simulated calls. */
   async server() {
     // The session's notifUri is on loopback, which the production profile refuses unless allowed.
-    const server = await startReferenceServer({ MMTEL_PROFILE: 'production', MMTEL_SIM_SCENARIO: 'silent', MMTEL_ALLOW_PRIVATE_TARGETS: 'true' });
+    const server = await startReferenceServer({
+      MMTEL_PROFILE: 'production',
+      MMTEL_SIM_SCENARIO: 'silent',
+      MMTEL_ALLOW_PRIVATE_TARGETS: 'true',
+    });
     return { origin: server.apiRoot, close: server.close };
   },
   /** Bare Fastify serving the same validated routes from the same spec, sessions in a Map. */
@@ -68,7 +72,11 @@ const durationMs = positive('duration', args.duration) * 1000;
  * the first request, which would otherwise eat a short warm-up.
  */
 async function prime(origin: string): Promise<void> {
-  const created = await fetch(`${origin}${CALL_CONTROL_BASE_PATH}/ims-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_SESSION) });
+  const created = await fetch(`${origin}${CALL_CONTROL_BASE_PATH}/ims-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(BENCH_SESSION),
+  });
   const text = await created.text();
   if (created.status !== 201) throw new Error(`${name}: POST answered ${created.status}: ${text.slice(0, 300)}`);
   const released = await fetch(created.headers.get('location')!, { method: 'DELETE' });

@@ -43,4 +43,9 @@ for (let i = 0; i < positive('runs', args.runs); i++) {
   last = await timeGenerate();
   runsMs.push(last.ms);
 }
-await writeResult(args.out, { runsMs, medianMs: median(runsMs), exitCode: last?.exitCode ?? null, output: last?.output ?? '' } satisfies GenerateTimeResult);
+await writeResult(args.out, {
+  runsMs,
+  medianMs: median(runsMs),
+  exitCode: last?.exitCode ?? null,
+  output: last?.output ?? '',
+} satisfies GenerateTimeResult);

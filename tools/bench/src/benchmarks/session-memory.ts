@@ -33,7 +33,10 @@ export interface SessionMemoryResult {
 const args = parseBenchArgs({ sessions: { type: 'string', default: '10000' } });
 const sessions = positive('sessions', args.sessions);
 
-const host = fork(HOST, [], { execArgv: ['--expose-gc', '--import', import.meta.resolve('tsx')], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const host = fork(HOST, [], {
+  execArgv: ['--expose-gc', '--import', import.meta.resolve('tsx')],
+  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+});
 const inbox: HostMessage[] = [];
 const waiting: Array<(message: HostMessage) => void> = [];
 host.on('message', (message: HostMessage) => {
@@ -74,12 +77,14 @@ try {
   /** Runs `count` tasks, CONCURRENCY at a time. */
   const times = async (count: number, task: () => Promise<unknown>) => {
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        next += 1;
-        await task();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < count) {
+          next += 1;
+          await task();
+        }
+      }),
+    );
   };
 
   // Warm up with sessions that do not stay, so that lazily built state (compiled validators,

@@ -40,13 +40,18 @@ async function timeToReady(script: string, env: Record<string, string>): Promise
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before ready: ${stderr.slice(-500)}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before ready: ${stderr.slice(-500)}`))),
+  );
   exited.catch(() => undefined);
   try {
     for (;;) {
       if (performance.now() - started > GIVE_UP_MS) throw new Error(`${script} not ready after ${GIVE_UP_MS} ms`);
       const answer = await Promise.race([
-        fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.status, () => 0),
+        fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (response) => response.status,
+          () => 0,
+        ),
         exited,
       ]);
       if (answer === 200) return performance.now() - started;
@@ -54,7 +59,9 @@ async function timeToReady(script: string, env: Record<string, string>): Promise
     }
   } finally {
     child.kill('SIGKILL');
-    await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(undefined)));
+    await new Promise((resolve) =>
+      child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(undefined),
+    );
   }
 }
 
@@ -72,4 +79,9 @@ for (let i = 0; i < runs; i++) {
   }
   floorMs.push(await timeToReady(FLOOR, {}));
 }
-await writeResult(args.out, { serverMs, floorMs, serverMedianMs: median(serverMs), floorMedianMs: median(floorMs) } satisfies StartupResult);
+await writeResult(args.out, {
+  serverMs,
+  floorMs,
+  serverMedianMs: median(serverMs),
+  floorMedianMs: median(floorMs),
+} satisfies StartupResult);

@@ -73,13 +73,15 @@ export function buildExpressPeer(apiRoot: string): express.Express {
   app.delete(`${CALL_CONTROL_BASE_PATH}/ims-sessions/:sessionId`, (request: Request<{ sessionId: string }>, response: Response) => {
     response.status(sessions.delete(request.params.sessionId) ? 204 : 404).end();
   });
-  app.use((error: { status?: number; message?: string; errors?: unknown[] }, _request: Request, response: Response, _next: NextFunction) => {
-    const status = error.status ?? 500;
-    response
-      .status(status)
-      .type('application/problem+json')
-      .send(JSON.stringify({ status, title: error.message ?? 'error', invalidParams: error.errors }));
-  });
+  app.use(
+    (error: { status?: number; message?: string; errors?: unknown[] }, _request: Request, response: Response, _next: NextFunction) => {
+      const status = error.status ?? 500;
+      response
+        .status(status)
+        .type('application/problem+json')
+        .send(JSON.stringify({ status, title: error.message ?? 'error', invalidParams: error.errors }));
+    },
+  );
   return app;
 }
 

@@ -43,7 +43,8 @@ export class AnswerJudge {
       return `the body is not JSON: ${answer.text.slice(0, 200)}`;
     }
     const errors = this.validator.errors(componentSchema(this.spec, 'ProblemDetails'), body);
-    if (errors.length > 0) return `the body is not a ProblemDetails: ${errors.map((e) => `${e.instancePath} ${e.message ?? e.keyword}`).join('; ')}`;
+    if (errors.length > 0)
+      return `the body is not a ProblemDetails: ${errors.map((e) => `${e.instancePath} ${e.message ?? e.keyword}`).join('; ')}`;
     return body as Problem;
   }
 
@@ -51,7 +52,8 @@ export class AnswerJudge {
     const problem = this.problemOf(answer);
     if (typeof problem === 'string') return [problem];
     const found: string[] = [];
-    if (problem.status !== answer.status) found.push(`ProblemDetails.status is ${String(problem.status)}, the HTTP status ${answer.status}`);
+    if (problem.status !== answer.status)
+      found.push(`ProblemDetails.status is ${String(problem.status)}, the HTTP status ${answer.status}`);
     if (typeof problem.cause !== 'string') found.push('ProblemDetails has no cause');
     const causes = expect.cause === undefined ? undefined : typeof expect.cause === 'string' ? [expect.cause] : expect.cause;
     if (causes !== undefined && expect.statuses.includes(answer.status) && !causes.includes(String(problem.cause))) {

@@ -69,7 +69,10 @@ export class SchemaArbitraries {
     this.building.add(schema);
     try {
       const ref = schema.$ref;
-      const arbitrary = typeof ref === 'string' ? (this.options.overrides?.[ref] ?? this.build(resolvePointer(this.spec, ref))) : this.withNull(schema, this.core(schema));
+      const arbitrary =
+        typeof ref === 'string'
+          ? (this.options.overrides?.[ref] ?? this.build(resolvePointer(this.spec, ref)))
+          : this.withNull(schema, this.core(schema));
       this.cache.set(schema, arbitrary);
       return arbitrary;
     } finally {
@@ -85,7 +88,8 @@ export class SchemaArbitraries {
     if (Array.isArray(schema.allOf)) return this.build(mergeAllOf(this.spec, schema));
     const branches = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
     if (Array.isArray(branches)) return fc.oneof(...branches.map((branch) => this.build(branch)));
-    if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]).filter((v) => v !== null || schema.nullable === true));
+    if (Array.isArray(schema.enum))
+      return fc.constantFrom(...(schema.enum as unknown[]).filter((v) => v !== null || schema.nullable === true));
     switch (schema.type) {
       case 'string':
         return stringArbitrary(schema);
@@ -100,7 +104,9 @@ export class SchemaArbitraries {
       case 'object':
         return this.objectArbitrary(schema);
       case undefined:
-        return schema.properties !== undefined || schema.additionalProperties !== undefined ? this.objectArbitrary(schema) : fc.jsonValue({ maxDepth: 2 });
+        return schema.properties !== undefined || schema.additionalProperties !== undefined
+          ? this.objectArbitrary(schema)
+          : fc.jsonValue({ maxDepth: 2 });
       default:
         throw new Error(`${this.spec.file}: the generator does not know type ${String(schema.type)}`);
     }
@@ -110,7 +116,9 @@ export class SchemaArbitraries {
     const items = this.build((schema.items ?? {}) as Schema);
     const minLength = (schema.minItems as number | undefined) ?? 0;
     const maxLength = (schema.maxItems as number | undefined) ?? minLength + 3;
-    return schema.uniqueItems === true ? fc.uniqueArray(items, { minLength, maxLength, selector: (v) => JSON.stringify(v) }) : fc.array(items, { minLength, maxLength });
+    return schema.uniqueItems === true
+      ? fc.uniqueArray(items, { minLength, maxLength, selector: (v) => JSON.stringify(v) })
+      : fc.array(items, { minLength, maxLength });
   }
 
   private objectArbitrary(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
@@ -118,7 +126,10 @@ export class SchemaArbitraries {
       ([, property]) => this.options.readOnly === 'include' || !isReadOnly(this.spec, property),
     );
     const required = ((schema.required ?? []) as string[]).filter((name) => properties.some(([n]) => n === name));
-    const named = fc.record(Object.fromEntries(properties.map(([name, property]) => [name, this.build(property)])), { requiredKeys: required, noNullPrototype: true });
+    const named = fc.record(Object.fromEntries(properties.map(([name, property]) => [name, this.build(property)])), {
+      requiredKeys: required,
+      noNullPrototype: true,
+    });
     const minKeys = Math.max(0, ((schema.minProperties as number | undefined) ?? 0) - required.length);
     const additional = schema.additionalProperties;
     let others: fc.Arbitrary<Record<string, unknown>>;
@@ -129,7 +140,14 @@ export class SchemaArbitraries {
     } else if (additional !== false && this.options.extensionAttributes !== false) {
       others = fc.oneof(
         { arbitrary: fc.constant({}), weight: 4 },
-        { arbitrary: fc.dictionary(this.unknownAttributeName(), fc.jsonValue({ maxDepth: 2 }), { minKeys, maxKeys: minKeys + 2, noNullPrototype: true }), weight: 1 },
+        {
+          arbitrary: fc.dictionary(this.unknownAttributeName(), fc.jsonValue({ maxDepth: 2 }), {
+            minKeys,
+            maxKeys: minKeys + 2,
+            noNullPrototype: true,
+          }),
+          weight: 1,
+        },
       );
     } else {
       others = fc.constant({});
@@ -145,7 +163,9 @@ export class SchemaArbitraries {
 
 /** Map keys: any string, including empty and non-ASCII ones, but none the parser refuses. */
 function mapKey(): fc.Arbitrary<string> {
-  return fc.oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 4 })).filter((key) => !PARSER_FORBIDDEN_KEYS.has(key));
+  return fc
+    .oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 4 }))
+    .filter((key) => !PARSER_FORBIDDEN_KEYS.has(key));
 }
 
 /** The length JSON Schema means: code points, not UTF-16 units. */
@@ -167,14 +187,24 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   const lengths = { minLength, ...(maxLength !== undefined && { maxLength }) };
   // ASCII mostly; full Unicode (lone surrogates included: JSON escapes them) now and then. A
   // `binary` unit is one code point, as JSON Schema counts lengths; a grapheme may be several.
-  if (minLength > 0 || maxLength !== undefined) return fc.oneof({ arbitrary: fc.string(lengths), weight: 3 }, { arbitrary: fc.string({ ...lengths, unit: 'binary' }), weight: 1 });
-  return fc.oneof({ arbitrary: fc.string(lengths), weight: 3 }, { arbitrary: fc.string({ ...lengths, unit: 'grapheme' }), weight: 1 }, { arbitrary: fc.string({ ...lengths, unit: 'binary' }), weight: 1 });
+  if (minLength > 0 || maxLength !== undefined)
+    return fc.oneof({ arbitrary: fc.string(lengths), weight: 3 }, { arbitrary: fc.string({ ...lengths, unit: 'binary' }), weight: 1 });
+  return fc.oneof(
+    { arbitrary: fc.string(lengths), weight: 3 },
+    { arbitrary: fc.string({ ...lengths, unit: 'grapheme' }), weight: 1 },
+    { arbitrary: fc.string({ ...lengths, unit: 'binary' }), weight: 1 },
+  );
 }
 
 /** RFC 3339 date-times (`format: date-time`): UTC or with an offset, with or without fractions. */
 export function dateTime(): fc.Arbitrary<string> {
   const instant = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T23:59:59Z'), noInvalidDate: true });
-  const offset = fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([s, h, m]) => `${s}${pad(h)}:${pad(m)}`));
+  const offset = fc.oneof(
+    fc.constant('Z'),
+    fc
+      .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+      .map(([s, h, m]) => `${s}${pad(h)}:${pad(m)}`),
+  );
   return fc.tuple(instant, offset, fc.boolean()).map(([date, zone, fraction]) => {
     const iso = date.toISOString();
     return `${fraction ? iso.slice(0, 23) : iso.slice(0, 19)}${zone}`;
@@ -209,7 +239,8 @@ export function mergeAllOf(spec: SpecDocument, schema: Schema): Schema {
   for (const part of [...parts, own]) {
     for (const [keyword, value] of Object.entries(part)) {
       if (keyword === 'properties') merged.properties = { ...(merged.properties as object | undefined), ...(value as object) };
-      else if (keyword === 'required') merged.required = [...new Set([...((merged.required as string[] | undefined) ?? []), ...(value as string[])])];
+      else if (keyword === 'required')
+        merged.required = [...new Set([...((merged.required as string[] | undefined) ?? []), ...(value as string[])])];
       else merged[keyword] = value;
     }
   }

@@ -100,8 +100,10 @@ export function bodyAttacks(target: AttackTarget, body: unknown): fc.Arbitrary<A
   const object = typeof body === 'object' && body !== null && !Array.isArray(body);
   const extensible = anyJson || (object && allowsExtensions(target.spec, target.schema));
   /** The body with one more top-level attribute, written as raw JSON text. */
-  const withRaw = (name: string, raw: string) => (object ? `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}${JSON.stringify(name)}:${raw}}` : `{${JSON.stringify(name)}:${raw}}`);
-  const invalidOrAny = (expect: Expectation): Pick<Attack, 'verdict' | 'expect'> => (anyJson ? { verdict: 'valid', expect: { statuses: [] } } : { verdict: 'invalid', expect });
+  const withRaw = (name: string, raw: string) =>
+    object ? `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}${JSON.stringify(name)}:${raw}}` : `{${JSON.stringify(name)}:${raw}}`;
+  const invalidOrAny = (expect: Expectation): Pick<Attack, 'verdict' | 'expect'> =>
+    anyJson ? { verdict: 'valid', expect: { statuses: [] } } : { verdict: 'invalid', expect };
 
   const attacks: Partial<Record<AttackKind, fc.Arbitrary<Attack>>> = {
     // Cut anywhere short of the end; a cut number (`-8.25` → `-8.2`) can still be JSON and is not a truncation then.
@@ -117,7 +119,13 @@ export function bodyAttacks(target: AttackTarget, body: unknown): fc.Arbitrary<A
       verdict: 'invalid',
       expect: { statuses: [400], cause: ['INVALID_MSG_FORMAT', 'MANDATORY_IE_MISSING'] },
     })),
-    'no-body': fc.constant({ kind: 'no-body', contentType: undefined, body: undefined, verdict: 'invalid', expect: { statuses: [400], cause: ['MANDATORY_IE_MISSING', 'INVALID_MSG_FORMAT'] } }),
+    'no-body': fc.constant({
+      kind: 'no-body',
+      contentType: undefined,
+      body: undefined,
+      verdict: 'invalid',
+      expect: { statuses: [400], cause: ['MANDATORY_IE_MISSING', 'INVALID_MSG_FORMAT'] },
+    }),
     'not-an-object': fc.constantFrom('[]', `[${json}]`, '"text"', '42', 'true', 'null').map((text) => ({
       kind: 'not-an-object',
       contentType: declared,
@@ -154,14 +162,27 @@ export function bodyAttacks(target: AttackTarget, body: unknown): fc.Arbitrary<A
       verdict: 'invalid',
       expect: UNSUPPORTED,
     })),
-    'no-content-type': fc.constant({ kind: 'no-content-type', contentType: undefined, body: json, verdict: 'invalid', expect: UNSUPPORTED }),
-    'equivalent-content-type': fc.constantFrom(`${declared}; charset=utf-8`, `${declared};charset=UTF-8`, declared.toUpperCase(), `${declared[0]!.toUpperCase()}${declared.slice(1)}`).map((type) => ({
-      kind: 'equivalent-content-type',
-      contentType: type,
+    'no-content-type': fc.constant({
+      kind: 'no-content-type',
+      contentType: undefined,
       body: json,
-      verdict: 'valid',
-      expect: { statuses: [] },
-    })),
+      verdict: 'invalid',
+      expect: UNSUPPORTED,
+    }),
+    'equivalent-content-type': fc
+      .constantFrom(
+        `${declared}; charset=utf-8`,
+        `${declared};charset=UTF-8`,
+        declared.toUpperCase(),
+        `${declared[0]!.toUpperCase()}${declared.slice(1)}`,
+      )
+      .map((type) => ({
+        kind: 'equivalent-content-type',
+        contentType: type,
+        body: json,
+        verdict: 'valid',
+        expect: { statuses: [] },
+      })),
   };
 
   if (extensible) {
@@ -222,12 +243,20 @@ export function bodyAttacks(target: AttackTarget, body: unknown): fc.Arbitrary<A
 
   const numeric = sitesOf(target.spec, target.schema, body).filter((site) => site.path.length > 0 && typeof site.value === 'number');
   if (numeric.length > 0) {
-    attacks['non-finite-number'] = fc.tuple(fc.constantFrom(...numeric), fc.constantFrom('1e400', '-1e400', '1E+999')).map(([site, literal]) => {
-      const marker = '"@@fuzz-non-finite@@"';
-      const text = JSON.stringify(replaceAt(body, site.path, JSON.parse(marker))).replace(marker, literal);
-      // JSON.parse turns the literal into ±Infinity, which no integer or number schema means and JSON cannot echo.
-      return { kind: 'non-finite-number', contentType: declared, body: text, verdict: 'invalid', expect: { statuses: [400], param: pointerOf(site.path) } } satisfies Attack;
-    });
+    attacks['non-finite-number'] = fc
+      .tuple(fc.constantFrom(...numeric), fc.constantFrom('1e400', '-1e400', '1E+999'))
+      .map(([site, literal]) => {
+        const marker = '"@@fuzz-non-finite@@"';
+        const text = JSON.stringify(replaceAt(body, site.path, JSON.parse(marker))).replace(marker, literal);
+        // JSON.parse turns the literal into ±Infinity, which no integer or number schema means and JSON cannot echo.
+        return {
+          kind: 'non-finite-number',
+          contentType: declared,
+          body: text,
+          verdict: 'invalid',
+          expect: { statuses: [400], param: pointerOf(site.path) },
+        } satisfies Attack;
+      });
   }
 
   if (json.length < 2 || [...Array(json.length - 1).keys()].every((i) => isJson(json.slice(0, i + 1)))) delete attacks.truncated;
@@ -255,6 +284,6 @@ function allowsExtensions(spec: SpecDocument, schema: Schema): boolean {
 function replaceAt(body: unknown, path: readonly string[], value: unknown): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path as [string, ...string[]];
-  if (Array.isArray(body)) return body.map((item, i) => (i === Number(head) ? replaceAt(item, rest, value) : item));
+  if (Array.isArray(body)) return (body as unknown[]).map((item, i) => (i === Number(head) ? replaceAt(item, rest, value) : item));
   return { ...(body as Record<string, unknown>), [head]: replaceAt((body as Record<string, unknown>)[head], rest, value) };
 }

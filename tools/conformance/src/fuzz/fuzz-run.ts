@@ -19,10 +19,16 @@ export interface FuzzSettings {
 /** The settings of this process. */
 export function fuzzSettings(env: NodeJS.ProcessEnv = process.env): FuzzSettings {
   const seedText = env.FUZZ_SEED;
-  const seed = seedText === undefined || seedText === '' ? FIXED_SEED : seedText === 'random' ? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0 : Number(seedText);
+  const seed =
+    seedText === undefined || seedText === ''
+      ? FIXED_SEED
+      : seedText === 'random'
+        ? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0
+        : Number(seedText);
   if (!Number.isInteger(seed)) throw new Error(`FUZZ_SEED must be an integer or "random", not ${seedText}`);
   const runs = env.FUZZ_RUNS === undefined || env.FUZZ_RUNS === '' ? undefined : Number(env.FUZZ_RUNS);
-  if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new Error(`FUZZ_RUNS must be a positive integer, not ${env.FUZZ_RUNS}`);
+  if (runs !== undefined && !(Number.isInteger(runs) && runs > 0))
+    throw new Error(`FUZZ_RUNS must be a positive integer, not ${env.FUZZ_RUNS}`);
   return { seed, runs, path: env.FUZZ_PATH || undefined, only: env.FUZZ_ONLY || undefined };
 }
 
@@ -42,7 +48,11 @@ export function fuzzTimeout(ciRuns: number, msPerRun = 250): number {
  * with the property name, the seed and shrink path, the command that replays exactly this
  * failure, and the failing run's own error (which shows the request as a curl command).
  */
-export async function checkProperty<Ts extends [unknown, ...unknown[]]>(name: string, property: fc.IAsyncPropertyWithHooks<Ts>, ciRuns: number): Promise<void> {
+export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
+  name: string,
+  property: fc.IAsyncPropertyWithHooks<Ts>,
+  ciRuns: number,
+): Promise<void> {
   const replaying = settings.only !== undefined;
   if (replaying && settings.only !== name) return;
   const first = await fc.check(property, {

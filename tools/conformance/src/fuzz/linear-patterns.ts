@@ -8,7 +8,9 @@
  * `[A-Za-z0-9][-A-Za-z0-9]+\.` accepts exactly the same labels (a first alphanumeric, then at
  * least one of `-A-Za-z0-9`, then the dot) with one way to match each.
  */
-export const LINEAR_REWRITES: ReadonlyArray<readonly [ambiguous: string, linear: string]> = [[String.raw`([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+`, String.raw`([A-Za-z0-9][-A-Za-z0-9]+\.)+`]];
+export const LINEAR_REWRITES: ReadonlyArray<readonly [ambiguous: string, linear: string]> = [
+  [String.raw`([A-Za-z0-9]+([-A-Za-z0-9]+)\.)+`, String.raw`([A-Za-z0-9][-A-Za-z0-9]+\.)+`],
+];
 
 /** True when `pattern` has a part known to backtrack exponentially. */
 export function isExponentialPattern(pattern: string): boolean {

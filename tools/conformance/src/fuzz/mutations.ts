@@ -120,7 +120,12 @@ interface Candidate {
  * pointer TS 29.122 clause 5.2.6 and TS 29.500 table 5.2.7.2-1 call for. Undefined when the
  * body offers no place to break (then the caller has nothing to test for this body).
  */
-export function mutationsOf(spec: SpecDocument, schema: Schema, body: unknown, options: MutationOptions = {}): fc.Arbitrary<Mutation> | undefined {
+export function mutationsOf(
+  spec: SpecDocument,
+  schema: Schema,
+  body: unknown,
+  options: MutationOptions = {},
+): fc.Arbitrary<Mutation> | undefined {
   const sites = sitesOf(spec, schema, body);
   const rootRequired = requiredOf(sites[0]?.branches?.chosen ?? flatten(spec, schema));
   const candidates = sites.flatMap((site) => candidatesAt(spec, site, options));
@@ -130,10 +135,15 @@ export function mutationsOf(spec: SpecDocument, schema: Schema, body: unknown, o
     return replacement.map((value): Mutation => {
       const mutated = setAt(body, candidate.path, value);
       const pointer = pointerOf(candidate.path);
-      if (candidate.stillValid === true) return { kind: candidate.kind, pointer, body: mutated, stillValid: true, expect: { statuses: [] } };
+      if (candidate.stillValid === true)
+        return { kind: candidate.kind, pointer, body: mutated, stillValid: true, expect: { statuses: [] } };
       const topLevel = candidate.path[0];
       const cause: BadBodyCause =
-        candidate.kind === 'missing-required' ? 'MANDATORY_IE_MISSING' : topLevel !== undefined && rootRequired.includes(topLevel) ? 'MANDATORY_IE_INCORRECT' : 'OPTIONAL_IE_INCORRECT';
+        candidate.kind === 'missing-required'
+          ? 'MANDATORY_IE_MISSING'
+          : topLevel !== undefined && rootRequired.includes(topLevel)
+            ? 'MANDATORY_IE_INCORRECT'
+            : 'OPTIONAL_IE_INCORRECT';
       const expect: Expectation = { statuses: [400], ...(clearBranch(candidate.site, mutated) && { cause, param: pointer }) };
       return { kind: candidate.kind, pointer, body: mutated, stillValid: false, expect };
     });
@@ -156,7 +166,8 @@ function candidatesAt(spec: SpecDocument, site: Site, options: MutationOptions):
   const { schema, value, path } = site;
   const candidates: Candidate[] = [];
   if (isPlainObject(value)) {
-    for (const name of requiredOf(schema)) if (Object.hasOwn(value, name)) candidates.push({ kind: 'missing-required', site, path: [...path, name] });
+    for (const name of requiredOf(schema))
+      if (Object.hasOwn(value, name)) candidates.push({ kind: 'missing-required', site, path: [...path, name] });
     const minProperties = schema.minProperties as number | undefined;
     if (minProperties !== undefined && minProperties > 0 && requiredOf(schema).length === 0) {
       candidates.push({ kind: 'too-few-properties', site, path, replacement: fc.constant({}) });
@@ -167,33 +178,73 @@ function candidatesAt(spec: SpecDocument, site: Site, options: MutationOptions):
   if (wrongTyped !== undefined) candidates.push({ kind: 'wrong-type', site, path, replacement: wrongTyped });
   if (typeof value === 'number') {
     // Beyond 2^52 adding a half rounds back to an integer.
-    if (schema.type === 'integer') candidates.push({ kind: 'not-integer', site, path, replacement: fc.constant(Math.abs(value) < 2 ** 52 ? value + 0.5 : 0.5) });
-    if (typeof schema.minimum === 'number') candidates.push({ kind: 'below-minimum', site, path, replacement: fc.integer({ min: -1000, max: -1 }).map((d) => (schema.minimum as number) + d) });
-    if (typeof schema.maximum === 'number') candidates.push({ kind: 'above-maximum', site, path, replacement: fc.integer({ min: 1, max: 1000 }).map((d) => (schema.maximum as number) + d) });
+    if (schema.type === 'integer')
+      candidates.push({ kind: 'not-integer', site, path, replacement: fc.constant(Math.abs(value) < 2 ** 52 ? value + 0.5 : 0.5) });
+    if (typeof schema.minimum === 'number')
+      candidates.push({
+        kind: 'below-minimum',
+        site,
+        path,
+        replacement: fc.integer({ min: -1000, max: -1 }).map((d) => (schema.minimum as number) + d),
+      });
+    if (typeof schema.maximum === 'number')
+      candidates.push({
+        kind: 'above-maximum',
+        site,
+        path,
+        replacement: fc.integer({ min: 1, max: 1000 }).map((d) => (schema.maximum as number) + d),
+      });
   }
   if (typeof value === 'string') {
     if (typeof schema.pattern === 'string') {
       const pattern = safeRegExp(schema.pattern);
       const limit = isExponentialPattern(schema.pattern) ? options.exponentialPatternMaxLength : undefined;
-      const nearMisses = [`${value}\n`, ` ${value}`, `${value} `, value.slice(1), value.slice(0, -1), `${value}${value}`, `x${value}`].filter(
-        (s) => !pattern.test(s) && (limit === undefined || s.length <= limit),
-      );
+      const nearMisses = [
+        `${value}\n`,
+        ` ${value}`,
+        `${value} `,
+        value.slice(1),
+        value.slice(0, -1),
+        `${value}${value}`,
+        `x${value}`,
+      ].filter((s) => !pattern.test(s) && (limit === undefined || s.length <= limit));
       const random = fc.string({ maxLength: 30 }).filter((s) => !pattern.test(s));
-      candidates.push({ kind: 'pattern-mismatch', site, path, replacement: nearMisses.length > 0 ? fc.oneof(fc.constantFrom(...nearMisses), random) : random });
+      candidates.push({
+        kind: 'pattern-mismatch',
+        site,
+        path,
+        replacement: nearMisses.length > 0 ? fc.oneof(fc.constantFrom(...nearMisses), random) : random,
+      });
     }
-    if (schema.format === 'date-time') candidates.push({ kind: 'bad-date-time', site, path, replacement: fc.constantFrom(...BAD_DATE_TIMES) });
+    if (schema.format === 'date-time')
+      candidates.push({ kind: 'bad-date-time', site, path, replacement: fc.constantFrom(...BAD_DATE_TIMES) });
     // Lengths in code points, as JSON Schema counts them.
     const chars = [...value];
-    if (typeof schema.minLength === 'number' && schema.minLength > 0) candidates.push({ kind: 'too-short', site, path, replacement: fc.constant(chars.slice(0, schema.minLength - 1).join('')) });
-    if (typeof schema.maxLength === 'number') candidates.push({ kind: 'too-long', site, path, replacement: fc.constant(value + 'x'.repeat(Math.max(1, schema.maxLength + 1 - chars.length))) });
+    if (typeof schema.minLength === 'number' && schema.minLength > 0)
+      candidates.push({ kind: 'too-short', site, path, replacement: fc.constant(chars.slice(0, schema.minLength - 1).join('')) });
+    if (typeof schema.maxLength === 'number')
+      candidates.push({
+        kind: 'too-long',
+        site,
+        path,
+        replacement: fc.constant(value + 'x'.repeat(Math.max(1, schema.maxLength + 1 - chars.length))),
+      });
   }
   if (Array.isArray(value) && typeof schema.minItems === 'number' && schema.minItems > 0) {
     candidates.push({ kind: 'too-few-items', site, path, replacement: fc.constant(value.slice(0, schema.minItems - 1)) });
   }
   const closed = closedEnum(schema);
-  if (closed !== undefined) candidates.push({ kind: 'unknown-closed-enum', site, path, replacement: fc.string().filter((s) => !closed.includes(s)) });
+  if (closed !== undefined)
+    candidates.push({ kind: 'unknown-closed-enum', site, path, replacement: fc.string().filter((s) => !closed.includes(s)) });
   const extensible = extensibleEnum(spec, schema);
-  if (extensible !== undefined) candidates.push({ kind: 'unknown-extensible-enum', site, path, replacement: fc.string().filter((s) => !extensible.includes(s)), stillValid: true });
+  if (extensible !== undefined)
+    candidates.push({
+      kind: 'unknown-extensible-enum',
+      site,
+      path,
+      replacement: fc.string().filter((s) => !extensible.includes(s)),
+      stillValid: true,
+    });
   return candidates;
 }
 
@@ -239,7 +290,11 @@ function valueOfType(type: JsonType): fc.Arbitrary<unknown> {
     case 'array':
       return fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 });
     case 'object':
-      return fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }).filter((k) => k !== '__proto__'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3, noNullPrototype: true });
+      return fc.dictionary(
+        fc.string({ minLength: 1, maxLength: 5 }).filter((k) => k !== '__proto__'),
+        fc.jsonValue({ maxDepth: 1 }),
+        { maxKeys: 3, noNullPrototype: true },
+      );
   }
 }
 
@@ -266,7 +321,7 @@ export function acceptedTypes(spec: SpecDocument, schema: Schema): Set<JsonType>
 }
 
 function closedEnum(schema: Schema): string[] | undefined {
-  return Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string') ? (schema.enum as string[]) : undefined;
+  return Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string') ? schema.enum : undefined;
 }
 
 /** The known values of a 3GPP extensible enumeration: `anyOf: [{enum}, {type: string}]`. */
@@ -289,7 +344,7 @@ function setAt(body: unknown, path: readonly string[], value: unknown): unknown 
   if (path.length === 0) return value;
   const [head, ...rest] = path as [string, ...string[]];
   if (Array.isArray(body)) {
-    const copy = [...body];
+    const copy: unknown[] = [...(body as unknown[])];
     copy[Number(head)] = setAt(copy[Number(head)], rest, value);
     return copy;
   }

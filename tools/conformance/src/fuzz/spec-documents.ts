@@ -93,7 +93,9 @@ export function operationsOf(spec: SpecDocument): Operation[] {
       const requestBody = op.requestBody as { required?: boolean; content?: Record<string, { schema?: Schema }> } | undefined;
       const content = Object.entries(requestBody?.content ?? {});
       const responses = (op.responses ?? {}) as Record<string, Schema>;
-      const statuses = Object.keys(responses).filter((code) => /^\d{3}$/.test(code)).map(Number);
+      const statuses = Object.keys(responses)
+        .filter((code) => /^\d{3}$/.test(code))
+        .map(Number);
       operations.push({
         spec,
         operationId: String(op.operationId),
@@ -101,7 +103,14 @@ export function operationsOf(spec: SpecDocument): Operation[] {
         path,
         basePath,
         pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
-        body: content.length === 0 ? undefined : { required: requestBody?.required === true, contentTypes: content.map(([type]) => type), schema: content[0]![1].schema ?? {} },
+        body:
+          content.length === 0
+            ? undefined
+            : {
+                required: requestBody?.required === true,
+                contentTypes: content.map(([type]) => type),
+                schema: content[0]![1].schema ?? {},
+              },
         successStatuses: statuses.filter((s) => s >= 200 && s < 300),
         declaredStatuses: statuses,
         responseSchema(status) {

@@ -36,7 +36,7 @@ export class SpecValidator {
   constructor(private readonly spec: SpecDocument) {
     this.ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false, useDefaults: false, unicodeRegExp: false });
     addFormats(this.ajv);
-    this.ajv.addSchema(spec.doc as object, spec.file);
+    this.ajv.addSchema(spec.doc, spec.file);
   }
 
   /** The compiled validator of `schema`, a schema object of (or inside) this spec. */
@@ -60,5 +60,10 @@ export class SpecValidator {
 function anchorRefs(value: unknown, file: string): unknown {
   if (Array.isArray(value)) return value.map((item) => anchorRefs(item, file));
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${file}${v}` : anchorRefs(v, file)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${file}${v}` : anchorRefs(v, file),
+    ]),
+  );
 }

@@ -71,7 +71,12 @@ export async function startFuzzReceiver(): Promise<ReceiverTarget> {
     fastify: { bodyLimit: FUZZ_BODY_LIMIT },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  return { origin: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, bodyLimit: FUZZ_BODY_LIMIT, received, close: () => app.close() };
+  return {
+    origin: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    bodyLimit: FUZZ_BODY_LIMIT,
+    received,
+    close: () => app.close(),
+  };
 }
 
 /**
@@ -91,11 +96,14 @@ export async function expectAnswer(
   try {
     answer = await send(target.origin, req);
   } catch (error) {
-    throw new Error(`${label === undefined ? '' : `case: ${label}\n`}no answer (${(error as Error).message}): the target hung or dropped the connection\n${curlOf(target.origin, req)}`);
+    throw new Error(
+      `${label === undefined ? '' : `case: ${label}\n`}no answer (${(error as Error).message}): the target hung or dropped the connection\n${curlOf(target.origin, req)}`,
+    );
   }
   const violations = judge.violations(answer, expect);
   if (violations.length === 0 && extraChecks !== undefined) violations.push(...extraChecks(answer));
-  if (Object.prototype.hasOwnProperty.call(Object.prototype, 'fuzzPolluted')) violations.push('Object.prototype was polluted (fuzzPolluted)');
+  if (Object.prototype.hasOwnProperty.call(Object.prototype, 'fuzzPolluted'))
+    violations.push('Object.prototype was polluted (fuzzPolluted)');
   if (violations.length > 0) {
     throw new Error(
       [
@@ -119,7 +127,7 @@ export function judgeOf(spec: SpecDocument): AnswerJudge {
  * machine: the discard port of loopback, so that a test notification never leaves it.
  */
 export function loopbackUri(): fc.Arbitrary<string> {
-  return fc.tuple(fc.constantFrom('http://127.0.0.1:9', 'http://[::1]:9', 'https://127.0.0.1:9'), fc.webPath(), fc.webQueryParameters()).map(
-    ([origin, path, query]) => `${origin}${path}${query === '' ? '' : `?${query}`}`,
-  );
+  return fc
+    .tuple(fc.constantFrom('http://127.0.0.1:9', 'http://[::1]:9', 'https://127.0.0.1:9'), fc.webPath(), fc.webQueryParameters())
+    .map(([origin, path, query]) => `${origin}${path}${query === '' ? '' : `?${query}`}`);
 }

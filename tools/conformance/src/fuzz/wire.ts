@@ -31,7 +31,7 @@ export async function send(origin: string, req: WireRequest, timeoutMs = 15_000)
   const response = await request(origin + req.path, {
     method: req.method as 'POST',
     headers,
-    body: req.body,
+    ...(req.body !== undefined && { body: req.body }),
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
@@ -55,6 +55,10 @@ export function curlOf(origin: string, req: WireRequest, maxBody = 4000): string
 /** Bytes as a printf %b argument: printable ASCII as is, the rest as \xHH. */
 function shellBytes(bytes: Uint8Array): string {
   let out = '';
-  for (const byte of bytes) out += byte >= 0x20 && byte < 0x7f && byte !== 0x27 && byte !== 0x5c && byte !== 0x25 ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`;
+  for (const byte of bytes)
+    out +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x27 && byte !== 0x5c && byte !== 0x25
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`;
   return out;
 }

@@ -23,7 +23,12 @@ export function describePrismCallControl(engine: StoreEngine): void {
       upstream: async (origin) => {
         // No overload shedding: a loaded test machine stalls the event loop, and the contract is under test.
         const setting = await engineSetting(engine, inject('databaseUrl'));
-        const server = await startReferenceServer({ ...setting.env, MMTEL_API_ROOT: origin, MMTEL_SIM_SCENARIO: 'silent', MMTEL_OVERLOAD_PROTECTION: 'false' }).catch(async (error: unknown) => {
+        const server = await startReferenceServer({
+          ...setting.env,
+          MMTEL_API_ROOT: origin,
+          MMTEL_SIM_SCENARIO: 'silent',
+          MMTEL_OVERLOAD_PROTECTION: 'false',
+        }).catch(async (error: unknown) => {
           await setting.release();
           throw error;
         });
@@ -48,7 +53,11 @@ export function describePrismCallControl(engine: StoreEngine): void {
 
     describe('Prism in front of the reference server', () => {
       it('accepts a request without an access token, as security [{}, oAuth2ClientCredentials] allows', async () => {
-        const response = await fetch(`${prism.origin}/mmtel-callcontrol/v1/ims-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(session) });
+        const response = await fetch(`${prism.origin}/mmtel-callcontrol/v1/ims-sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(session),
+        });
         expect(response.status).toBe(201);
         expect(response.headers.get('location')).toMatch(new RegExp(`^${prism.origin}/mmtel-callcontrol/v1/ims-sessions/`));
       });
@@ -61,9 +70,14 @@ export function describePrismCallControl(engine: StoreEngine): void {
       });
 
       it("fails the test with Prism's report when the client sends a request the spec forbids", async () => {
-        const result = await createCallControlClient({ baseUrl: prism.origin, retry: false }).createImsSession({ ...session, supportedFeatures: 'XYZ' });
+        const result = await createCallControlClient({ baseUrl: prism.origin, retry: false }).createImsSession({
+          ...session,
+          supportedFeatures: 'XYZ',
+        });
         expect(result.response.status).toBe(422);
-        expect(() => prism.assertNoViolations()).toThrowError(/POST \/mmtel-callcontrol\/v1\/ims-sessions -> 422 request\.body\.supportedFeatures: .*must match pattern/);
+        expect(() => prism.assertNoViolations()).toThrowError(
+          /POST \/mmtel-callcontrol\/v1\/ims-sessions -> 422 request\.body\.supportedFeatures: .*must match pattern/,
+        );
       });
     });
   });

@@ -1,6 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { createCallControlClient, type ImsSession } from '@mmtel/client';
-import { createReceiver, notFound, redirect, type ImsSessionEventNotification, type SessionEventNotification, type TestNotification } from '@mmtel/receiver';
+import {
+  createReceiver,
+  notFound,
+  redirect,
+  type ImsSessionEventNotification,
+  type SessionEventNotification,
+  type TestNotification,
+} from '@mmtel/receiver';
 import { startReferenceServer, type ReferenceServer } from '@mmtel/server';
 import { afterAll, beforeAll, describe, expect, inject as provided, it } from 'vitest';
 import { engineSetting, type StoreEngine } from '../../../../packages/server/test/support/store-engines.js';
@@ -53,7 +60,10 @@ async function createSession(overrides: Partial<ImsSession>): Promise<{ sessionI
 }
 
 async function inject(path: string, body?: unknown): Promise<{ sessionId: string; notifications: string[] }> {
-  const response = await fetch(`${server.apiRoot}/sim/v1${path}`, { method: 'POST', ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  const response = await fetch(`${server.apiRoot}/sim/v1${path}`, {
+    method: 'POST',
+    ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
   expect(response.status).toBe(202);
   return (await response.json()) as { sessionId: string; notifications: string[] };
 }
@@ -111,7 +121,11 @@ export function describePrismNotifications(engine: StoreEngine): void {
       it('delivers progress, alerting and answer of an answered call, each accepted by Prism', async () => {
         const { sessionId } = await createSession({ calledParty: 'sip:answer@example.com', notifCorreId: 'answered' });
         expect(delivered(await settled(sessionId, 3))).toEqual(Array(3).fill('imsSessionNotification DELIVERED'));
-        expect(ims(sessionId).map((n) => n.eventReports[0]?.event)).toEqual(['SESSION_ESTABLISHMENT_PROGRESS', 'SESSION_ESTABLISHMENT_ALERTING', 'SESSION_ESTABLISHMENT_SUCCESS']);
+        expect(ims(sessionId).map((n) => n.eventReports[0]?.event)).toEqual([
+          'SESSION_ESTABLISHMENT_PROGRESS',
+          'SESSION_ESTABLISHMENT_ALERTING',
+          'SESSION_ESTABLISHMENT_SUCCESS',
+        ]);
         prism.assertNoViolations();
       });
 
@@ -136,14 +150,20 @@ export function describePrismNotifications(engine: StoreEngine): void {
       it('delivers an incoming call, accepted by Prism', async () => {
         const { sessionId } = await inject('/incoming-calls', incomingCall);
         expect(delivered(await settled(sessionId, 1))).toEqual(['sessionEventNotification DELIVERED']);
-        expect(events(sessionId)[0]).toMatchObject({ notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST' }, sessionInfo: incomingCall });
+        expect(events(sessionId)[0]).toMatchObject({
+          notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST' },
+          sessionInfo: incomingCall,
+        });
         prism.assertNoViolations();
       });
 
       it('delivers a remote hang-up of an AS session to both callbacks, accepted by Prism', async () => {
         const { sessionId } = await createSession({ calledParty: 'sip:answer@example.com', events: ['SESSION_TERMINATION'] });
         await inject(`/sessions/${sessionId}/remote-release`);
-        expect(delivered(await settled(sessionId, 2)).sort()).toEqual(['imsSessionNotification DELIVERED', 'sessionEventNotification DELIVERED']);
+        expect(delivered(await settled(sessionId, 2)).sort()).toEqual([
+          'imsSessionNotification DELIVERED',
+          'sessionEventNotification DELIVERED',
+        ]);
         expect(ims(sessionId)[0]?.eventReports[0]).toMatchObject({ event: 'SESSION_TERMINATION', sessionState: 'TERMINATED' });
         expect(events(sessionId)[0]).toMatchObject({ notificationEvent: { eventType: 'SESSION_TERMINATION' } });
         prism.assertNoViolations();
@@ -153,7 +173,10 @@ export function describePrismNotifications(engine: StoreEngine): void {
         const { sessionId } = await createSession({ events: ['MEDIA_CHANGE_SUCCESS'] });
         const mediaInfoList = { video: { mediaId: 'video', mediaType: 'VIDEO' } };
         await inject(`/sessions/${sessionId}/media-changes`, { mediaInfoList });
-        expect(delivered(await settled(sessionId, 2)).sort()).toEqual(['imsSessionNotification DELIVERED', 'sessionEventNotification DELIVERED']);
+        expect(delivered(await settled(sessionId, 2)).sort()).toEqual([
+          'imsSessionNotification DELIVERED',
+          'sessionEventNotification DELIVERED',
+        ]);
         expect(events(sessionId)[0]).toMatchObject({ notificationEvent: { eventType: 'MEDIA_CHANGE_REQUEST' }, mediaInfoList });
         expect(ims(sessionId)[0]?.eventReports[0]).toMatchObject({ event: 'MEDIA_CHANGE_SUCCESS', mediaInfoList });
         prism.assertNoViolations();
@@ -176,7 +199,11 @@ export function describePrismNotifications(engine: StoreEngine): void {
     describe('the Prism harness on the notification side', () => {
       it('records a notification that breaks the callback spec, which Prism refuses before the receiver sees it', async () => {
         const before = received.ims.length;
-        const response = await fetch(`${prism.origin}/ims-session-notification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 's', eventReports: [] }) });
+        const response = await fetch(`${prism.origin}/ims-session-notification`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ sessionId: 's', eventReports: [] }),
+        });
         expect(response.status).toBe(422);
         expect(received.ims).toHaveLength(before);
         expect(() => prism.assertNoViolations()).toThrowError(/POST \/ims-session-notification -> 422 request\.body/);

@@ -52,7 +52,9 @@ function success(op: Operation): Expectation {
 }
 
 /** Creates a session from a valid generated body; returns its representation. */
-async function createdSession(body: unknown = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/n' }): Promise<Record<string, unknown>> {
+async function createdSession(
+  body: unknown = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/n' },
+): Promise<Record<string, unknown>> {
   const answer = await expectAnswer(judge, server, jsonRequest(create, body), success(create));
   return JSON.parse(answer.text) as Record<string, unknown>;
 }
@@ -73,7 +75,10 @@ function asSent(value: unknown): unknown {
 /** Attributes of `sent` the representation must carry unchanged (those the server does not own or negotiate). */
 function echoChecks(sent: Record<string, unknown>, got: Record<string, unknown>, skip: readonly string[]): string[] {
   return Object.entries(asSent(sent) as Record<string, unknown>)
-    .filter(([name]) => !skip.includes(name) && !isReadOnly(callControl, ((imsSessionSchema.properties ?? {}) as Record<string, Schema>)[name] ?? {}))
+    .filter(
+      ([name]) =>
+        !skip.includes(name) && !isReadOnly(callControl, ((imsSessionSchema.properties ?? {}) as Record<string, Schema>)[name] ?? {}),
+    )
     .filter(([name, value]) => !isDeepStrictEqual(got[name], value))
     .map(([name, value]) => `/${name} is ${JSON.stringify(got[name])?.slice(0, 200)}, sent ${JSON.stringify(value).slice(0, 200)}`);
 }
@@ -104,14 +109,17 @@ export function describeServerFuzz(engine: StoreEngine): void {
     describe('POST /ims-sessions (CreateImsSession) on the reference server', () => {
       const schema = create.body!.schema;
 
-      it('creates a session (201, Location = self, a valid ImsSession echoing the request) for every valid ImsSession', { timeout: fuzzTimeout(20) }, async () => {
+      it('creates a session (201, Location = self, a valid ImsSession echoing the request) for every valid ImsSession', {
+        timeout: fuzzTimeout(20),
+      }, async () => {
         await checkProperty(
           'create: valid ImsSession',
           fc.asyncProperty(representations.of(schema), async (body) => {
             await expectAnswer(judge, server, jsonRequest(create, body), success(create), (answer) => {
               const session = JSON.parse(answer.text) as Record<string, unknown>;
               const found = representationChecks(create, answer);
-              if (answer.headers.location !== session.self) found.push(`Location ${String(answer.headers.location)} is not self ${String(session.self)}`);
+              if (answer.headers.location !== session.self)
+                found.push(`Location ${String(answer.headers.location)} is not self ${String(session.self)}`);
               if (session.sessionState !== 'INITIATING') found.push(`a new session is ${String(session.sessionState)}`);
               return [...found, ...echoChecks(body as Record<string, unknown>, session, ['supportedFeatures', 'websockNotifConfig'])];
             });
@@ -120,22 +128,39 @@ export function describeServerFuzz(engine: StoreEngine): void {
         );
       });
 
-      it('answers 400 with the cause and the invalidParams pointer of the broken attribute for every ImsSession broken in one attribute', { timeout: fuzzTimeout(25) }, async () => {
+      it('answers 400 with the cause and the invalidParams pointer of the broken attribute for every ImsSession broken in one attribute', {
+        timeout: fuzzTimeout(25),
+      }, async () => {
         await checkProperty(
           'create: one attribute broken',
           fc.asyncProperty(
             requests.of(schema).chain((body) => mutationsOf(callControl, schema, body, serverMutationOptions) ?? fc.constant(undefined)),
             async (mutation) => {
               if (mutation === undefined) return;
-              await expectAnswer(judge, server, jsonRequest(create, mutation.body), mutation.stillValid ? success(create) : mutation.expect, undefined, `${mutation.kind} at ${mutation.pointer}`);
+              await expectAnswer(
+                judge,
+                server,
+                jsonRequest(create, mutation.body),
+                mutation.stillValid ? success(create) : mutation.expect,
+                undefined,
+                `${mutation.kind} at ${mutation.pointer}`,
+              );
             },
           ),
           25,
         );
       });
 
-      it('answers every attack on the body bytes and headers with its status (400, 413, 415 or success), never 5xx', { timeout: fuzzTimeout(25) }, async () => {
-        const target = { spec: callControl, schema, contentTypes: create.body!.contentTypes, bodyLimit: server.bodyLimit, exclude: serverAttackExclusions };
+      it('answers every attack on the body bytes and headers with its status (400, 413, 415 or success), never 5xx', {
+        timeout: fuzzTimeout(25),
+      }, async () => {
+        const target = {
+          spec: callControl,
+          schema,
+          contentTypes: create.body!.contentTypes,
+          bodyLimit: server.bodyLimit,
+          exclude: serverAttackExclusions,
+        };
         await checkProperty(
           'create: body attacks',
           fc.asyncProperty(
@@ -153,8 +178,15 @@ export function describeServerFuzz(engine: StoreEngine): void {
       const schema = update.body!.schema;
       /** A valid PUT body for `session`: the fixed attributes left out or sent back unchanged, sessionState anything (the server ignores it). */
       const replacement = fc.record({ body: representations.of(schema), keep: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }) });
-      function replacementFor(session: Record<string, unknown>, { body, keep }: { body: unknown; keep: boolean[] }): Record<string, unknown> {
-        const put: Record<string, unknown> = { ...(body as Record<string, unknown>), callingParty: session.callingParty, calledParty: session.calledParty };
+      function replacementFor(
+        session: Record<string, unknown>,
+        { body, keep }: { body: unknown; keep: boolean[] },
+      ): Record<string, unknown> {
+        const put: Record<string, unknown> = {
+          ...(body as Record<string, unknown>),
+          callingParty: session.callingParty,
+          calledParty: session.calledParty,
+        };
         (['supportedFeatures', 'sessionId', 'self'] as const).forEach((name, i) => {
           if (keep[i] === true && session[name] !== undefined) put[name] = session[name];
           else delete put[name];
@@ -162,35 +194,57 @@ export function describeServerFuzz(engine: StoreEngine): void {
         return put;
       }
 
-      it('replaces the session (200 with a valid ImsSession, or 204) for every valid body that keeps the attributes fixed at creation', { timeout: fuzzTimeout(20) }, async () => {
+      it('replaces the session (200 with a valid ImsSession, or 204) for every valid body that keeps the attributes fixed at creation', {
+        timeout: fuzzTimeout(20),
+      }, async () => {
         await checkProperty(
           'update: valid ImsSession',
           fc.asyncProperty(requests.of(create.body!.schema), replacement, async (original, generated) => {
             const session = await createdSession(original);
             const put = replacementFor(session, generated);
-            await expectAnswer(judge, server, jsonRequest(update, put, { sessionId: String(session.sessionId) }), success(update), (answer) => {
-              if (answer.status === 204) return [];
-              const got = JSON.parse(answer.text) as Record<string, unknown>;
-              const found = representationChecks(update, answer);
-              for (const name of [...FIXED_AT_CREATION, 'sessionState']) if (!isDeepStrictEqual(got[name], session[name])) found.push(`/${name} changed from ${JSON.stringify(session[name])} to ${JSON.stringify(got[name])}`);
-              return [...found, ...echoChecks(put, got, ['supportedFeatures', 'websockNotifConfig', 'sessionState'])];
-            });
+            await expectAnswer(
+              judge,
+              server,
+              jsonRequest(update, put, { sessionId: String(session.sessionId) }),
+              success(update),
+              (answer) => {
+                if (answer.status === 204) return [];
+                const got = JSON.parse(answer.text) as Record<string, unknown>;
+                const found = representationChecks(update, answer);
+                for (const name of [...FIXED_AT_CREATION, 'sessionState'])
+                  if (!isDeepStrictEqual(got[name], session[name]))
+                    found.push(`/${name} changed from ${JSON.stringify(session[name])} to ${JSON.stringify(got[name])}`);
+                return [...found, ...echoChecks(put, got, ['supportedFeatures', 'websockNotifConfig', 'sessionState'])];
+              },
+            );
           }),
           20,
         );
       });
 
-      it('answers 403 MODIFICATION_NOT_ALLOWED naming the attribute when a PUT changes an attribute fixed at creation', { timeout: fuzzTimeout(15) }, async () => {
+      it('answers 403 MODIFICATION_NOT_ALLOWED naming the attribute when a PUT changes an attribute fixed at creation', {
+        timeout: fuzzTimeout(15),
+      }, async () => {
         const publicId = requests.component('ImsPublicId');
         await checkProperty(
           'update: fixed attribute changed',
-          fc.asyncProperty(replacement, fc.constantFrom('callingParty', 'calledParty', 'supportedFeatures'), publicId, fc.stringMatching(/^[A-Fa-f0-9]{1,4}$/), async (generated, name, id, mask) => {
-            const session = await createdSession();
-            const put = replacementFor(session, generated);
-            put[name] = name === 'supportedFeatures' ? mask : id;
-            if (isDeepStrictEqual(put[name], session[name])) return;
-            await expectAnswer(judge, server, jsonRequest(update, put, { sessionId: String(session.sessionId) }), { statuses: [403], cause: 'MODIFICATION_NOT_ALLOWED', param: `/${name}` });
-          }),
+          fc.asyncProperty(
+            replacement,
+            fc.constantFrom('callingParty', 'calledParty', 'supportedFeatures'),
+            publicId,
+            fc.stringMatching(/^[A-Fa-f0-9]{1,4}$/),
+            async (generated, name, id, mask) => {
+              const session = await createdSession();
+              const put = replacementFor(session, generated);
+              put[name] = name === 'supportedFeatures' ? mask : id;
+              if (isDeepStrictEqual(put[name], session[name])) return;
+              await expectAnswer(judge, server, jsonRequest(update, put, { sessionId: String(session.sessionId) }), {
+                statuses: [403],
+                cause: 'MODIFICATION_NOT_ALLOWED',
+                param: `/${name}`,
+              });
+            },
+          ),
           15,
         );
       });
@@ -200,10 +254,19 @@ export function describeServerFuzz(engine: StoreEngine): void {
         await checkProperty(
           'update: one attribute broken',
           fc.asyncProperty(
-            replacement.map((generated) => replacementFor(session, generated)).chain((body) => mutationsOf(callControl, schema, body, serverMutationOptions) ?? fc.constant(undefined)),
+            replacement
+              .map((generated) => replacementFor(session, generated))
+              .chain((body) => mutationsOf(callControl, schema, body, serverMutationOptions) ?? fc.constant(undefined)),
             async (mutation) => {
               if (mutation === undefined || mutation.stillValid) return;
-              await expectAnswer(judge, server, jsonRequest(update, mutation.body, { sessionId: String(session.sessionId) }), mutation.expect, undefined, `${mutation.kind} at ${mutation.pointer}`);
+              await expectAnswer(
+                judge,
+                server,
+                jsonRequest(update, mutation.body, { sessionId: String(session.sessionId) }),
+                mutation.expect,
+                undefined,
+                `${mutation.kind} at ${mutation.pointer}`,
+              );
             },
           ),
           20,
@@ -212,13 +275,26 @@ export function describeServerFuzz(engine: StoreEngine): void {
 
       it('answers every attack on the PUT body bytes and headers with its status, never 5xx', { timeout: fuzzTimeout(20) }, async () => {
         const session = await createdSession();
-        const target = { spec: callControl, schema, contentTypes: update.body!.contentTypes, bodyLimit: server.bodyLimit, exclude: serverAttackExclusions };
+        const target = {
+          spec: callControl,
+          schema,
+          contentTypes: update.body!.contentTypes,
+          bodyLimit: server.bodyLimit,
+          exclude: serverAttackExclusions,
+        };
         await checkProperty(
           'update: body attacks',
           fc.asyncProperty(
             replacement.map((generated) => replacementFor(session, generated)).chain((body) => bodyAttacks(target, body)),
             async (attack) => {
-              await expectAnswer(judge, server, attackRequest(update, attack, { sessionId: String(session.sessionId) }), attackExpectation(update, attack), undefined, attack.kind);
+              await expectAnswer(
+                judge,
+                server,
+                attackRequest(update, attack, { sessionId: String(session.sessionId) }),
+                attackExpectation(update, attack),
+                undefined,
+                attack.kind,
+              );
             },
           ),
           20,
@@ -229,7 +305,9 @@ export function describeServerFuzz(engine: StoreEngine): void {
     describe('PATCH /ims-sessions/{sessionId} (ModifyImsSession) on the reference server', () => {
       const schema = modify.body!.schema;
 
-      it('answers every valid ImsSessionPatch as RFC 7396 predicts: 200/204 when the merged session is a valid ImsSession, else 400', { timeout: fuzzTimeout(20) }, async () => {
+      it('answers every valid ImsSessionPatch as RFC 7396 predicts: 200/204 when the merged session is a valid ImsSession, else 400', {
+        timeout: fuzzTimeout(20),
+      }, async () => {
         await checkProperty(
           'modify: valid ImsSessionPatch',
           fc.asyncProperty(requests.of(create.body!.schema), requests.of(schema), async (original, patch) => {
@@ -244,7 +322,10 @@ export function describeServerFuzz(engine: StoreEngine): void {
               const found = representationChecks(modify, answer);
               const want = asSent({ ...merged, self: session.self }) as Record<string, unknown>;
               for (const name of new Set([...Object.keys(want), ...Object.keys(got)])) {
-                if (!isDeepStrictEqual(got[name], want[name])) found.push(`/${name} is ${JSON.stringify(got[name])?.slice(0, 200)}, RFC 7396 gives ${JSON.stringify(want[name])?.slice(0, 200)}`);
+                if (!isDeepStrictEqual(got[name], want[name]))
+                  found.push(
+                    `/${name} is ${JSON.stringify(got[name])?.slice(0, 200)}, RFC 7396 gives ${JSON.stringify(want[name])?.slice(0, 200)}`,
+                  );
               }
               return found;
             });
@@ -253,7 +334,9 @@ export function describeServerFuzz(engine: StoreEngine): void {
         );
       });
 
-      it('answers 400 naming the broken attribute for every ImsSessionPatch broken in one attribute', { timeout: fuzzTimeout(20) }, async () => {
+      it('answers 400 naming the broken attribute for every ImsSessionPatch broken in one attribute', {
+        timeout: fuzzTimeout(20),
+      }, async () => {
         const session = await createdSession();
         await checkProperty(
           'modify: one attribute broken',
@@ -261,7 +344,14 @@ export function describeServerFuzz(engine: StoreEngine): void {
             requests.of(schema).chain((patch) => mutationsOf(callControl, schema, patch, serverMutationOptions) ?? fc.constant(undefined)),
             async (mutation) => {
               if (mutation === undefined || mutation.stillValid) return;
-              await expectAnswer(judge, server, jsonRequest(modify, mutation.body, { sessionId: String(session.sessionId) }), mutation.expect, undefined, `${mutation.kind} at ${mutation.pointer}`);
+              await expectAnswer(
+                judge,
+                server,
+                jsonRequest(modify, mutation.body, { sessionId: String(session.sessionId) }),
+                mutation.expect,
+                undefined,
+                `${mutation.kind} at ${mutation.pointer}`,
+              );
             },
           ),
           20,
@@ -270,7 +360,13 @@ export function describeServerFuzz(engine: StoreEngine): void {
 
       it('answers every attack on the PATCH body bytes and headers with its status, never 5xx', { timeout: fuzzTimeout(20) }, async () => {
         const session = await createdSession();
-        const target = { spec: callControl, schema, contentTypes: modify.body!.contentTypes, bodyLimit: server.bodyLimit, exclude: serverAttackExclusions };
+        const target = {
+          spec: callControl,
+          schema,
+          contentTypes: modify.body!.contentTypes,
+          bodyLimit: server.bodyLimit,
+          exclude: serverAttackExclusions,
+        };
         await checkProperty(
           'modify: body attacks',
           fc.asyncProperty(
@@ -278,7 +374,14 @@ export function describeServerFuzz(engine: StoreEngine): void {
             async (attack) => {
               // A valid patch may still merge into an invalid session: 400 is then right too.
               const expect = attackExpectation(modify, attack, { statuses: [...modify.successStatuses, 400] });
-              await expectAnswer(judge, server, attackRequest(modify, attack, { sessionId: String(session.sessionId) }), expect, undefined, attack.kind);
+              await expectAnswer(
+                judge,
+                server,
+                attackRequest(modify, attack, { sessionId: String(session.sessionId) }),
+                expect,
+                undefined,
+                attack.kind,
+              );
             },
           ),
           20,
@@ -301,13 +404,17 @@ export function describeServerFuzz(engine: StoreEngine): void {
         )
         .filter((id) => id !== '.' && id !== '..' && encodeURIComponent(id).length <= 100);
 
-      it('answers 404 SESSION_NOT_FOUND to PUT, PATCH and DELETE of an unknown session id with a valid body', { timeout: fuzzTimeout(20) }, async () => {
+      it('answers 404 SESSION_NOT_FOUND to PUT, PATCH and DELETE of an unknown session id with a valid body', {
+        timeout: fuzzTimeout(20),
+      }, async () => {
         const session = await createdSession();
         await checkProperty(
           'unknown ids',
           fc.asyncProperty(unknownId, fc.constantFrom(update, modify, release), requests.of(modify.body!.schema), async (id, op, patch) => {
-            const body = op === update ? { callingParty: session.callingParty, calledParty: session.calledParty, notifUri: session.notifUri } : patch;
-            const req: WireRequest = op.body === undefined ? { method: op.method, path: pathOf(op, { sessionId: id }) } : jsonRequest(op, body, { sessionId: id });
+            const body =
+              op === update ? { callingParty: session.callingParty, calledParty: session.calledParty, notifUri: session.notifUri } : patch;
+            const req: WireRequest =
+              op.body === undefined ? { method: op.method, path: pathOf(op, { sessionId: id }) } : jsonRequest(op, body, { sessionId: id });
             await expectAnswer(judge, server, req, { statuses: [404], cause: 'SESSION_NOT_FOUND' });
           }),
           20,
@@ -321,21 +428,31 @@ export function describeServerFuzz(engine: StoreEngine): void {
             const session = await createdSession(original);
             const id = String(session.sessionId);
             await expectAnswer(judge, server, { method: 'DELETE', path: pathOf(release, { sessionId: id }) }, success(release));
-            const body = op === update ? { callingParty: session.callingParty, calledParty: session.calledParty, notifUri: session.notifUri } : {};
-            const req: WireRequest = op.body === undefined ? { method: op.method, path: pathOf(op, { sessionId: id }) } : jsonRequest(op, body, { sessionId: id });
+            const body =
+              op === update ? { callingParty: session.callingParty, calledParty: session.calledParty, notifUri: session.notifUri } : {};
+            const req: WireRequest =
+              op.body === undefined ? { method: op.method, path: pathOf(op, { sessionId: id }) } : jsonRequest(op, body, { sessionId: id });
             await expectAnswer(judge, server, req, { statuses: [404], cause: 'SESSION_NOT_FOUND' });
           }),
           10,
         );
       });
 
-      it('answers 404 or 405 (with Allow) ProblemDetails to any path and method the specs do not define', { timeout: fuzzTimeout(20) }, async () => {
+      it('answers 404 or 405 (with Allow) ProblemDetails to any path and method the specs do not define', {
+        timeout: fuzzTimeout(20),
+      }, async () => {
         const segment = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s !== '.' && s !== '..');
         const templates = [create, update].map((op) => new RegExp(`^${op.basePath}${op.path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`));
         await checkProperty(
           'unknown paths and methods',
           fc.asyncProperty(
-            fc.constantFrom('', '/mmtel-callcontrol/v1', '/mmtel-callcontrol/v1/ims-sessions', '/mmtel-callevent/v1', '/mmtel-callcontrol/v2'),
+            fc.constantFrom(
+              '',
+              '/mmtel-callcontrol/v1',
+              '/mmtel-callcontrol/v1/ims-sessions',
+              '/mmtel-callevent/v1',
+              '/mmtel-callcontrol/v2',
+            ),
             fc.array(segment, { maxLength: 3 }),
             fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
             async (prefix, segments, method) => {
@@ -345,10 +462,22 @@ export function describeServerFuzz(engine: StoreEngine): void {
               if (defined.includes(method)) return;
               // Fastify routes `…/ims-sessions/` both as the collection (405) and as an empty session
               // id, which then gets what any unknown id gets with a `{}` body: 400 (PUT), 415 (PATCH) or 404.
-              const expect: Expectation = known === undefined ? { statuses: [404] } : path.endsWith('/') ? { statuses: [400, 404, 405, 415] } : { statuses: [405], cause: 'METHOD_NOT_ALLOWED' };
+              const expect: Expectation =
+                known === undefined
+                  ? { statuses: [404] }
+                  : path.endsWith('/')
+                    ? { statuses: [400, 404, 405, 415] }
+                    : { statuses: [405], cause: 'METHOD_NOT_ALLOWED' };
               const bodyless = method === 'GET' || method === 'OPTIONS';
-              await expectAnswer(judge, server, { method, path, ...(!bodyless && { contentType: 'application/json', body: '{}' }) }, expect, (answer) =>
-                answer.status === 405 && !defined.every((m) => String(answer.headers.allow ?? '').includes(m)) ? [`Allow is "${String(answer.headers.allow)}", expected ${defined.join(', ')}`] : [],
+              await expectAnswer(
+                judge,
+                server,
+                { method, path, ...(!bodyless && { contentType: 'application/json', body: '{}' }) },
+                expect,
+                (answer) =>
+                  answer.status === 405 && !defined.every((m) => String(answer.headers.allow ?? '').includes(m))
+                    ? [`Allow is "${String(answer.headers.allow)}", expected ${defined.join(', ')}`]
+                    : [],
               );
             },
           ),
@@ -364,15 +493,36 @@ export function describeServerFuzz(engine: StoreEngine): void {
       // answers 501 NOT_IMPLEMENTED to any request that reaches it, and must do so to every valid one.
       const notImplemented: Expectation = { statuses: [501], cause: 'NOT_IMPLEMENTED' };
 
-      it('answers 501 NOT_IMPLEMENTED ProblemDetails to every JSON body, and the protocol errors around it with 400, 413 or 415', { timeout: fuzzTimeout(20) }, async () => {
-        const target = { spec: callEvent, schema, contentTypes: subscribe.body!.contentTypes, bodyLimit: server.bodyLimit, exclude: serverAttackExclusions };
+      it('answers 501 NOT_IMPLEMENTED ProblemDetails to every JSON body, and the protocol errors around it with 400, 413 or 415', {
+        timeout: fuzzTimeout(20),
+      }, async () => {
+        const target = {
+          spec: callEvent,
+          schema,
+          contentTypes: subscribe.body!.contentTypes,
+          bodyLimit: server.bodyLimit,
+          exclude: serverAttackExclusions,
+        };
         await checkProperty(
           'subscribe: any body and attacks',
           fc.asyncProperty(
-            anything.of(schema).chain((body) => fc.oneof(fc.constant({ body }), bodyAttacks(target, body).map((attack) => ({ body, attack })))),
+            anything.of(schema).chain((body) =>
+              fc.oneof(
+                fc.constant({ body }),
+                bodyAttacks(target, body).map((attack) => ({ body, attack })),
+              ),
+            ),
             async ({ body, attack }: { body: unknown; attack?: Attack }) => {
               if (attack === undefined) await expectAnswer(judge, server, jsonRequest(subscribe, body), notImplemented);
-              else await expectAnswer(judge, server, attackRequest(subscribe, attack), attackExpectation(subscribe, attack, notImplemented), undefined, attack.kind);
+              else
+                await expectAnswer(
+                  judge,
+                  server,
+                  attackRequest(subscribe, attack),
+                  attackExpectation(subscribe, attack, notImplemented),
+                  undefined,
+                  attack.kind,
+                );
             },
           ),
           20,

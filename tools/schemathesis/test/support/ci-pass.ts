@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { pythonVersion, type PythonEnv } from '@mmtel/toolchain';
-import { type Api, type AuthMode, type PassResult, runPass, schemathesisEnv, startTarget, type StoreEngine, type Target } from '../../src/schemathesis-run.js';
+import {
+  type Api,
+  type AuthMode,
+  type PassResult,
+  runPass,
+  schemathesisEnv,
+  startTarget,
+  type StoreEngine,
+  type Target,
+} from '../../src/schemathesis-run.js';
 
 // The bounded CI pass: a fixed seed and few examples per operation, every check, every phase.
 // `pnpm schemathesis` is the long pass (random seed, many examples).
@@ -41,8 +50,13 @@ export async function pass(target: Target, api: Api): Promise<PassResult> {
 /** The stateful phase followed each link from the 201 of POST /ims-sessions, with the created session's id. */
 export function expectSessionChains(result: PassResult): void {
   for (const method of ['PUT', 'PATCH', 'DELETE']) {
-    const link = result.links.find((l) => l.name.startsWith('POST /ims-sessions -> [201]') && l.name.endsWith(`-> ${method} /ims-sessions/{sessionId}`));
-    expect(link, `no stateful link POST 201 → ${method}; followed: ${result.links.map((l) => l.name).join('; ') || 'none'} (${result.linkSummary})`).toBeDefined();
+    const link = result.links.find(
+      (l) => l.name.startsWith('POST /ims-sessions -> [201]') && l.name.endsWith(`-> ${method} /ims-sessions/{sessionId}`),
+    );
+    expect(
+      link,
+      `no stateful link POST 201 → ${method}; followed: ${result.links.map((l) => l.name).join('; ') || 'none'} (${result.linkSummary})`,
+    ).toBeDefined();
     expect(link!.carriedValue, `${link!.name}: ${link!.applied} requests, none with the created session's id`).toBeGreaterThan(0);
     expect(link!.sources.some((source) => /^\$response\.(body#\/sessionId|header\.Location)/.test(source))).toBe(true);
   }

@@ -102,7 +102,11 @@ export function openDatabases(root: RootDatabase): LmdbDatabases {
   const json = <V, K extends Key>(name: string): Database<V, K> => root.openDB<V, K>({ name, encoding: 'json' });
   const ids = <K extends Key>(name: string): Database<string, K> => root.openDB<string, K>({ name, encoding: 'string' });
   // `encoder` is a documented database option the typings lack (they have it on the root only).
-  const statesOptions: DatabaseOptions & { name: string; encoder: typeof stateCodec } = { name: 'states', encoding: 'binary', encoder: stateCodec };
+  const statesOptions: DatabaseOptions & { name: string; encoder: typeof stateCodec } = {
+    name: 'states',
+    encoding: 'binary',
+    encoder: stateCodec,
+  };
   return {
     meta: json('meta'),
     sessions: json('sessions'),

@@ -198,11 +198,17 @@ export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases, leaseMs
     },
 
     finish(id, update) {
-      return releasing(id, outcome(() => finishNow(id, update)));
+      return releasing(
+        id,
+        outcome(() => finishNow(id, update)),
+      );
     },
 
     retry(id, update) {
-      return releasing(id, outcome(() => retryNow(id, update)));
+      return releasing(
+        id,
+        outcome(() => retryNow(id, update)),
+      );
     },
 
     async retarget(stream, from, to) {
@@ -265,6 +271,5 @@ export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases, leaseMs
         return old.length;
       });
     },
-
   };
 }

@@ -39,15 +39,45 @@ export function newState(item: NewNotification, seq: number, now: number): State
 
 /** Finished: the outcome, without the previous attempt's outcome. */
 export function finishedState(state: StateRecord, update: FinishUpdate): StateRecord {
-  return stateRecord(state.stream, state.seq, update.state, update.attempts, state.nextAttemptAt, update.target, update.status, update.error, update.at);
+  return stateRecord(
+    state.stream,
+    state.seq,
+    update.state,
+    update.attempts,
+    state.nextAttemptAt,
+    update.target,
+    update.status,
+    update.error,
+    update.at,
+  );
 }
 
 /** Due again later: the attempt's outcome, without the previous attempt's outcome. */
 export function retriedState(state: StateRecord, update: RetryUpdate): StateRecord {
-  return stateRecord(state.stream, state.seq, 'pending', update.attempts, update.nextAttemptAt, update.target, update.status, update.error, undefined);
+  return stateRecord(
+    state.stream,
+    state.seq,
+    'pending',
+    update.attempts,
+    update.nextAttemptAt,
+    update.target,
+    update.status,
+    update.error,
+    undefined,
+  );
 }
 
 /** Pending, sent to another URI (after a 308). */
 export function retargetedState(state: StateRecord, target: string): StateRecord {
-  return stateRecord(state.stream, state.seq, state.state, state.attempts, state.nextAttemptAt, target, state.lastStatus, state.lastError, state.finishedAt);
+  return stateRecord(
+    state.stream,
+    state.seq,
+    state.state,
+    state.attempts,
+    state.nextAttemptAt,
+    target,
+    state.lastStatus,
+    state.lastError,
+    state.finishedAt,
+  );
 }

@@ -5,7 +5,9 @@ const int8 = 20;
 /** Epoch ms and seqs are int8 columns; they fit a double exactly, and the parser is per pool. */
 const typeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === int8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === int8 && format !== 'binary'
+      ? Number
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 /** What runs statements: the pool, or the client of a transaction. */
@@ -33,7 +35,11 @@ export const DEFAULT_TIMEOUTS = { connectMs: 5_000, queryMs: 15_000 };
  * within `queryMs`, fails as StoreUnavailableError (503 with Retry-After) and the connection is
  * dropped. Every statement of the store is short; `queryMs` bounds a wait, not a workload.
  */
-export function connect(connectionString: string, poolSize: number, timeouts: { connectMs: number; queryMs: number } = DEFAULT_TIMEOUTS): PostgresPool {
+export function connect(
+  connectionString: string,
+  poolSize: number,
+  timeouts: { connectMs: number; queryMs: number } = DEFAULT_TIMEOUTS,
+): PostgresPool {
   const pool = new pg.Pool({
     connectionString,
     types: typeParsers,
@@ -127,10 +133,17 @@ const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '
  */
 function lostConnection(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')) return true;
+  if (
+    typeof code === 'string' &&
+    (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')
+  )
+    return true;
   // pg's and pg-pool's own words for a connection that could not be made in time or a statement
   // not answered in time (connectionTimeoutMillis, query_timeout).
-  return error instanceof Error && /^Connection terminated|is not queryable|^timeout exceeded when trying to connect|^Query read timeout/.test(error.message);
+  return (
+    error instanceof Error &&
+    /^Connection terminated|is not queryable|^timeout exceeded when trying to connect|^Query read timeout/.test(error.message)
+  );
 }
 
 /** The error as callers see it: StoreUnavailableError for a connection failure, else unchanged. */

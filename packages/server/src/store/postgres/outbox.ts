@@ -19,9 +19,22 @@ import { fromStoredOptional, fromStoredText, toStoredOptional, toStoredText } fr
 
 /** The columns of an entry, named as OutboxEntry names them (absent optionals are null). */
 const ENTRY_COLUMNS = [
-  'id', 'stream', 'seq', 'callback', 'target', 'body', 'session_id AS "sessionId"', 'state', 'attempts',
-  'next_attempt_at AS "nextAttemptAt"', 'created_at AS "createdAt"', 'lease_owner AS "leaseOwner"',
-  'lease_until AS "leaseUntil"', 'last_status AS "lastStatus"', 'last_error AS "lastError"', 'finished_at AS "finishedAt"',
+  'id',
+  'stream',
+  'seq',
+  'callback',
+  'target',
+  'body',
+  'session_id AS "sessionId"',
+  'state',
+  'attempts',
+  'next_attempt_at AS "nextAttemptAt"',
+  'created_at AS "createdAt"',
+  'lease_owner AS "leaseOwner"',
+  'lease_until AS "leaseUntil"',
+  'last_status AS "lastStatus"',
+  'last_error AS "lastError"',
+  'finished_at AS "finishedAt"',
 ];
 const ENTRY = ENTRY_COLUMNS.join(', ');
 /** The same, of the table aliased `o`. */
@@ -48,15 +61,18 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: n
       const now = Date.now();
       const created = calls.map((items) => items.map((item) => newEntry(item, createEntryId(now), 0, now)));
       const all = created.flat();
-      const { rows } = await db.query<{ r_stream: string; r_last_seq: number }>(`SELECT * FROM ${t.enqueueFn}($1, $2, $3, $4, $5, $6, $7)`, [
-        all.map((e) => e.id),
-        all.map((e) => toStoredText(e.stream)),
-        all.map((e) => e.callback),
-        all.map((e) => toStoredText(e.target)),
-        all.map((e) => (e.body === undefined ? null : JSON.stringify(e.body))),
-        all.map((e) => toStoredOptional(e.sessionId)),
-        now,
-      ]);
+      const { rows } = await db.query<{ r_stream: string; r_last_seq: number }>(
+        `SELECT * FROM ${t.enqueueFn}($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          all.map((e) => e.id),
+          all.map((e) => toStoredText(e.stream)),
+          all.map((e) => e.callback),
+          all.map((e) => toStoredText(e.target)),
+          all.map((e) => (e.body === undefined ? null : JSON.stringify(e.body))),
+          all.map((e) => toStoredOptional(e.sessionId)),
+          now,
+        ],
+      );
       // The function numbered each stream's items last_seq - n + 1 … last_seq, in array order.
       const next = new Map<string, number>();
       for (const entry of all) next.set(entry.stream, (next.get(entry.stream) ?? 0) - 1);
@@ -140,11 +156,10 @@ export function createPostgresOutbox(db: PostgresPool, t: TableNames, leaseMs: n
         // The stream's lock, as enqueue and finish take it; an unknown stream has nothing pending.
         const { rowCount: known } = await client.query(`SELECT 1 FROM ${t.streams} WHERE stream = $1 FOR UPDATE`, [stream]);
         if (known !== 1) return 0;
-        const { rowCount } = await client.query(`UPDATE ${t.outbox} SET target = $3 WHERE stream = $1 AND state = 'pending' AND target = $2`, [
-          stream,
-          from,
-          to,
-        ]);
+        const { rowCount } = await client.query(
+          `UPDATE ${t.outbox} SET target = $3 WHERE stream = $1 AND state = 'pending' AND target = $2`,
+          [stream, from, to],
+        );
         return rowCount ?? 0;
       });
     },

@@ -59,10 +59,13 @@ export async function createSchema(db: PostgresPool, schema: string | undefined)
       await client.query(`SET LOCAL search_path TO ${pg.escapeIdentifier(schema)}`);
     }
     // Checked before any DDL runs: another version's tables may not take this version's indexes.
-    const { rows: [meta] } = await client.query<{ present: boolean }>(`SELECT to_regclass('store_meta') IS NOT NULL AS present`);
-    const found = meta?.present === true
-      ? (await client.query<{ value: string }>(`SELECT value FROM store_meta WHERE key = 'schema_version'`)).rows[0]?.value
-      : undefined;
+    const {
+      rows: [meta],
+    } = await client.query<{ present: boolean }>(`SELECT to_regclass('store_meta') IS NOT NULL AS present`);
+    const found =
+      meta?.present === true
+        ? (await client.query<{ value: string }>(`SELECT value FROM store_meta WHERE key = 'schema_version'`)).rows[0]?.value
+        : undefined;
     if (found !== undefined && found !== SCHEMA_VERSION) {
       throw new StoreVersionError(
         `PostgreSQL store ${schema === undefined ? 'in the current schema' : `in schema ${schema}`}`,

@@ -5,8 +5,7 @@ import type { TableNames } from './schema.js';
 import { fromStoredText, toStoredText } from './stored-text.js';
 
 /** The columns of a session, named as SessionRecord names them. */
-const SESSION =
-  'session_id AS "sessionId", owner, session, features, version, created_at AS "createdAt", updated_at AS "updatedAt"';
+const SESSION = 'session_id AS "sessionId", owner, session, features, version, created_at AS "createdAt", updated_at AS "updatedAt"';
 
 /**
  * The sessions of the PostgreSQL store: one row per session, the version a compare-and-set guard.
@@ -29,7 +28,9 @@ export function createPostgresSessions(db: PostgresPool, t: TableNames): Session
     },
 
     async getSession(sessionId) {
-      const { rows } = await db.query<SessionRecord>(`SELECT ${SESSION} FROM ${t.sessions} WHERE session_id = $1`, [toStoredText(sessionId)]);
+      const { rows } = await db.query<SessionRecord>(`SELECT ${SESSION} FROM ${t.sessions} WHERE session_id = $1`, [
+        toStoredText(sessionId),
+      ]);
       return rows[0] && fromRow(rows[0]);
     },
 
@@ -43,7 +44,9 @@ export function createPostgresSessions(db: PostgresPool, t: TableNames): Session
     },
 
     async deleteSession(sessionId) {
-      const { rows } = await db.query<SessionRecord>(`DELETE FROM ${t.sessions} WHERE session_id = $1 RETURNING ${SESSION}`, [toStoredText(sessionId)]);
+      const { rows } = await db.query<SessionRecord>(`DELETE FROM ${t.sessions} WHERE session_id = $1 RETURNING ${SESSION}`, [
+        toStoredText(sessionId),
+      ]);
       return rows[0] && fromRow(rows[0]);
     },
 
@@ -56,7 +59,15 @@ export function createPostgresSessions(db: PostgresPool, t: TableNames): Session
 
 function sessionParams(record: SessionRecord): unknown[] {
   // JSON.stringify writes NUL and lone surrogates as \u escapes, which the json type keeps as they are.
-  return [toStoredText(record.sessionId), toStoredText(record.owner), record.version, record.features, JSON.stringify(record.session), record.createdAt, record.updatedAt];
+  return [
+    toStoredText(record.sessionId),
+    toStoredText(record.owner),
+    record.version,
+    record.features,
+    JSON.stringify(record.session),
+    record.createdAt,
+    record.updatedAt,
+  ];
 }
 
 /** A row as the caller stored it. */

@@ -29,7 +29,12 @@ export function createPostgresTargets(db: PostgresPool, t: TableNames): TargetSt
                WHERE t.configured <> EXCLUDED.configured OR t.target = EXCLUDED.configured`,
               [name, configured, to],
             )
-          : await db.query(`UPDATE ${t.targets} SET target = $4 WHERE name = $1 AND configured = $2 AND target = $3`, [name, configured, from, to]);
+          : await db.query(`UPDATE ${t.targets} SET target = $4 WHERE name = $1 AND configured = $2 AND target = $3`, [
+              name,
+              configured,
+              from,
+              to,
+            ]);
       return rowCount === 1;
     },
   };

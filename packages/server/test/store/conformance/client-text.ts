@@ -39,15 +39,18 @@ export function describeClientText({ fresh, options }: ConformanceContext): void
       expect(await store.sessions.countSessions()).toBe(1);
     });
 
-    unlessGap('over-long ids')('finds no session whose id is longer than any index entry (get, replace and delete answer "none")', async () => {
-      const id = OVER_LONG;
-      const { store } = await fresh();
-      await store.sessions.insertSession(session('s1'));
-      expect(await store.sessions.getSession(id)).toBeUndefined();
-      expect(await store.sessions.replaceSession(session(id, { version: 2 }))).toBe(false);
-      expect(await store.sessions.deleteSession(id)).toBeUndefined();
-      expect(await store.sessions.countSessions()).toBe(1);
-    });
+    unlessGap('over-long ids')(
+      'finds no session whose id is longer than any index entry (get, replace and delete answer "none")',
+      async () => {
+        const id = OVER_LONG;
+        const { store } = await fresh();
+        await store.sessions.insertSession(session('s1'));
+        expect(await store.sessions.getSession(id)).toBeUndefined();
+        expect(await store.sessions.replaceSession(session(id, { version: 2 }))).toBe(false);
+        expect(await store.sessions.deleteSession(id)).toBeUndefined();
+        expect(await store.sessions.countSessions()).toBe(1);
+      },
+    );
 
     it.each(HOSTILE)('keeps a session whose id, owner and attributes hold %s', async (_name, text) => {
       const { store } = await fresh();
@@ -75,10 +78,14 @@ export function describeClientText({ fresh, options }: ConformanceContext): void
       expect(await store.outbox.get(entry!.id)).toMatchObject({ target: moved, lastError: `HTTP 503 from ${moved}` });
       await claimAll(store, 'i1');
       await store.outbox.finish(entry!.id, { state: 'failed', attempts: 2, target: moved, at: Date.now(), error: `gave up on ${moved}` });
-      expect(await store.outbox.list({ stream })).toEqual([expect.objectContaining({ id: entry!.id, state: 'failed', target: moved, lastError: `gave up on ${moved}` })]);
+      expect(await store.outbox.list({ stream })).toEqual([
+        expect.objectContaining({ id: entry!.id, state: 'failed', target: moved, lastError: `gave up on ${moved}` }),
+      ]);
     };
 
-    it.each(NUL)('delivers and records a notification whose stream, target, body and error hold %s', async (_name, text) => outboxText(text));
+    it.each(NUL)('delivers and records a notification whose stream, target, body and error hold %s', async (_name, text) =>
+      outboxText(text),
+    );
 
     unlessGap('lone surrogates in outbox text').each(LONE_SURROGATES)(
       'delivers and records a notification whose stream, target, body and error hold %s',

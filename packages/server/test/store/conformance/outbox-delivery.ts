@@ -36,9 +36,7 @@ export function describeOutboxDelivery({ fresh, close, openElsewhere, options }:
 
     it('gives concurrent enqueues to one stream distinct consecutive seqs', async () => {
       const { store } = await fresh();
-      const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => store.outbox.enqueue([note('a', i)])),
-      );
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.outbox.enqueue([note('a', i)])));
       const seqs = results.flat().map((entry) => entry.seq);
       expect(seqs.toSorted((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     });
@@ -84,7 +82,7 @@ export function describeOutboxDelivery({ fresh, close, openElsewhere, options }:
       expect(await store.outbox.get(a1?.id ?? '')).toEqual(claimed[0]);
     });
 
-    it('leases for the store\'s lease when the claim names none, 90 s unless the store was opened with another', async () => {
+    it("leases for the store's lease when the claim names none, 90 s unless the store was opened with another", async () => {
       const { store } = await fresh();
       expect(store.outbox.leaseMs).toBe(90_000);
       const { store: short } = await fresh({ leaseMs: 4_000 });
@@ -169,9 +167,7 @@ export function describeOutboxDelivery({ fresh, close, openElsewhere, options }:
       // Several rounds: each claims, then finishes, so the second entry of every stream is raced too.
       for (let round = 0; round < 3; round++) {
         const batches = await Promise.all(
-          [store, other, store, other].map((s, i) =>
-            s.outbox.claim({ owner: `i${i}`, now, limit: 8, leaseMs: 30_000 }),
-          ),
+          [store, other, store, other].map((s, i) => s.outbox.claim({ owner: `i${i}`, now, limit: 8, leaseMs: 30_000 })),
         );
         const ids = batches.flat().map((entry) => entry.id);
         expect(new Set(ids).size).toBe(ids.length);
@@ -179,9 +175,7 @@ export function describeOutboxDelivery({ fresh, close, openElsewhere, options }:
           expect(seen.has(id)).toBe(false);
           seen.add(id);
         }
-        await Promise.all(
-          batches.flat().map((entry) => other.outbox.finish(entry.id, delivered(entry, now))),
-        );
+        await Promise.all(batches.flat().map((entry) => other.outbox.finish(entry.id, delivered(entry, now))));
       }
       expect(seen.size).toBe(30);
     });
@@ -193,7 +187,10 @@ export function describeOutboxDelivery({ fresh, close, openElsewhere, options }:
         Array.from({ length: 12 }, (_, i) => (i % 2 ? store : other).outbox.enqueue([note('a', i), note('b', i)])),
       );
       for (const stream of ['a', 'b']) {
-        const seqs = results.flat().filter((e) => e.stream === stream).map((e) => e.seq);
+        const seqs = results
+          .flat()
+          .filter((e) => e.stream === stream)
+          .map((e) => e.seq);
         expect(seqs.toSorted((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       }
       const heads = await claimAll(store, 'i1');

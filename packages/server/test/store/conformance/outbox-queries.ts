@@ -18,13 +18,7 @@ export function describeOutboxQueries({ fresh }: ConformanceContext): void {
       await store.outbox.finish(a1?.id ?? '', delivered(a1, Date.now()));
       expect(await store.outbox.retarget('a', TARGET, 'http://af.example/new')).toBe(2);
       const targets = await Promise.all([a1, a2, a3, a4, b1].map(async (e) => (await store.outbox.get(e?.id ?? ''))?.target));
-      expect(targets).toEqual([
-        TARGET,
-        'http://af.example/new',
-        'http://af.example/new',
-        'http://af.example/else',
-        TARGET,
-      ]);
+      expect(targets).toEqual([TARGET, 'http://af.example/new', 'http://af.example/new', 'http://af.example/else', TARGET]);
     });
 
     it('answers 0 when retargeting a stream with nothing pending', async () => {

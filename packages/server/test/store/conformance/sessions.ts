@@ -20,9 +20,7 @@ export function describeSessions({ fresh, close }: ConformanceContext): void {
     it('rejects a second insert of the same session id', async () => {
       const { store } = await fresh();
       await store.sessions.insertSession(session('s1'));
-      await expect(store.sessions.insertSession(session('s1', { owner: 'other' }))).rejects.toBeInstanceOf(
-        SessionExistsError,
-      );
+      await expect(store.sessions.insertSession(session('s1', { owner: 'other' }))).rejects.toBeInstanceOf(SessionExistsError);
       expect((await store.sessions.getSession('s1'))?.owner).toBe('af-1');
     });
 

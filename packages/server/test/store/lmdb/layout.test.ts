@@ -35,7 +35,11 @@ describe('LMDB store layouts of earlier versions', () => {
   it.each([
     ['layout 1 (no layout version, 9032763)', { entries: { 'a#1': {} } }, /a layout older than layout versions/],
     ['a later layout version', { meta: { layout: 3 } }, /\(layout version 3\); this version reads layout version 2/],
-    ['layout 2 with JSON state records (6da87cf)', { meta: { layout: 2 }, states: { id1: { stream: 'a', seq: 1, state: 'pending' } } }, /JSON state records/],
+    [
+      'layout 2 with JSON state records (6da87cf)',
+      { meta: { layout: 2 }, states: { id1: { stream: 'a', seq: 1, state: 'pending' } } },
+      /JSON state records/,
+    ],
   ])('refuses %s with StoreVersionError and leaves it as it was', async (_name, databases, message) => {
     const path = freshDir();
     await writeRaw(path, (env) => {

@@ -60,7 +60,9 @@ async function buildStore(out: string, { withSql }: { withSql: boolean }): Promi
 }
 
 async function importCompiled(out: string): Promise<typeof openPostgresStore> {
-  const module = (await import(pathToFileURL(join(out, 'postgres', 'postgres-store.js')).href)) as { openPostgresStore: typeof openPostgresStore };
+  const module = (await import(pathToFileURL(join(out, 'postgres', 'postgres-store.js')).href)) as {
+    openPostgresStore: typeof openPostgresStore;
+  };
   return module.openPostgresStore;
 }
 
@@ -72,7 +74,9 @@ describe('the PostgreSQL store schema', () => {
     await admin((client) => client.query(`DROP TABLE ${pg.escapeIdentifier(schema)}.notification_targets`));
     const opening = openPostgresStore({ connectionString, schema });
     await expect(opening).rejects.toBeInstanceOf(StoreVersionError);
-    await expect(opening).rejects.toThrow(`in schema ${schema} was written by another version of the server (schema version 2); this version reads schema version 1`);
+    await expect(opening).rejects.toThrow(
+      `in schema ${schema} was written by another version of the server (schema version 2); this version reads schema version 1`,
+    );
     const { rows } = await admin((client) => client.query(`SELECT to_regclass($1) AS table`, [`${schema}.notification_targets`]));
     expect(rows[0]?.table).toBeNull();
   });
@@ -83,7 +87,9 @@ describe('the PostgreSQL store schema', () => {
     const open = await importCompiled(out);
     const store = await open({ connectionString, schema: freshSchema() });
     try {
-      const [entry] = await store.outbox.enqueue([{ stream: 'a', callback: 'imsSessionNotification', target: 'http://af.example/n', body: {} }]);
+      const [entry] = await store.outbox.enqueue([
+        { stream: 'a', callback: 'imsSessionNotification', target: 'http://af.example/n', body: {} },
+      ]);
       expect((await store.outbox.claim({ owner: 'i1', now: Date.now(), limit: 1 })).map((e) => e.id)).toEqual([entry?.id]);
     } finally {
       await store.close();

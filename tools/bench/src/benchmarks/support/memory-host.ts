@@ -9,7 +9,11 @@ const send = (message: unknown) => process.send!(message);
 
 // Production profile, no simulated calls; the sessions' notifUri is on loopback, which the
 // production profile refuses unless allowed.
-const server = await startReferenceServer({ MMTEL_PROFILE: 'production', MMTEL_SIM_SCENARIO: 'silent', MMTEL_ALLOW_PRIVATE_TARGETS: 'true' });
+const server = await startReferenceServer({
+  MMTEL_PROFILE: 'production',
+  MMTEL_SIM_SCENARIO: 'silent',
+  MMTEL_ALLOW_PRIVATE_TARGETS: 'true',
+});
 process.on('message', (message: string) => {
   if (message === 'measure') {
     // Twice: the first pass may leave garbage that finalizers of the first released.
