@@ -5,6 +5,7 @@ import openapiGlue from 'fastify-openapi-glue';
 import { ajvFormats, ajvOptions, createAjv, installJsonBodyParser, toInvalidParams } from '@mmtel/validation';
 import { installAfterResponse, runAfterResponse } from './after-response.js';
 import { ConfigError, type ServerConfig } from './config.js';
+import { registerDocsSite } from './docs-site/index.js';
 import type { HandlerContext } from './handler-context.js';
 import { handlers } from './handlers/index.js';
 import { installErrorHandling, sendProblem } from './http/error-handler.js';
@@ -171,6 +172,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     registerNotificationWebsocket(scope, websockets, sessions);
   });
   registerOperationsRoutes(app, store, metrics);
+  await registerDocsSite(app, config);
   return app;
 }
 

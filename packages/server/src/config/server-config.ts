@@ -15,6 +15,10 @@ export interface ServerConfig {
   /** PostgreSQL connection string; when set it replaces the embedded store. */
   databaseUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** How logs are written: `auto` is readable on a terminal in development, JSON otherwise. */
+  logFormat: ConfigValues['MMTEL_LOG_FORMAT'];
+  /** Serve the interactive API reference at /docs/. */
+  docs: boolean;
   /** `production` turns response validation off unless asked for. */
   profile: ConfigValues['MMTEL_PROFILE'];
   /** Validate every response against the spec and fail loudly on a mismatch. */
@@ -122,6 +126,8 @@ export function toServerConfig(values: ConfigValues, cwd: string): ServerConfig 
     dataDir: resolve(cwd, values.MMTEL_DATA_DIR),
     ...(values.DATABASE_URL !== undefined && { databaseUrl: values.DATABASE_URL }),
     logLevel: values.LOG_LEVEL,
+    logFormat: values.MMTEL_LOG_FORMAT,
+    docs: values.MMTEL_DOCS,
     profile: values.MMTEL_PROFILE,
     validateResponses: values.MMTEL_VALIDATE_RESPONSES,
     bodyLimit: values.MMTEL_BODY_LIMIT,

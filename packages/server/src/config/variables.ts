@@ -60,6 +60,18 @@ export const variables = {
     default: byProfile({ development: true, production: false }),
     description: 'validate every response against the spec, and answer 500 when one does not match',
   }),
+  MMTEL_DOCS: flag({
+    group: 'server',
+    default: byProfile({ development: true, production: false }),
+    description:
+      'serve the interactive API reference at `/docs/` (both APIs, the simulator, and what the AS receives); `/` and the bundled specs under `/specs/` are served either way',
+  }),
+  MMTEL_LOG_FORMAT: oneOf(['auto', 'pretty', 'json'], {
+    group: 'server',
+    default: 'auto',
+    description:
+      '`pretty`: one readable line per event (pino-pretty); `json`: one JSON object per line; `auto`: `pretty` in development when the output is a terminal, `json` otherwise',
+  }),
   MMTEL_SUPPORTED_FEATURES: text({
     group: 'server',
     default: '3',
