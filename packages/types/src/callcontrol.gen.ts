@@ -47,7 +47,7 @@ export interface paths {
         head?: never;
         /**
          * Modifies an existing Individual IMS Session resource.
-         * @description Enables an AF to request the modification of an existing "Individual IMS Session" resource at the MMTel Enabler Server (clause 6.4.3.3.3.2 of 3GPP TS 29.392). NOTE of TS 29.392: in this release, the PATCH method is not supported and will be applied after the ImsSessionPatch data structure is defined in 3GPP TS 29.522. ImsSessionPatch is defined here provisionally.
+         * @description Enables an AF to request the modification of an existing "Individual IMS Session" resource at the MMTel Enabler Server (clause 6.4.3.3.3.2 of 3GPP TS 29.392). NOTE of TS 29.392: in this release, the PATCH method is not supported and will be applied after the ImsSessionPatch data structure is defined in 3GPP TS 29.522. ImsSessionPatch is defined here provisionally, as a JSON Merge Patch (IETF RFC 7396) as TS 29.392 names it, although TS 29.522 V19.5.0 modifies an IMS session with a JSON Patch (IETF RFC 6902).
          */
         patch: operations["ModifyImsSession"];
         trace?: never;
@@ -56,10 +56,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description string formatted according to IETF RFC 3986 identifying a referenced resource. */
-        Link: string;
-        /** @description A string used to indicate the features supported by an API that is used as defined in clause 6.6 in 3GPP TS 29.500. The string shall contain a bitmask indicating supported features in hexadecimal representation Each character in the string shall take a value of "0" to "9", "a" to "f" or "A" to "F" and shall represent the support of 4 features as described in table 5.2.2-3. The most significant character representing the highest-numbered features shall  appear first in the string, and the character representing features 1 to 4 shall appear last  in the string. The list of features and their numbering (starting with 1) are defined  separately for each API. If the string contains a lower number of characters than there are  defined features for an API, all features that would be represented by characters that are not  present in the string are not supported. */
-        SupportedFeatures: string;
         /** @description String containing an IMS Public Identity in SIP URI format or TEL URI format */
         ImsPublicId: string;
         /** @description IMS Session Identifier */
@@ -69,7 +65,7 @@ export interface components {
         /** @description The type of the media for which the notification is generated. */
         MediaType: "DC" | "AUDIO" | "VIDEO" | (string & {});
         /**
-         * @description Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available).
+         * @description Provisional: TS 29.522 V19.5.0 does not define this data type.
          *     Represents the operation requested on a media component.
          *     Possible values are:
          *     - ADD: The media component is added to the IMS session.
@@ -78,7 +74,7 @@ export interface components {
          */
         MediaOperation: "ADD" | "MODIFY" | "REMOVE" | (string & {});
         /**
-         * @description Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available).
+         * @description Provisional: TS 29.522 V19.5.0 does not define this data type.
          *     Represents the direction of a media component, as seen from the calling party (IETF RFC 4566).
          *     Possible values are:
          *     - SENDRECV: The media is sent and received.
@@ -142,7 +138,7 @@ export interface components {
             remoteDcEndpoint?: components["schemas"]["DcEndpoint"];
             securitySetup?: components["schemas"]["SecuritySetup"];
         };
-        /** @description Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available). Represents one media component of the media operation set of an IMS session. */
+        /** @description Provisional: TS 29.522 V19.5.0 does not define this data type. Represents one media component of the media operation set of an IMS session. */
         MmtelMediaComponent: {
             mediaId: components["schemas"]["MediaId"];
             mediaType: components["schemas"]["MediaType"];
@@ -152,8 +148,6 @@ export interface components {
             /** @description The codecs of the media component. */
             codecs?: string[];
         };
-        /** @description string providing an URI formatted according to IETF RFC 3986. */
-        Uri: string;
         /**
          * @description Provisional: 3GPP has not published this data type yet (TS 29.175 Rel-19, file not available).
          *     Represents an IMS session event that the AF can subscribe to and that is reported to the AF.
@@ -168,12 +162,6 @@ export interface components {
          *     - SESSION_TERMINATION: The IMS session is terminated.
          */
         ImsSessionEvent: "SESSION_ESTABLISHMENT_PROGRESS" | "SESSION_ESTABLISHMENT_ALERTING" | "SESSION_ESTABLISHMENT_SUCCESS" | "SESSION_ESTABLISHMENT_FAILURE" | "MEDIA_CHANGE_SUCCESS" | "MEDIA_CHANGE_FAILURE" | "SESSION_TERMINATION" | (string & {});
-        /** @description Represents the configuration information for the delivery of notifications over Websockets. */
-        WebsockNotifConfig: {
-            websocketUri?: components["schemas"]["Link"];
-            /** @description Set by the SCS/AS to indicate that the Websocket delivery is requested. */
-            requestWebsocketUri?: boolean;
-        };
         /**
          * @description Provisional: 3GPP has not published this data type yet (TS 29.175 Rel-19, file not available).
          *     Represents the state of an IMS session.
@@ -188,11 +176,8 @@ export interface components {
         ImsSessionState: "INITIATING" | "ALERTING" | "ESTABLISHED" | "TERMINATING" | "TERMINATED" | "FAILED" | (string & {});
         /** @description Unsigned integer identifying a period of time in units of seconds. */
         DurationSec: number;
-        /** @description Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available). Represents an "Individual IMS Session" resource, i.e. an IMS session requested by the AF at the MMTel Enabler Server. The attributes self, sessionId and sessionState are set by the server and are ignored in requests; callingParty, calledParty, sessionId, self and supportedFeatures cannot be changed once the resource is created. Proposed optional features for supportedFeatures (not yet listed in table 6.4.8-1 of TS 29.392): feature 1 "Notification_websocket" (delivery of notifications over Websocket, clause 5.2.5.4 of 3GPP TS 29.122) and feature 2 "Notification_test_event" (test notification, clause 5.2.5.3 of 3GPP TS 29.122). */
-        ImsSession: {
-            /** @description The URI of the "Individual IMS Session" resource, set by the server. */
-            readonly self?: components["schemas"]["Link"];
-            supportedFeatures?: components["schemas"]["SupportedFeatures"];
+        /** @description Provisional: 3GPP has not published this data type yet (TS 29.175 Rel-19, file not available; TS 29.522 V19.5.0 refers to it as the imsSessionInfo of ImsSession). Represents the IMS session requested by the AF: its parties, media operation set, reported events and maximum duration, and its identifier and state set by the server. The attributes sessionId and sessionState are set by the server and are ignored in requests; callingParty, calledParty and sessionId cannot be changed once the "Individual IMS Session" resource is created. */
+        ImsSessionInfo: {
             callingParty: components["schemas"]["ImsPublicId"];
             calledParty: components["schemas"]["ImsPublicId"];
             /** @description The identifier of the IMS session, allocated by the server. */
@@ -201,17 +186,39 @@ export interface components {
             mediaComponents?: {
                 [key: string]: components["schemas"]["MmtelMediaComponent"];
             };
-            notifUri: components["schemas"]["Uri"];
-            /** @description The notification correlation identifier, echoed by the server in each ImsSessionEventNotification. */
-            notifCorreId?: string;
             /** @description The IMS session events to be reported to the AF. When absent, all the events are reported. */
             events?: components["schemas"]["ImsSessionEvent"][];
-            /** @description Set to true by the AF to request the server to send a test notification as defined in clause 5.2.5.3 of 3GPP TS 29.122. Set to false or omitted otherwise. */
-            requestTestNotification?: boolean;
-            websockNotifConfig?: components["schemas"]["WebsockNotifConfig"];
             /** @description The current state of the IMS session, set by the server. */
             readonly sessionState?: components["schemas"]["ImsSessionState"];
             maxDuration?: components["schemas"]["DurationSec"];
+        };
+        /** @description A string used to indicate the features supported by an API that is used as defined in clause 6.6 in 3GPP TS 29.500. The string shall contain a bitmask indicating supported features in hexadecimal representation Each character in the string shall take a value of "0" to "9", "a" to "f" or "A" to "F" and shall represent the support of 4 features as described in table 5.2.2-3. The most significant character representing the highest-numbered features shall  appear first in the string, and the character representing features 1 to 4 shall appear last  in the string. The list of features and their numbering (starting with 1) are defined  separately for each API. If the string contains a lower number of characters than there are  defined features for an API, all features that would be represented by characters that are not  present in the string are not supported. */
+        SupportedFeatures: string;
+        /** @description string formatted according to IETF RFC 3986 identifying a referenced resource. */
+        Link: string;
+        /** @description string providing an URI formatted according to IETF RFC 3986. */
+        Uri: string;
+        /** @description Represents the configuration information for the delivery of notifications over Websockets. */
+        WebsockNotifConfig: {
+            websocketUri?: components["schemas"]["Link"];
+            /** @description Set by the SCS/AS to indicate that the Websocket delivery is requested. */
+            requestWebsocketUri?: boolean;
+        };
+        /** @description Represents the IMS Session Information. */
+        ImsSession: {
+            afId: string;
+            imsSessionInfo: components["schemas"]["ImsSessionInfo"];
+            suppFeat?: components["schemas"]["SupportedFeatures"];
+            /** @description Provisional (not in TS 29.522 V19.5.0; the TS 29.122 convention of a resource's representation): the URI of the "Individual IMS Session" resource, set by the server. It cannot be changed and is ignored in requests. */
+            readonly self?: components["schemas"]["Link"];
+            /** @description Provisional (not in TS 29.522 V19.5.0, whose IMS Session Notification callback nevertheless reads "{$request.body#/notifUri}"): the URI where the server sends the IMS Session Notifications of this session (clause 6.4.5.2 of 3GPP TS 29.392). */
+            notifUri: components["schemas"]["Uri"];
+            /** @description Provisional (not in TS 29.522 V19.5.0; the notification correlation identifier of TS 29.122-style resources, which lets the AF match a notification to its request): echoed by the server in each ImsSessionEventNotification. */
+            notifCorreId?: string;
+            /** @description Provisional (not in TS 29.522 V19.5.0; feature Notification_test_event of TS 29.392): set to true by the AF to request the server to send a test notification as defined in clause 5.2.5.3 of 3GPP TS 29.122. Set to false or omitted otherwise. */
+            requestTestNotification?: boolean;
+            /** @description Provisional (not in TS 29.522 V19.5.0; feature Notification_websocket of TS 29.392): the configuration of the delivery of notifications over Websocket, clause 5.2.5.4 of 3GPP TS 29.122. */
+            websockNotifConfig?: components["schemas"]["WebsockNotifConfig"];
         };
         /** @description Represents the description of invalid parameters, for a request rejected due to invalid parameters. */
         InvalidParam: {
@@ -275,7 +282,7 @@ export interface components {
         TestNotification: {
             subscription: components["schemas"]["Link"];
         };
-        /** @description Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available). Represents the same information as the MmtelMediaComponent data type but with the "nullable: true" property, for use in a JSON Merge Patch. No attribute is mandatory, so that an existing media component can be modified partially; the mediaId and mediaType attributes shall be present when a new media component is added. */
+        /** @description Provisional: TS 29.522 V19.5.0 does not define this data type. Represents the same information as the MmtelMediaComponent data type but with the "nullable: true" property, for use in a JSON Merge Patch. No attribute is mandatory, so that an existing media component can be modified partially; the mediaId and mediaType attributes shall be present when a new media component is added. */
         MmtelMediaComponentRm: {
             mediaId?: components["schemas"]["MediaId"];
             mediaType?: components["schemas"]["MediaType"];
@@ -287,18 +294,22 @@ export interface components {
         } | null;
         /** @description Unsigned integer identifying a period of time in units of seconds with "nullable=true" property. */
         DurationSecRm: number | null;
-        /** @description Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available). Represents the requested modifications to an "Individual IMS Session" resource, encoded as a JSON Merge Patch (IETF RFC 7396). A null value of a mediaComponents entry removes the corresponding media component. */
-        ImsSessionPatch: {
+        /** @description Provisional: 3GPP has not published this data type yet (TS 29.175 Rel-19, file not available). Represents the requested modifications to the imsSessionInfo of an "Individual IMS Session" resource, as part of an ImsSessionPatch (JSON Merge Patch, IETF RFC 7396). A null value of a mediaComponents entry removes the corresponding media component. */
+        ImsSessionInfoPatch: {
             /** @description Contains the modifications of the media operation set. A map (list of key-value pairs) where the mediaId serves as key of each MmtelMediaComponentRm entry. */
             mediaComponents?: {
                 [key: string]: components["schemas"]["MmtelMediaComponentRm"];
             };
-            notifUri?: components["schemas"]["Uri"];
-            /** @description The notification correlation identifier. The null value removes the existing notification correlation identifier. */
-            notifCorreId?: string | null;
             /** @description The IMS session events to be reported to the AF. The null value removes the event filter, i.e. all the events are reported. */
             events?: components["schemas"]["ImsSessionEvent"][] | null;
             maxDuration?: components["schemas"]["DurationSecRm"];
+        };
+        /** @description Provisional: TS 29.522 V19.5.0 modifies an IMS session with a JSON Patch (IETF RFC 6902) and defines no such data type; TS 29.392 (C3-255343r2) names ImsSessionPatch for its merge-patch PATCH. Represents the requested modifications to an "Individual IMS Session" resource, encoded as a JSON Merge Patch (IETF RFC 7396), in the shape of the resource: the attributes of the IMS session itself are modified under imsSessionInfo. */
+        ImsSessionPatch: {
+            imsSessionInfo?: components["schemas"]["ImsSessionInfoPatch"];
+            notifUri?: components["schemas"]["Uri"];
+            /** @description The notification correlation identifier. The null value removes the existing notification correlation identifier. */
+            notifCorreId?: string | null;
         };
     };
     responses: {

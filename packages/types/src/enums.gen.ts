@@ -15,7 +15,7 @@ export function isKnownMediaType(value: string): value is KnownMediaType {
   return (Object.values(MediaType) as string[]).includes(value);
 }
 
-/** Known values of MediaOperation: Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available). */
+/** Known values of MediaOperation: Provisional: TS 29.522 V19.5.0 does not define this data type. */
 export const MediaOperation = {
   ADD: "ADD",
   MODIFY: "MODIFY",
@@ -30,7 +30,7 @@ export function isKnownMediaOperation(value: string): value is KnownMediaOperati
   return (Object.values(MediaOperation) as string[]).includes(value);
 }
 
-/** Known values of MediaDirection: Provisional: 3GPP has not published this data type yet (TS 29.522 Rel-19, file not available). */
+/** Known values of MediaDirection: Provisional: TS 29.522 V19.5.0 does not define this data type. */
 export const MediaDirection = {
   SENDRECV: "SENDRECV",
   SENDONLY: "SENDONLY",

@@ -53,7 +53,7 @@ def test_mmtel_callcontrol_builds_and_installs_as_a_distribution(tmp_path):
     location, version, typed, requires = build_and_install("mmtel-callcontrol", "mmtel_callcontrol", tmp_path).splitlines()
 
     assert Path(location).is_relative_to(tmp_path / "site")
-    assert version == "0.1.0"
+    assert version == "0.2.0"
     assert typed == "True"
     assert requires == str(sorted(["pydantic", "python-dateutil", "typing-extensions", "urllib3"]))
 
@@ -62,6 +62,6 @@ def test_mmtel_callevent_builds_and_installs_as_a_distribution(tmp_path):
     location, version, typed, requires = build_and_install("mmtel-callevent", "mmtel_callevent", tmp_path).splitlines()
 
     assert Path(location).is_relative_to(tmp_path / "site")
-    assert version == "0.1.0"
+    assert version == "0.2.0"
     assert typed == "True"
     assert requires == str(sorted(["pydantic", "python-dateutil", "typing-extensions", "urllib3"]))

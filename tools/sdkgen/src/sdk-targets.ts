@@ -33,7 +33,7 @@ export interface GeneratorConfig {
   additionalProperties: Record<string, string | boolean>;
 }
 
-const VERSION = '0.1.0';
+const VERSION = '0.2.0';
 
 const apis = [
   {
