@@ -220,6 +220,12 @@ try {
       rawUndiciPerS: baseline.perS,
       rawCpuUsPerRequest: baseline.cpuUsPerRequest,
       storeOnlyPerS: storeOnly,
+      perRound: engines.map((e, i) => ({
+        engineDeliverPerS: e.deliverPerS,
+        engineCpuUsPerNotification: e.cpuUsPerNotification,
+        rawUndiciPerS: baselines[i]!.perS,
+        rawCpuUsPerRequest: baselines[i]!.cpuUsPerRequest,
+      })),
     };
     await writeFile(values.out, `${JSON.stringify(figures, null, 2)}\n`);
   }

@@ -3,6 +3,7 @@
  * whether the target is met. Pure functions only, so that the verdicts can be tested without
  * timing anything.
  */
+import { spread } from './stats.js';
 
 /** What a figure must reach. `ratio-*` compare value / baseline; `value-*` compare the value alone. */
 export type Target =
@@ -26,6 +27,11 @@ export interface Figure {
   note?: string;
   /** The benchmark that measures it (`create-release`, `notifications`, …). */
   source?: string;
+  /**
+   * The figure in each round, so that the table shows how far rounds disagree: the ratio to the
+   * baseline of the same round, or the value itself (figures without a baseline, value targets).
+   */
+  perRound?: { of: 'ratio' | 'value'; values: readonly number[] };
 }
 
 /** Whether a figure meets its target: `yes`, `no`, `none` (no target), `unknown` (not measured). */
@@ -86,9 +92,21 @@ export function formatNumber(n: number | undefined): string {
 
 const VERDICT_TEXT: Record<Verdict, string> = { yes: 'yes', no: 'NO', none: '—', unknown: '?' };
 
-/** The table as lines of text: figure | value | baseline | ratio | target | met?. */
+/** A figure's rounds as the table shows them: `0.43 / 0.45 / 0.47 ratio (3)`, `1.90 / 2.00 / 2.10 s (3)`, or `—`. */
+export function formatRounds(row: Figure): string {
+  const rounds = row.perRound === undefined ? undefined : spread(row.perRound.values);
+  if (rounds === undefined || row.perRound === undefined) return '—';
+  const unit = row.perRound.of === 'ratio' ? 'ratio' : row.unit;
+  return `${formatNumber(rounds.min)} / ${formatNumber(rounds.median)} / ${formatNumber(rounds.max)} ${unit} (${rounds.count})`;
+}
+
+/**
+ * The table as lines of text: figure | value | baseline | ratio | target | met?, with a column
+ * `rounds min / median / max` after the ratio when any figure has its rounds.
+ */
 export function formatTable(rows: readonly Row[]): string[] {
-  const header = ['figure', 'value', 'baseline', 'ratio', 'target', 'met?'];
+  const withRounds = rows.some((row) => row.perRound !== undefined);
+  const header = ['figure', 'value', 'baseline', 'ratio', ...(withRounds ? ['rounds min / median / max'] : []), 'target', 'met?'];
   const cells = rows.map((row) => [
     row.name,
     row.value === undefined ? 'failed' : `${formatNumber(row.value)} ${row.unit}`,
@@ -96,6 +114,7 @@ export function formatTable(rows: readonly Row[]): string[] {
       ? '—'
       : `${formatNumber(row.baseline)} ${row.unit}${row.baselineName === undefined ? '' : ` (${row.baselineName})`}`,
     row.ratio === undefined ? '—' : row.ratio.toFixed(2),
+    ...(withRounds ? [formatRounds(row)] : []),
     formatTarget(row.target),
     VERDICT_TEXT[row.met],
   ]);

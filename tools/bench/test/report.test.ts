@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateReleaseResult } from '../src/benchmarks/create-release.js';
-import { mergeRounds, type Outcome } from '../src/figures.js';
+import { mergeRounds, type Outcome, roundRatios } from '../src/figures.js';
 import { type Figure, formatTable, formatTarget, ratioOf, summarize, toRows, verdict } from '../src/report.js';
 
 const atLeast = { kind: 'ratio-at-least', min: 0.6, aim: 0.8 } as const;
@@ -114,5 +114,29 @@ describe('mergeRounds', () => {
 
   it('has nothing to merge when every round failed', () => {
     expect(mergeRounds([{ ok: false, error: 'crashed' }])).toBeUndefined();
+  });
+});
+
+describe('rounds', () => {
+  it('shows the least, middle and greatest round of a figure in a column of its own', () => {
+    const rows = toRows([
+      { ...figure(45, 100, atLeast), perRound: { of: 'ratio', values: [0.47, 0.43, 0.45] } },
+      { ...figure(2, undefined, seconds), perRound: { of: 'value', values: [2.1, 1.9, 2] } },
+      figure(1, 2),
+    ]);
+    const [header, , first, second, third] = formatTable(rows).map((line) => line.split('|').map((cell) => cell.trim()));
+    expect(header?.[4]).toBe('rounds min / median / max');
+    expect(first?.[4]).toBe('0.43 / 0.45 / 0.47 ratio (3)');
+    expect(second?.[4]).toBe('1.90 / 2.00 / 2.10 u (3)');
+    expect(third?.[4]).toBe('—');
+  });
+
+  it('pairs each round of a target with the same round of its baseline and leaves out rounds that failed on either side', () => {
+    const ok = (n: number): Outcome<number> => ({ ok: true, value: n });
+    const failed: Outcome<number> = { ok: false, error: 'crashed' };
+    expect(roundRatios([ok(50), failed, ok(60), ok(70)], [ok(100), ok(100), failed, ok(100)], (n) => n)).toEqual({
+      of: 'ratio',
+      values: [0.5, 0.7],
+    });
   });
 });

@@ -36,6 +36,16 @@ export interface LoadResult {
 
 const MAX_ERROR_SAMPLES = 5;
 
+/** Runs `post` after `ms`, resolving once it ran. */
+function mark(ms: number, post: () => void): Promise<void> {
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      post();
+      resolve();
+    }, ms),
+  );
+}
+
 async function run(options: LoadOptions, post: (message: LoadMessage) => void): Promise<LoadResult> {
   // pipelining 1: one request at a time on each connection, kept alive (0 would close it after
   // each request); one connection per loop, so that loops never queue behind each other.
@@ -79,9 +89,12 @@ async function run(options: LoadOptions, post: (message: LoadMessage) => void): 
   const start = performance.now();
   const measureFrom = start + options.warmupMs;
   const measureTo = measureFrom + options.durationMs;
-  // The parent samples its event-loop utilisation between these two messages.
-  setTimeout(() => post({ type: 'measuring' }), options.warmupMs);
-  setTimeout(() => post({ type: 'measured' }), options.warmupMs + options.durationMs);
+  // The parent samples its event-loop utilisation between these two messages. The result is
+  // sent only after both (below), so that it never overtakes 'measured' and the parent's window closes.
+  const marked = Promise.all([
+    mark(options.warmupMs, () => post({ type: 'measuring' })),
+    mark(options.warmupMs + options.durationMs, () => post({ type: 'measured' })),
+  ]);
 
   const loop = async () => {
     while (performance.now() < measureTo) {
@@ -95,6 +108,7 @@ async function run(options: LoadOptions, post: (message: LoadMessage) => void): 
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, loop));
+  await marked;
   await pool.close();
   return { cycles: latencies.length, latenciesMs: Float64Array.from(latencies), errors, errorSamples: [...errorSamples] };
 }
@@ -107,6 +121,10 @@ if (parentPort) {
   // Forked (advanced serialization): the options come in the environment, the messages go over IPC.
   const send = (message: LoadMessage) => process.send!(message);
   const result = await run(JSON.parse(process.env['MMTEL_LOAD_OPTIONS']) as LoadOptions, send);
-  send({ type: 'result', result });
-  process.disconnect();
+  // Disconnecting right after send() can drop a large message still queued on the channel (the
+  // parent then saw an exit before any result): disconnect once it has been handed to the OS.
+  process.send({ type: 'result', result } satisfies LoadMessage, undefined, {}, (error) => {
+    if (error) process.exitCode = 1;
+    process.disconnect();
+  });
 }

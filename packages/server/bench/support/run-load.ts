@@ -50,7 +50,8 @@ export async function runLoadInProcess(options: LoadOptions): Promise<MeasuredLo
       (listener) => child.on('message', listener),
       (fail) => {
         child.once('error', fail);
-        child.once('exit', (code) => fail(new Error(`load process exited with code ${code} before reporting`)));
+        // 'close', not 'exit': messages still in the IPC channel are delivered before it.
+        child.once('close', (code) => fail(new Error(`load process exited with code ${code} before reporting`)));
       },
     );
   } finally {

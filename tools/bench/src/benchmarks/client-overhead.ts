@@ -75,6 +75,8 @@ interface VariantFigures {
   variant: string;
   wallUs: number;
   cpuUs: number;
+  /** µs per call of each round, in round order. */
+  wallRoundsUs: number[];
 }
 
 async function compare(name: string, apiRoot: string): Promise<VariantFigures[]> {
@@ -104,7 +106,12 @@ async function compare(name: string, apiRoot: string): Promise<VariantFigures[]>
       `  ${label.padEnd(36)} wall ${wall.toFixed(1).padStart(7)} µs/call  ratio ${(wall / base.wall).toFixed(3)}   cpu ${cpu.toFixed(1).padStart(7)} µs/call  ratio ${(cpu / base.cpu).toFixed(3)}`,
     );
   }
-  return variants.map(([variant], i) => ({ variant, wallUs: median(results[i]!.wall), cpuUs: median(results[i]!.cpu) }));
+  return variants.map(([variant], i) => ({
+    variant,
+    wallUs: median(results[i]!.wall),
+    cpuUs: median(results[i]!.cpu),
+    wallRoundsUs: results[i]!.wall,
+  }));
 }
 
 async function trivialServer(): Promise<{ apiRoot: string; close: () => Promise<void> }> {
