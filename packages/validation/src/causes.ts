@@ -22,7 +22,10 @@ export const Cause = {
   INVALID_QUERY_PARAM: { status: 400, title: 'Invalid query parameter' },
   /** Ours (RFC 6750 error code): no, a malformed, an expired or an untrusted access token. */
   INVALID_TOKEN: { status: 401, title: 'Invalid access token' },
-  /** The access token does not grant the API called (RFC 6750 insufficient_scope). */
+  /**
+   * The access token does not grant the API called (RFC 6750 insufficient_scope), or the afId of
+   * an ImsSession names another AF than the authenticated one (token subject, client certificate).
+   */
   REQUEST_NOT_AUTHORIZED: { status: 403, title: 'Request not authorized' },
   /** An attempt to change an attribute that is read-only or fixed at creation. */
   MODIFICATION_NOT_ALLOWED: { status: 403, title: 'Modification not allowed' },
