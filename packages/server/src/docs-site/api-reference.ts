@@ -1,7 +1,9 @@
 import scalarApiReference from '@scalar/fastify-api-reference';
 import type { FastifyInstance } from 'fastify';
-import type { PublishedSpec } from './published-specs.js';
-import { specUrls } from './spec-routes.js';
+import { sendProblem } from '../http/error-handler.js';
+import { problem } from '../http/problem.js';
+import { withApiRoot } from './docs-document.js';
+import type { PublishedSpec, SpecFiles } from './published-specs.js';
 
 /** Where the interactive API reference is served. */
 export const DOCS_PREFIX = '/docs';
@@ -16,10 +18,19 @@ export const DOCS_PREFIX = '/docs';
  * an operation of its own besides.
  *
  * Everything the page loads comes from this server: the script is the one bundled in the plugin,
- * the default fonts (loaded from Scalar's CDN) are off, and so are the telemetry and the
- * CORS proxy, so that the page works on a machine without Internet access.
+ * and the default fonts (Scalar's CDN), the telemetry and the agent (which asks Scalar's registry
+ * through Scalar's proxy) are off, so that the page works on a machine without Internet access.
  */
-export async function registerApiReference(app: FastifyInstance, specs: readonly PublishedSpec[]): Promise<void> {
+export async function registerApiReference(
+  app: FastifyInstance,
+  options: { specs: readonly PublishedSpec[]; files: SpecFiles; apiRoot: string },
+): Promise<void> {
+  const { specs, files, apiRoot } = options;
+  app.get<{ Params: { file: string } }>(`${DOCS_PREFIX}/specs/:file`, { logLevel: 'warn' }, async (request, reply) => {
+    const file = request.params.file.endsWith('.json') ? files.get(request.params.file.slice(0, -'.json'.length)) : undefined;
+    if (file === undefined) return sendProblem(reply, problem('RESOURCE_URI_STRUCTURE_NOT_FOUND', `No document at ${request.url}.`));
+    return reply.type('application/json; charset=utf-8').send(withApiRoot((await file).json, apiRoot));
+  });
   await app.register(scalarApiReference, {
     routePrefix: DOCS_PREFIX,
     logLevel: 'warn',
@@ -29,12 +40,13 @@ export async function registerApiReference(app: FastifyInstance, specs: readonly
       sources: specs.map((spec, index) => ({
         title: spec.title,
         slug: spec.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
-        url: `..${specUrls(spec).json}`,
+        url: `specs/${spec.name}.json`,
         ...(index === 0 && { default: true }),
       })),
       withDefaultFonts: false,
       telemetry: false,
-      hideClientButton: false,
+      agent: { disabled: true },
+      showDeveloperTools: 'never',
       defaultOpenAllTags: true,
     },
   });

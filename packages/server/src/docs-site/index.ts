@@ -19,8 +19,9 @@ export { publishedSpecs, type PublishedSpec } from './published-specs.js';
 export async function registerDocsSite(app: FastifyInstance, config: ServerConfig): Promise<SiteMap> {
   const specs = publishedSpecs({ simulator: config.simulator.enabled });
   const site = siteMap(config, specs);
-  registerSpecRoutes(app, new SpecFiles(specs));
+  const files = new SpecFiles(specs);
+  registerSpecRoutes(app, files);
   registerSiteIndex(app, site);
-  if (config.docs) await registerApiReference(app, specs);
+  if (config.docs) await registerApiReference(app, { specs, files, apiRoot: config.apiRoot });
   return site;
 }

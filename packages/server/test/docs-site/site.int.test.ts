@@ -48,7 +48,16 @@ describe('the server describes itself at /', () => {
     const script = await server.request('GET', '/docs/js/scalar.js');
     const api = await server.request('POST', SESSIONS, { json: imsSession() });
     expect([page.status, script.status, api.status]).toEqual([200, 200, 401]);
-    expect(await page.text()).toContain('/specs/TS29392_MMTel_CallControl.json');
+    expect(await page.text()).toContain('"url": "specs/TS29392_MMTel_CallControl.json"');
+  });
+
+  it("sets the docs page's {apiRoot} to this server, the bundled spec's default being an example host", async () => {
+    const docs = (await (await server.request('GET', '/docs/specs/TS29392_MMTel_CallControl.json')).json()) as {
+      servers: Array<{ variables: { apiRoot: { default: string } } }>;
+    };
+    const bundled = (await (await server.request('GET', '/specs/TS29392_MMTel_CallControl.json')).json()) as typeof docs;
+    expect(docs.servers[0]?.variables.apiRoot.default).toBe(server.apiRoot);
+    expect(bundled.servers[0]?.variables.apiRoot.default).toBe('https://example.com');
   });
 
   it('loads nothing for the docs page from another host', async () => {
