@@ -3,11 +3,13 @@ import { type CallControl, hasFeature, type KnownImsSessionEvent, type KnownImsS
 import type { ServerConfig } from '../config.js';
 import { ProblemError, type InvalidParam } from '../http/problem.js';
 import type { Notifier } from '../notifications/notification-queue.js';
+import { SHARED_TENANT } from '../security/authentication.js';
 import type { ImsSession, NewNotification, SessionRecord, Store } from '../store/store.js';
 import { applyMergePatch } from './merge-patch.js';
 
 type Schemas = CallControl.components['schemas'];
 export type ImsSessionPatch = Schemas['ImsSessionPatch'];
+export type ImsSessionInfo = Schemas['ImsSessionInfo'];
 export type ImsSessionEventReport = Schemas['ImsSessionEventReport'];
 export type ImsSessionEventNotification = Schemas['ImsSessionEventNotification'];
 
@@ -25,12 +27,32 @@ export interface SessionObserver {
   sessionReleased(sessionId: string): void;
 }
 
-/** Attributes the server sets; ignored when a client sends them (ImsSession description). */
-const SERVER_SET = ['self', 'sessionId', 'sessionState'] as const;
-/** Attributes fixed at creation (ImsSession description): a PUT or PATCH that changes one gets 403. */
-const FIXED = ['callingParty', 'calledParty', 'supportedFeatures', 'sessionId', 'self'] as const;
-/** Attributes a PUT or PATCH never changes: the fixed ones, and sessionState, which it ignores. */
-const IMMUTABLE = [...FIXED, 'sessionState'] as const;
+/**
+ * The attributes of one level of an ImsSession: its top level, or its imsSessionInfo (the call
+ * itself, TS 29.522 V19.5.0). `at` is the JSON Pointer of the level in the resource.
+ */
+interface AttributeLevel {
+  at: '' | '/imsSessionInfo';
+  /** Set by the server; ignored when a client sends them (ImsSession and ImsSessionInfo descriptions). */
+  serverSet: readonly string[];
+  /** Fixed at creation: a PUT or PATCH that changes one gets 403. */
+  fixed: readonly string[];
+  /** Never changed by a PUT or PATCH: the fixed ones, and the server-set ones it ignores. */
+  immutable: readonly string[];
+}
+
+const TOP: AttributeLevel = {
+  at: '',
+  serverSet: ['self'],
+  fixed: ['afId', 'suppFeat', 'self'],
+  immutable: ['afId', 'suppFeat', 'self'],
+};
+const INFO: AttributeLevel = {
+  at: '/imsSessionInfo',
+  serverSet: ['sessionId', 'sessionState'],
+  fixed: ['callingParty', 'calledParty', 'sessionId'],
+  immutable: ['callingParty', 'calledParty', 'sessionId', 'sessionState'],
+};
 /**
  * Optimistic-concurrency attempts before a write gives up. Between attempts a writer that lost
  * the compare-and-set waits a random pause of growing bound (full jitter), so that many writers
@@ -94,20 +116,23 @@ export class SessionService {
     input: ImsSession,
     scenario?: string,
   ): Promise<{ record: SessionRecord; afterResponse: () => Promise<void> }> {
+    requireOwnAfId(owner, input.afId);
     await this.requireAllowedNotifUri(input.notifUri);
     const sessionId = randomUUID();
-    const session: Record<string, unknown> = { ...input };
-    for (const name of SERVER_SET) delete session[name];
-    const features = input.supportedFeatures === undefined ? '' : negotiateFeatures(input.supportedFeatures, this.config.supportedFeatures);
-    if (input.supportedFeatures !== undefined) session.supportedFeatures = features;
+    const session = without({ ...input }, TOP.serverSet);
+    const features = input.suppFeat === undefined ? '' : negotiateFeatures(input.suppFeat, this.config.supportedFeatures);
+    if (input.suppFeat !== undefined) session.suppFeat = features;
     if (input.websockNotifConfig !== undefined) {
       session.websockNotifConfig =
         hasFeature(features, Feature.NOTIFICATION_WEBSOCKET) && input.websockNotifConfig.requestWebsocketUri
           ? { ...input.websockNotifConfig, websocketUri: this.websocketUri(sessionId) }
           : { ...input.websockNotifConfig, requestWebsocketUri: false };
     }
-    session.sessionId = sessionId;
-    session.sessionState = 'INITIATING' satisfies KnownImsSessionState;
+    session.imsSessionInfo = {
+      ...without({ ...input.imsSessionInfo }, INFO.serverSet),
+      sessionId,
+      sessionState: 'INITIATING' satisfies KnownImsSessionState,
+    };
     const now = new Date().toISOString();
     const record: SessionRecord = {
       sessionId,
@@ -132,10 +157,8 @@ export class SessionService {
   async replace(owner: string, sessionId: string, input: ImsSession): Promise<SessionRecord> {
     await this.requireAllowedNotifUri(input.notifUri);
     return this.update(owner, sessionId, (current) => {
-      rejectImmutableChanges(this.representation(current), input, FIXED);
-      const next: Record<string, unknown> = { ...input };
-      for (const name of IMMUTABLE) delete next[name];
-      return this.keepServerSet(current, next);
+      rejectImmutableChanges(this.representation(current), input);
+      return this.keepServerSet(current, { ...input });
     });
   }
 
@@ -143,14 +166,13 @@ export class SessionService {
   async modify(owner: string, sessionId: string, patch: ImsSessionPatch): Promise<SessionRecord> {
     if (typeof patch.notifUri === 'string') await this.requireAllowedNotifUri(patch.notifUri);
     return this.update(owner, sessionId, (current) => {
-      rejectImmutableChanges(this.representation(current), patch, FIXED);
-      const ignored: Record<string, unknown> = { ...patch };
-      for (const name of SERVER_SET) delete ignored[name];
-      const merged = applyMergePatch(current.session, ignored) as Record<string, unknown>;
+      rejectImmutableChanges(this.representation(current), patch);
+      const merged = applyMergePatch(current.session, withoutServerSet(patch)) as Record<string, unknown>;
       // Removing the last media component (or one the session does not have, from none) leaves
-      // an empty map, which an ImsSession cannot carry (minProperties: 1): no media components is
-      // the attribute's absence (Schemathesis finding S3).
-      if (isEmptyMap(merged.mediaComponents)) delete merged.mediaComponents;
+      // an empty map, which an ImsSessionInfo cannot carry (minProperties: 1): no media components
+      // is the attribute's absence (Schemathesis finding S3).
+      const info = merged.imsSessionInfo;
+      if (isRecord(info) && isEmptyMap(info.mediaComponents)) delete info.mediaComponents;
       const invalid = this.validateSession(merged);
       if (invalid.length > 0)
         throw new ProblemError('MANDATORY_IE_INCORRECT', 'The patched IMS session is not a valid ImsSession.', invalid);
@@ -193,15 +215,16 @@ export class SessionService {
       if (attempt > 0) await contentionPause(attempt);
       const current = await this.store.sessions.getSession(sessionId);
       if (!current) return [];
-      const sessionState = state ?? current.session.sessionState;
+      const info = current.session.imsSessionInfo;
+      const sessionState = state ?? info.sessionState;
       const next: SessionRecord = {
         ...current,
-        session: { ...current.session, ...(sessionState !== undefined && { sessionState }) },
+        session: { ...current.session, imsSessionInfo: { ...info, ...(sessionState !== undefined && { sessionState }) } },
         version: current.version + 1,
         updatedAt: new Date().toISOString(),
       };
       if (!(await this.store.sessions.replaceSession(next))) continue;
-      const filter = current.session.events;
+      const filter = info.events;
       if (filter === undefined || filter.includes(report.event)) {
         const body: ImsSessionEventNotification = {
           session: this.selfUri(sessionId),
@@ -257,13 +280,15 @@ export class SessionService {
     };
   }
 
+  /**
+   * `next` with the immutable attributes of both levels as the stored session has them. The
+   * result of a PUT or PATCH is validated (or was, as the request body) before this: an
+   * imsSessionInfo is there.
+   */
   private keepServerSet(current: SessionRecord, next: Record<string, unknown>): ImsSession {
-    const kept: Record<string, unknown> = { ...next };
-    for (const name of IMMUTABLE) {
-      const value = (current.session as Record<string, unknown>)[name];
-      if (value === undefined) delete kept[name];
-      else kept[name] = value;
-    }
+    const kept = keepImmutable(current.session, next, TOP);
+    const info = isRecord(kept.imsSessionInfo) ? kept.imsSessionInfo : {};
+    kept.imsSessionInfo = keepImmutable(current.session.imsSessionInfo, info, INFO);
     return kept as ImsSession;
   }
 
@@ -304,17 +329,67 @@ function notFound(sessionId: string): ProblemError {
   return new ProblemError('SESSION_NOT_FOUND', `No IMS session ${sessionId}.`);
 }
 
-/** 403 when the request sets an attribute that is fixed to a different value. */
-function rejectImmutableChanges(current: ImsSession, request: Record<string, unknown>, names: readonly string[]): void {
-  const invalid: InvalidParam[] = [];
-  for (const name of names) {
-    if (!(name in request) || request[name] === undefined) continue;
-    if (JSON.stringify(request[name]) !== JSON.stringify((current as Record<string, unknown>)[name])) {
-      invalid.push({ param: `/${name}`, reason: `${name} cannot be changed after the IMS session is created` });
-    }
-  }
+/**
+ * 403 when the request (a PUT's ImsSession or a PATCH's ImsSessionPatch) sets an attribute that
+ * is fixed to a different value, at the top level (afId, suppFeat, self) or in imsSessionInfo.
+ */
+function rejectImmutableChanges(current: ImsSession, request: Record<string, unknown>): void {
+  const info = request.imsSessionInfo;
+  const invalid = [...changedFixed(current, request, TOP), ...(isRecord(info) ? changedFixed(current.imsSessionInfo, info, INFO) : [])];
   if (invalid.length > 0)
     throw new ProblemError('MODIFICATION_NOT_ALLOWED', 'The request changes attributes that are read-only or fixed at creation.', invalid);
+}
+
+function changedFixed(current: Record<string, unknown>, request: Record<string, unknown>, level: AttributeLevel): InvalidParam[] {
+  const invalid: InvalidParam[] = [];
+  for (const name of level.fixed) {
+    if (!(name in request) || request[name] === undefined) continue;
+    if (JSON.stringify(request[name]) !== JSON.stringify(current[name])) {
+      invalid.push({ param: `${level.at}/${name}`, reason: `${name} cannot be changed after the IMS session is created` });
+    }
+  }
+  return invalid;
+}
+
+/**
+ * 403 when the afId names another AF than the authenticated one (token subject or client
+ * certificate): an AF creates IMS sessions for itself only. Without authentication (the one
+ * shared tenant) nobody is known to compare with, and any afId is accepted.
+ *
+ * @see 3GPP TS 29.522 (ImsSession.afId), TS 29.122 clause 6
+ */
+function requireOwnAfId(owner: string, afId: string): void {
+  if (owner === SHARED_TENANT || afId === owner) return;
+  throw new ProblemError('REQUEST_NOT_AUTHORIZED', 'The afId is not the AF the request is authenticated as.', [
+    { param: '/afId', reason: 'must identify the authenticated AF' },
+  ]);
+}
+
+/** A patch without the server-set attributes of either level, which a PATCH ignores. */
+function withoutServerSet(patch: ImsSessionPatch): Record<string, unknown> {
+  const ignored = without({ ...patch }, TOP.serverSet);
+  if (isRecord(ignored.imsSessionInfo)) ignored.imsSessionInfo = without({ ...ignored.imsSessionInfo }, INFO.serverSet);
+  return ignored;
+}
+
+/** `next` with each immutable attribute of `level` as `current` has it (absent when it has none). */
+function keepImmutable(current: Record<string, unknown>, next: Record<string, unknown>, level: AttributeLevel): Record<string, unknown> {
+  const kept: Record<string, unknown> = { ...next };
+  for (const name of level.immutable) {
+    const value = current[name];
+    if (value === undefined) delete kept[name];
+    else kept[name] = value;
+  }
+  return kept;
+}
+
+function without(value: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  for (const name of names) delete value[name];
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isEmptyMap(value: unknown): boolean {

@@ -59,7 +59,7 @@ export class NetworkSimulator implements SessionObserver {
 
   /** The scenario for a new session: the request's, else the called party's, else the default. */
   scenarioFor(record: SessionRecord, requested: string | undefined): Scenario {
-    for (const name of [requested, this.config.scenarioByParty[record.session.calledParty], this.config.defaultScenario]) {
+    for (const name of [requested, this.config.scenarioByParty[record.session.imsSessionInfo.calledParty], this.config.defaultScenario]) {
       if (name === undefined) continue;
       const scenario = scenarios[name];
       if (scenario) return scenario;
@@ -197,8 +197,8 @@ export class NetworkSimulator implements SessionObserver {
     if (!record) return {};
     return {
       sessionInfo: {
-        callingIdentity: record.session.callingParty,
-        calledIdentity: record.session.calledParty,
+        callingIdentity: record.session.imsSessionInfo.callingParty,
+        calledIdentity: record.session.imsSessionInfo.calledParty,
         sessionCase: 'ORIGINATING_IMS_SESSION',
       },
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imsSession, SESSIONS, startServer, useServer, type RunningServer } from '../support/server.js';
+import { imsSession, SESSIONS, sessionIdOf, startServer, useServer, type RunningServer } from '../support/server.js';
 
 const shared = useServer();
 
@@ -10,7 +10,7 @@ async function created(
   const response = await server.request('POST', SESSIONS, { json: body });
   expect(response.status).toBe(201);
   const session = (await response.json()) as Record<string, unknown>;
-  return { id: String(session.sessionId), location: response.headers.get('location')!, session };
+  return { id: sessionIdOf(session), location: response.headers.get('location')!, session };
 }
 
 async function problemOf(response: Response): Promise<Record<string, unknown>> {
@@ -29,9 +29,8 @@ describe('POST /ims-sessions', () => {
     expect(location).toBe(`${server.apiRoot}/mmtel-callcontrol/v1/ims-sessions/${id}`);
     expect(session).toMatchObject({
       self: location,
-      sessionState: 'INITIATING',
-      callingParty: 'tel:+4930123456',
-      calledParty: 'sip:bob@example.com',
+      afId: 'default',
+      imsSessionInfo: { sessionState: 'INITIATING', callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' },
     });
   });
 
@@ -39,31 +38,51 @@ describe('POST /ims-sessions', () => {
     ['all features offered', { given: 'F', want: '3' }],
     ['only the test notification', { given: '2', want: '2' }],
     ['only unknown features', { given: 'F0', want: '' }],
-  ])('negotiates supportedFeatures as the intersection: %s', async (_name, { given, want }) => {
+  ])('negotiates suppFeat as the intersection: %s', async (_name, { given, want }) => {
     const server = shared;
-    const { session } = await created(server, imsSession({ supportedFeatures: given }));
-    expect(session.supportedFeatures).toBe(want);
+    const { session } = await created(server, imsSession({ suppFeat: given }));
+    expect(session.suppFeat).toBe(want);
   });
 
   it('ignores the read-only attributes a client sends', async () => {
     const server = shared;
-    const { id, session } = await created(server, imsSession({ sessionId: 'mine', sessionState: 'ESTABLISHED', self: 'http://elsewhere' }));
-    expect(session.sessionId).toBe(id);
+    const { id, session } = await created(
+      server,
+      imsSession({ self: 'http://elsewhere' }, { sessionId: 'mine', sessionState: 'ESTABLISHED' }),
+    );
     expect(id).not.toBe('mine');
-    expect(session.sessionState).toBe('INITIATING');
+    expect(session.self).not.toBe('http://elsewhere');
+    expect(session.imsSessionInfo).toMatchObject({ sessionState: 'INITIATING' });
   });
 
   it.each([
     [
       'a missing mandatory attribute',
-      { given: { callingParty: 'tel:+4930123456', notifUri: 'http://as.example/n' }, cause: 'MANDATORY_IE_MISSING', param: '/calledParty' },
+      {
+        given: { afId: 'default', imsSessionInfo: { callingParty: 'tel:+4930123456' }, notifUri: 'http://as.example/n' },
+        cause: 'MANDATORY_IE_MISSING',
+        param: '/imsSessionInfo/calledParty',
+      },
     ],
-    ['a malformed ImsPublicId', { given: imsSession({ callingParty: 'bob' }), cause: 'MANDATORY_IE_INCORRECT', param: '/callingParty' }],
     [
-      'a malformed supportedFeatures mask',
-      { given: imsSession({ supportedFeatures: 'XYZ' }), cause: 'OPTIONAL_IE_INCORRECT', param: '/supportedFeatures' },
+      'a missing afId',
+      {
+        given: { imsSessionInfo: imsSession().imsSessionInfo, notifUri: 'http://as.example/n' },
+        cause: 'MANDATORY_IE_MISSING',
+        param: '/afId',
+      },
     ],
-    ['an unknown event of the wrong type', { given: imsSession({ events: [42] }), cause: 'OPTIONAL_IE_INCORRECT', param: '/events/0' }],
+    [
+      'a malformed ImsPublicId',
+      { given: imsSession({}, { callingParty: 'bob' }), cause: 'MANDATORY_IE_INCORRECT', param: '/imsSessionInfo/callingParty' },
+    ],
+    ['a malformed suppFeat mask', { given: imsSession({ suppFeat: 'XYZ' }), cause: 'OPTIONAL_IE_INCORRECT', param: '/suppFeat' }],
+    // The cause is decided by the top-level attribute: events lies in imsSessionInfo, which is
+    // mandatory since the TS 29.522 V19.5.0 re-base (it was an optional top-level attribute).
+    [
+      'an unknown event of the wrong type',
+      { given: imsSession({}, { events: [42] }), cause: 'MANDATORY_IE_INCORRECT', param: '/imsSessionInfo/events/0' },
+    ],
   ])('answers 400 with invalidParams for %s', async (_name, { given, cause, param }) => {
     const server = shared;
     const response = await server.request('POST', SESSIONS, { json: given });
@@ -92,12 +111,13 @@ describe('POST /ims-sessions', () => {
 
   it('answers 400 naming the attribute to a number literal that overflows to Infinity, which JSON cannot echo', async () => {
     const server = shared;
-    const body = JSON.stringify(imsSession({ maxDuration: 0 })).replace('"maxDuration":0', '"maxDuration":1e400');
+    const body = JSON.stringify(imsSession({}, { maxDuration: 0 })).replace('"maxDuration":0', '"maxDuration":1e400');
     const response = await server.request('POST', SESSIONS, { body });
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
-    expect(problem.cause).toBe('OPTIONAL_IE_INCORRECT');
-    expect(problem.invalidParams).toEqual([expect.objectContaining({ param: '/maxDuration' })]);
+    // maxDuration lies in the mandatory imsSessionInfo since the TS 29.522 V19.5.0 re-base.
+    expect(problem.cause).toBe('MANDATORY_IE_INCORRECT');
+    expect(problem.invalidParams).toEqual([expect.objectContaining({ param: '/imsSessionInfo/maxDuration' })]);
   });
 
   it.each([
@@ -146,7 +166,7 @@ describe('PUT /ims-sessions/{sessionId}', () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
-      sessionId: id,
+      imsSessionInfo: { sessionId: id },
       notifCorreId: 'corr-1',
       notifUri: 'http://as.example/new',
       self: session.self,
@@ -156,21 +176,21 @@ describe('PUT /ims-sessions/{sessionId}', () => {
   it('answers 403 MODIFICATION_NOT_ALLOWED when the body changes the called party', async () => {
     const server = shared;
     const { id } = await created(server);
-    const response = await server.request('PUT', `${SESSIONS}/${id}`, { json: imsSession({ calledParty: 'sip:carol@example.com' }) });
+    const response = await server.request('PUT', `${SESSIONS}/${id}`, { json: imsSession({}, { calledParty: 'sip:carol@example.com' }) });
     expect(response.status).toBe(403);
     const problem = await problemOf(response);
     expect(problem.cause).toBe('MODIFICATION_NOT_ALLOWED');
-    expect(problem.invalidParams).toEqual([expect.objectContaining({ param: '/calledParty' })]);
+    expect(problem.invalidParams).toEqual([expect.objectContaining({ param: '/imsSessionInfo/calledParty' })]);
   });
 
   it('ignores a sessionState in the body, as the spec says of the attributes the server sets', async () => {
     const server = shared;
     const { id, session } = await created(server);
     const response = await server.request('PUT', `${SESSIONS}/${id}`, {
-      json: { ...session, sessionState: 'ESTABLISHED', notifCorreId: 'corr-2' },
+      json: { ...session, imsSessionInfo: { ...(session.imsSessionInfo as object), sessionState: 'ESTABLISHED' }, notifCorreId: 'corr-2' },
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ sessionState: 'INITIATING', notifCorreId: 'corr-2' });
+    expect(await response.json()).toMatchObject({ imsSessionInfo: { sessionState: 'INITIATING' }, notifCorreId: 'corr-2' });
   });
 
   it('answers 404 SESSION_NOT_FOUND for an unknown session', async () => {
@@ -184,16 +204,19 @@ describe('PUT /ims-sessions/{sessionId}', () => {
 describe('PATCH /ims-sessions/{sessionId}', () => {
   it('applies a JSON merge patch and answers 200 with the result', async () => {
     const server = shared;
-    const { id } = await created(server, imsSession({ notifCorreId: 'old', events: ['SESSION_TERMINATION'] }));
+    const { id } = await created(server, imsSession({ notifCorreId: 'old' }, { events: ['SESSION_TERMINATION'] }));
     const response = await server.request('PATCH', `${SESSIONS}/${id}`, {
-      json: { notifCorreId: null, mediaComponents: { audio: { mediaId: 'audio', mediaType: 'AUDIO', mediaDirection: 'SENDRECV' } } },
+      json: {
+        notifCorreId: null,
+        imsSessionInfo: { mediaComponents: { audio: { mediaId: 'audio', mediaType: 'AUDIO', mediaDirection: 'SENDRECV' } } },
+      },
       contentType: 'application/merge-patch+json',
     });
     expect(response.status).toBe(200);
-    const session = (await response.json()) as Record<string, unknown>;
+    const session = (await response.json()) as { imsSessionInfo: Record<string, unknown> };
     expect(session).not.toHaveProperty('notifCorreId');
-    expect(session.events).toEqual(['SESSION_TERMINATION']);
-    expect(session.mediaComponents).toEqual({ audio: { mediaId: 'audio', mediaType: 'AUDIO', mediaDirection: 'SENDRECV' } });
+    expect(session.imsSessionInfo.events).toEqual(['SESSION_TERMINATION']);
+    expect(session.imsSessionInfo.mediaComponents).toEqual({ audio: { mediaId: 'audio', mediaType: 'AUDIO', mediaDirection: 'SENDRECV' } });
   });
 
   it('ignores a sessionState in the patch, whatever its value', async () => {
@@ -201,11 +224,11 @@ describe('PATCH /ims-sessions/{sessionId}', () => {
     const { id } = await created(server);
     for (const sessionState of ['TERMINATED', 42]) {
       const response = await server.request('PATCH', `${SESSIONS}/${id}`, {
-        json: { sessionState, notifCorreId: 'c' },
+        json: { imsSessionInfo: { sessionState }, notifCorreId: 'c' },
         contentType: 'application/merge-patch+json',
       });
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ sessionState: 'INITIATING', notifCorreId: 'c' });
+      expect(await response.json()).toMatchObject({ imsSessionInfo: { sessionState: 'INITIATING' }, notifCorreId: 'c' });
     }
   });
 
@@ -221,13 +244,13 @@ describe('PATCH /ims-sessions/{sessionId}', () => {
     const server = shared;
     const { id } = await created(server);
     const response = await server.request('PATCH', `${SESSIONS}/${id}`, {
-      json: { mediaComponents: { video: { mediaDirection: 'SENDONLY' } } },
+      json: { imsSessionInfo: { mediaComponents: { video: { mediaDirection: 'SENDONLY' } } } },
       contentType: 'application/merge-patch+json',
     });
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
     expect(problem.invalidParams).toEqual(
-      expect.arrayContaining([expect.objectContaining({ param: expect.stringMatching(/^\/mediaComponents\/video/) })]),
+      expect.arrayContaining([expect.objectContaining({ param: expect.stringMatching(/^\/imsSessionInfo\/mediaComponents\/video/) })]),
     );
   });
 
@@ -235,7 +258,7 @@ describe('PATCH /ims-sessions/{sessionId}', () => {
     const server = shared;
     const { id } = await created(server);
     const response = await server.request('PATCH', `${SESSIONS}/${id}`, {
-      json: { callingParty: 'tel:+4930999999' },
+      json: { imsSessionInfo: { callingParty: 'tel:+4930999999' } },
       contentType: 'application/merge-patch+json',
     });
     expect(response.status).toBe(403);
@@ -298,7 +321,7 @@ describe('requests outside the contract', () => {
     // A server-set attribute no request can change, corrupted behind the API's back.
     await store.sessions.replaceSession({
       ...record,
-      session: { ...record.session, sessionState: 42 as never },
+      session: { ...record.session, imsSessionInfo: { ...record.session.imsSessionInfo, sessionState: 42 as never } },
       version: record.version + 1,
     });
     const response = await server.request('PUT', `${SESSIONS}/${id}`, { json: imsSession() });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { eventually, listenOn, spawnServer } from '../support/process.js';
-import { freePort, imsSession, SESSIONS } from '../support/server.js';
+import { freePort, imsSession, SESSIONS, sessionIdOf } from '../support/server.js';
 
 const events = (bodies: Record<string, unknown>[]) => bodies.map((b) => (b.eventReports as { event: string }[])[0]!.event);
 
@@ -30,7 +30,7 @@ describe('a server killed with queued notifications', () => {
         body: JSON.stringify(imsSession({ notifUri: `http://127.0.0.1:${asPort}/as` })),
       });
       expect(response.status).toBe(201);
-      ids.push(((await response.json()) as { sessionId: string }).sessionId);
+      ids.push(sessionIdOf(await response.json()));
     }
     // All nine notifications are accepted, and the head of each session's queue has been tried
     // against the unreachable AS (the others wait behind it: per-session order).

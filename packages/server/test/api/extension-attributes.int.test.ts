@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imsSession, SESSIONS, useServer, type RunningServer } from '../support/server.js';
+import { imsSession, SESSIONS, sessionIdOf, useServer, type RunningServer } from '../support/server.js';
 
 const shared = useServer();
 
@@ -7,7 +7,7 @@ async function created(server: RunningServer, body = imsSession()): Promise<{ id
   const response = await server.request('POST', SESSIONS, { json: body });
   expect(response.status).toBe(201);
   const session = (await response.json()) as Record<string, unknown>;
-  return { id: String(session.sessionId), session };
+  return { id: sessionIdOf(session), session };
 }
 
 // ImsSession does not forbid additional properties: an AF (or a newer client) may send attributes

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { eventually, listenOn, spawnServer, type ServerProcess } from '../support/process.js';
-import { freePort, imsSession, SESSIONS } from '../support/server.js';
+import { freePort, imsSession, SESSIONS, sessionIdOf } from '../support/server.js';
 
 /** A database of its own on the test run's PostgreSQL, dropped when the test ends. */
 async function freshDatabase(): Promise<string> {
@@ -42,7 +42,7 @@ describe('two server instances on one PostgreSQL', () => {
     for (let i = 0; i < 20; i++) {
       const created = await call(a, 'POST', SESSIONS, imsSession({ notifUri: `http://127.0.0.1:${asPort}/as` }));
       expect(created.status).toBe(201);
-      ids.push(((await created.json()) as { sessionId: string }).sessionId);
+      ids.push(sessionIdOf(await created.json()));
     }
     for (const id of ids.slice(0, 10)) {
       const updated = await call(b, 'PATCH', `${SESSIONS}/${id}`, { notifCorreId: `via-b-${id}` }, 'application/merge-patch+json');

@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { json, noContent, startReceiver, type Received } from '../notifications/support.js';
 import { eventually } from '../support/process.js';
-import { imsSession, SESSIONS, startServer, useServer } from '../support/server.js';
+import { imsSession, SESSIONS, sessionIdOf, startServer, useServer } from '../support/server.js';
 
 const server = useServer({ MMTEL_NOTIFY_MAX_ATTEMPTS: '3' });
 
-async function createSession(body: Record<string, unknown>, scenario = 'silent'): Promise<Record<string, unknown>> {
-  const response = await server.request('POST', SESSIONS, { json: imsSession(body), headers: { 'x-mmtel-sim-scenario': scenario } });
+/** Creates a session; `body` and `info` as for imsSession. Returns it with its sessionId at hand. */
+async function createSession(
+  body: Record<string, unknown>,
+  scenario = 'silent',
+  info: Record<string, unknown> = {},
+): Promise<Record<string, unknown> & { sessionId: string }> {
+  const response = await server.request('POST', SESSIONS, { json: imsSession(body, info), headers: { 'x-mmtel-sim-scenario': scenario } });
   expect(response.status).toBe(201);
-  return (await response.json()) as Record<string, unknown>;
+  const session = (await response.json()) as Record<string, unknown>;
+  return { ...session, sessionId: sessionIdOf(session) };
 }
 
 const events = (requests: Received[]) => requests.map((r) => (r.body as { eventReports: { event: string }[] }).eventReports[0]!.event);
@@ -31,7 +37,7 @@ describe('IMS Session Notifications of a simulated call', () => {
 
   it('reports only the events the AS asked for', async () => {
     const receiver = await startReceiver();
-    await createSession({ notifUri: receiver.url('/as'), events: ['SESSION_ESTABLISHMENT_FAILURE'] }, 'busy');
+    await createSession({ notifUri: receiver.url('/as') }, 'busy', { events: ['SESSION_ESTABLISHMENT_FAILURE'] });
     const received = await eventually(() => receiver.on('/as').length >= 1 && receiver.on('/as'));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(receiver.on('/as')).toHaveLength(1);
@@ -42,7 +48,7 @@ describe('IMS Session Notifications of a simulated call', () => {
 
   it('sends the test notification after the 201 when the feature is negotiated', async () => {
     const receiver = await startReceiver();
-    const session = await createSession({ notifUri: receiver.url('/as'), requestTestNotification: true, supportedFeatures: '2' });
+    const session = await createSession({ notifUri: receiver.url('/as'), requestTestNotification: true, suppFeat: '2' });
     const [test] = await eventually(() => receiver.on('/as').length >= 1 && receiver.on('/as'));
     expect(test!.body).toEqual({ subscription: session.self });
   });
@@ -56,7 +62,7 @@ describe('IMS Session Notifications of a simulated call', () => {
 
   it('retries after a 503 and then delivers', async () => {
     const receiver = await startReceiver((_req, res, index) => (index === 0 ? res.writeHead(503).end() : noContent(_req, res, index)));
-    await createSession({ notifUri: receiver.url('/as'), events: ['SESSION_ESTABLISHMENT_SUCCESS'] }, 'answer');
+    await createSession({ notifUri: receiver.url('/as') }, 'answer', { events: ['SESSION_ESTABLISHMENT_SUCCESS'] });
     const received = await eventually(() => receiver.on('/as').length >= 2 && receiver.on('/as'));
     expect(received[0]!.raw).toBe(received[1]!.raw);
   });
@@ -65,7 +71,7 @@ describe('IMS Session Notifications of a simulated call', () => {
     const receiver = await startReceiver((_req, res, index) =>
       index === 0 ? res.writeHead(429, { 'retry-after': '1' }).end() : noContent(_req, res, index),
     );
-    await createSession({ notifUri: receiver.url('/as'), events: ['SESSION_ESTABLISHMENT_SUCCESS'] }, 'answer');
+    await createSession({ notifUri: receiver.url('/as') }, 'answer', { events: ['SESSION_ESTABLISHMENT_SUCCESS'] });
     const [first, second] = await eventually(() => receiver.on('/as').length >= 2 && receiver.on('/as'));
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
   });
@@ -98,7 +104,7 @@ describe('IMS Session Notifications of a simulated call', () => {
 
   it('gives up after the attempt budget and records it in the delivery record', async () => {
     const receiver = await startReceiver((_req, res) => res.writeHead(500).end());
-    const session = await createSession({ notifUri: receiver.url('/as'), events: ['SESSION_ESTABLISHMENT_FAILURE'] }, 'busy');
+    const session = await createSession({ notifUri: receiver.url('/as') }, 'busy', { events: ['SESSION_ESTABLISHMENT_FAILURE'] });
     await eventually(() => receiver.on('/as').length >= 3);
     const deliveries = await eventually(async () => {
       const list = (await (
@@ -113,7 +119,7 @@ describe('IMS Session Notifications of a simulated call', () => {
     const receiver = await startReceiver();
     const session = await createSession({
       notifUri: receiver.url('/as'),
-      supportedFeatures: '1',
+      suppFeat: '1',
       websockNotifConfig: { requestWebsocketUri: true },
     });
     const uri = (session.websockNotifConfig as { websocketUri: string }).websocketUri;
@@ -202,8 +208,10 @@ describe('Session Event Notifications of injected network events', () => {
   it('reports a remote hang-up of an AS session to both the CallEvent URI and the notifUri', async () => {
     const receiver = await startReceiver();
     const callEvent = await startServer({ MMTEL_SESSION_EVENT_NOTIFICATION_URI: receiver.url('/events') });
-    const created = (await (await callEvent.request('POST', SESSIONS, { json: imsSession({ notifUri: receiver.url('/as') }) })).json()) as {
-      sessionId: string;
+    const created = {
+      sessionId: sessionIdOf(
+        await (await callEvent.request('POST', SESSIONS, { json: imsSession({ notifUri: receiver.url('/as') }) })).json(),
+      ),
     };
     const injected = await callEvent.request('POST', `/sim/v1/sessions/${created.sessionId}/remote-release`);
     expect(injected.status).toBe(202);
@@ -222,8 +230,10 @@ describe('Session Event Notifications of injected network events', () => {
   it('reports a media change of an AS session', async () => {
     const receiver = await startReceiver();
     const callEvent = await startServer({ MMTEL_SESSION_EVENT_NOTIFICATION_URI: receiver.url('/events') });
-    const created = (await (await callEvent.request('POST', SESSIONS, { json: imsSession({ notifUri: receiver.url('/as') }) })).json()) as {
-      sessionId: string;
+    const created = {
+      sessionId: sessionIdOf(
+        await (await callEvent.request('POST', SESSIONS, { json: imsSession({ notifUri: receiver.url('/as') }) })).json(),
+      ),
     };
     const mediaInfoList = { video: { mediaId: 'video', mediaType: 'VIDEO' } };
     const injected = await callEvent.request('POST', `/sim/v1/sessions/${created.sessionId}/media-changes`, { json: { mediaInfoList } });

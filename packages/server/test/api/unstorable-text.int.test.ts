@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/fresh-database.js';
-import { imsSession, SESSIONS, startServer, type BuildHooks, type RunningServer } from '../support/server.js';
+import { imsSession, SESSIONS, startServer, type BuildHooks, type RunningServer, sessionIdOf } from '../support/server.js';
 
 // Values PostgreSQL cannot store as text as they are (NUL; lone surrogates, which pg would turn
 // into U+FFFD), sent where a client can put them: the path's session id, the body's strings, the
@@ -59,14 +59,14 @@ describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])('text PostgreSQL
     expect(created.status).toBe(201);
     const session = (await created.json()) as Record<string, unknown>;
     expect(session).toMatchObject({ notifCorreId: `a${text}b`, [`x-${text}`]: { [text]: text } });
-    const patched = await server.request('PATCH', `${SESSIONS}/${String(session.sessionId)}`, {
+    const patched = await server.request('PATCH', `${SESSIONS}/${sessionIdOf(session)}`, {
       json: { notifCorreId: `c${text}d` },
       contentType: 'application/merge-patch+json',
     });
     expect(patched.status).toBe(200);
     // The PATCH answer is built from the stored session: what came back was stored as sent.
     expect(await patched.json()).toMatchObject({ notifCorreId: `c${text}d`, [`x-${text}`]: { [text]: text } });
-    expect((await server.request('DELETE', `${SESSIONS}/${String(session.sessionId)}`)).status).toBe(204);
+    expect((await server.request('DELETE', `${SESSIONS}/${sessionIdOf(session)}`)).status).toBe(204);
   });
 
   const recordsNotifications = async (text: string) => {
@@ -74,7 +74,7 @@ describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])('text PostgreSQL
     const notifUri = `http://127.0.0.1:9/${text}`;
     const created = await server.request('POST', SESSIONS, { json: imsSession({ notifUri }) });
     expect(created.status).toBe(201);
-    const { sessionId } = (await created.json()) as { sessionId: string };
+    const sessionId = sessionIdOf(await created.json());
     // Before the fix the PostgreSQL store refused to enqueue them (after the 201): all three were lost.
     const deliveries = await settledDeliveries(server, sessionId, 3);
     expect(deliveries.map((d) => [d.target, d.state])).toEqual([
@@ -99,9 +99,9 @@ describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])('text PostgreSQL
     ['a lone surrogate', 'as\udc001'],
   ])('lets an AF whose name holds %s update and release its own session, and no other AF', async (_name, af) => {
     const server = await start({}, { identify: (request) => (request.headers['x-af'] === 'other' ? 'other' : af) });
-    const created = await server.request('POST', SESSIONS, { json: imsSession() });
+    const created = await server.request('POST', SESSIONS, { json: imsSession({ afId: af }) });
     expect(created.status).toBe(201);
-    const { sessionId } = (await created.json()) as { sessionId: string };
+    const sessionId = sessionIdOf(await created.json());
     const path = `${SESSIONS}/${sessionId}`;
     expect((await server.request('DELETE', path, { headers: { 'x-af': 'other' } })).status).toBe(404);
     expect(

@@ -79,7 +79,7 @@ describe('requests carrying an Upgrade header that is not a WebSocket handshake'
 
     expect(answer!.status).toBe(201);
     expect(answer!.head).not.toMatch(/\r\nupgrade:/i);
-    expect(JSON.parse(answer!.body)).toMatchObject({ ...imsSession(), sessionState: 'INITIATING' });
+    expect(JSON.parse(answer!.body)).toMatchObject({ ...imsSession(), imsSessionInfo: { sessionState: 'INITIATING' } });
   });
 
   it('keeps the connection for the next request after serving an h2c upgrade request', async () => {

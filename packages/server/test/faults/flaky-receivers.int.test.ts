@@ -3,7 +3,7 @@ import { startReferenceServer } from '../../src/reference-server.js';
 import { auditDeliveries, readDeliveries, untilSettled, type DeliveryAudit, type DeliveryRecord } from '../support/delivery-audit.js';
 import { FAULTS, startFaultyReceivers, type FaultyReceivers } from '../support/faulty-receivers.js';
 import { faultSeed } from '../support/seeded-random.js';
-import { imsSession, SESSIONS } from '../support/server.js';
+import { imsSession, SESSIONS, sessionIdOf } from '../support/server.js';
 import { mediaChange } from '../support/tagged-notifications.js';
 
 // Small enough for CI, large enough that every fault is met many times: 10 sessions × 4 media
@@ -58,7 +58,7 @@ describe(`notifications to AS receivers that fail at random (seed ${seed}; repla
           body: JSON.stringify(imsSession({ notifUri: receivers.url(i % 3, '/as') })),
         });
         if (created.status !== 201) throw new Error(`create answered ${created.status}`);
-        const { sessionId } = (await created.json()) as { sessionId: string };
+        const sessionId = sessionIdOf(await created.json());
         receivers.label(sessionId, `s${i}`);
         // One change after the other: the order of acceptance is the order the stream promises.
         for (let seq = 1; seq <= CHANGES_PER_SESSION; seq++) {

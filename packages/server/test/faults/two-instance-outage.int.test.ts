@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { freshDatabase } from '../support/fresh-database.js';
-import { imsSession, SESSIONS } from '../support/server.js';
+import { imsSession, SESSIONS, sessionIdOf } from '../support/server.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 // Two instances on one PostgreSQL, reached through a proxy the test cuts (connections refused or
@@ -103,7 +103,7 @@ describe.each([
     const [a, b] = instances as [Instance, Instance];
     const created = await a.app.inject({ method: 'POST', url: SESSIONS, payload: imsSession() });
     expect(created.statusCode).toBe(201);
-    const path = `${SESSIONS}/${created.json<{ sessionId: string }>().sessionId}`;
+    const path = `${SESSIONS}/${sessionIdOf(created.json())}`;
     await breakIt(proxy);
     const during = await Promise.all(
       instances.flatMap(({ app, name }) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { eventually } from '../support/process.js';
-import { imsSession, SESSIONS, useServer } from '../support/server.js';
+import { imsSession, SESSIONS, useServer, sessionIdOf } from '../support/server.js';
 import { startReceiver } from '../notifications/support.js';
 import { bearer, token, trustedKeys } from './support.js';
 
@@ -14,12 +14,12 @@ const as2 = async () => bearer(await token(keys.privateKey, { sub: 'as2', scope:
 /** A session of AS 1 (websocket notifications negotiated, so that it has a channel). */
 async function sessionOfAs1(overrides: Record<string, unknown> = {}): Promise<{ sessionId: string; body: Record<string, unknown> }> {
   const response = await server.request('POST', SESSIONS, {
-    json: imsSession({ supportedFeatures: '1', websockNotifConfig: { requestWebsocketUri: true }, ...overrides }),
+    json: imsSession({ afId: 'as1', suppFeat: '1', websockNotifConfig: { requestWebsocketUri: true }, ...overrides }),
     headers: await as1(),
   });
   expect(response.status).toBe(201);
   const body = (await response.json()) as Record<string, unknown>;
-  return { sessionId: String(body.sessionId), body };
+  return { sessionId: sessionIdOf(body), body };
 }
 
 /** What another AF gets for a session that does not exist at all: its answer must be the same. */
@@ -34,7 +34,7 @@ function bodyFor(
   method: string,
   headers: Record<string, string>,
 ): { json?: unknown; contentType?: string; headers: Record<string, string> } {
-  if (method === 'PUT') return { json: imsSession({ notifUri: 'http://127.0.0.1:9/other' }), headers };
+  if (method === 'PUT') return { json: imsSession({ afId: 'as2', notifUri: 'http://127.0.0.1:9/other' }), headers };
   if (method === 'PATCH') return { json: { notifUri: 'http://127.0.0.1:9/other' }, contentType: 'application/merge-patch+json', headers };
   return { headers };
 }
@@ -49,7 +49,7 @@ describe('per-AF isolation', () => {
     const { sessionId } = await sessionOfAs1({ notifCorreId: 'mine' });
     for (const method of ['PUT', 'PATCH', 'DELETE']) await server.request(method, `${SESSIONS}/${sessionId}`, bodyFor(method, await as2()));
     const patched = await server.request('PATCH', `${SESSIONS}/${sessionId}`, {
-      json: { events: ['SESSION_TERMINATION'] },
+      json: { imsSessionInfo: { events: ['SESSION_TERMINATION'] } },
       contentType: 'application/merge-patch+json',
       headers: await as1(),
     });
@@ -61,7 +61,10 @@ describe('per-AF isolation', () => {
     const mine = await startReceiver();
     const theirs = await startReceiver();
     const { sessionId } = await sessionOfAs1({ notifUri: mine.url('/as1') });
-    const other = await server.request('POST', SESSIONS, { json: imsSession({ notifUri: theirs.url('/as2') }), headers: await as2() });
+    const other = await server.request('POST', SESSIONS, {
+      json: imsSession({ afId: 'as2', notifUri: theirs.url('/as2') }),
+      headers: await as2(),
+    });
     expect(other.status).toBe(201);
     expect((await server.request('POST', `/sim/v1/sessions/${sessionId}/remote-release`, { headers: await as1() })).status).toBe(202);
     await eventually(() => mine.on('/as1').length >= 1);

@@ -45,7 +45,7 @@ describe('per-AF rate limiting', () => {
       { MMTEL_RATE_LIMIT_MAX: '3', MMTEL_RATE_LIMIT_WINDOW_MS: '60000' },
       { identify: (request) => String(request.headers['x-af-id'] ?? 'default') },
     );
-    const create = (af: string) => limited.request('POST', SESSIONS, { json: imsSession(), headers: { 'x-af-id': af } });
+    const create = (af: string) => limited.request('POST', SESSIONS, { json: imsSession({ afId: af }), headers: { 'x-af-id': af } });
     for (let i = 0; i < 3; i++) expect((await create('as1')).status).toBe(201);
     const refused = await create('as1');
     expect(refused.status).toBe(429);

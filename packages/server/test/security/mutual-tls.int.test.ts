@@ -6,7 +6,7 @@ import { connect as connectTls } from 'node:tls';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { imsSession, SESSIONS, useServer } from '../support/server.js';
+import { imsSession, SESSIONS, useServer, sessionIdOf } from '../support/server.js';
 
 const openssl = (dir: string, ...args: string[]) => promisify(execFile)('openssl', args, { cwd: dir });
 
@@ -102,9 +102,12 @@ async function send(client: string | undefined, method: 'POST' | 'DELETE', path:
   }
 }
 
+/** The AF identity the server takes from the certificate of as1 (its subject): the afId it must send. */
+const AS1 = 'CN=as1,O=Example AS';
+
 describe('none mode with mutual TLS', () => {
   it('serves HTTPS and creates a session for a client with a certificate of the configured CA', async () => {
-    const created = await send('as1', 'POST', SESSIONS, imsSession());
+    const created = await send('as1', 'POST', SESSIONS, imsSession({ afId: AS1 }));
     expect(created.status).toBe(201);
     expect(JSON.parse(created.body!)).toMatchObject({ self: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\//) });
   });
@@ -114,7 +117,7 @@ describe('none mode with mutual TLS', () => {
   });
 
   it('serves a request carrying a non-WebSocket Upgrade as plain HTTPS, for the owner its certificate names', async () => {
-    const body = JSON.stringify(imsSession());
+    const body = JSON.stringify(imsSession({ afId: AS1 }));
     const socket = connectTls({
       host: '127.0.0.1',
       port: Number(new URL(server.apiRoot).port),
@@ -147,12 +150,12 @@ describe('none mode with mutual TLS', () => {
     }).finally(() => socket.destroy());
 
     expect(answer).toMatch(/^HTTP\/1\.1 201 /);
-    const { sessionId } = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { sessionId: string };
+    const sessionId = sessionIdOf(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)));
     expect((await send('as1', 'DELETE', `${SESSIONS}/${sessionId}`)).status).toBe(204);
   });
 
   it('makes the certificate subject the owner: another client cannot release the session', async () => {
-    const { sessionId } = JSON.parse((await send('as1', 'POST', SESSIONS, imsSession())).body!) as { sessionId: string };
+    const sessionId = sessionIdOf(JSON.parse((await send('as1', 'POST', SESSIONS, imsSession({ afId: AS1 }))).body!));
     expect((await send('as2', 'DELETE', `${SESSIONS}/${sessionId}`)).status).toBe(404);
     expect((await send('as1', 'DELETE', `${SESSIONS}/${sessionId}`)).status).toBe(204);
   });

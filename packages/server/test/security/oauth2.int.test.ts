@@ -5,7 +5,8 @@ import { bearer, hmacWith, rawToken, token, trustedKeys, validClaims } from './s
 const keys = await trustedKeys({ MMTEL_OAUTH_AEF_ID: 'aef1' });
 const server = useServer(keys.env);
 
-const create = (headers: Record<string, string>) => server.request('POST', SESSIONS, { json: imsSession(), headers });
+/** The AF of the tokens of this file (their default subject). */
+const create = (headers: Record<string, string>) => server.request('POST', SESSIONS, { json: imsSession({ afId: 'as1' }), headers });
 
 async function expectInvalidToken(response: Response): Promise<void> {
   expect(response.status).toBe(401);

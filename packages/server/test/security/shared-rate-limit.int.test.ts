@@ -24,7 +24,9 @@ describe('the per-AF rate limit of two instances on one PostgreSQL', () => {
     const [a, b] = await twoInstances();
     // Sent at once, alternating instances: the counting must be atomic across them too.
     const answers = await Promise.all(
-      Array.from({ length: 3 * MAX }, (_, i) => (i % 2 === 0 ? a : b).request('POST', SESSIONS, { json: imsSession(), ...asAf('as1') })),
+      Array.from({ length: 3 * MAX }, (_, i) =>
+        (i % 2 === 0 ? a : b).request('POST', SESSIONS, { json: imsSession({ afId: 'as1' }), ...asAf('as1') }),
+      ),
     );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(MAX);

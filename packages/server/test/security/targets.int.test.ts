@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../../src/reference-server.js';
 import { eventually } from '../support/process.js';
-import { imsSession, SESSIONS, startServer, useServer, type RunningServer } from '../support/server.js';
+import { imsSession, SESSIONS, startServer, useServer, type RunningServer, sessionIdOf } from '../support/server.js';
 import { startReceiver, type Receiver } from '../notifications/support.js';
 
 /** Private targets denied (as in the production profile), except the AS network 127.0.0.2. */
@@ -68,14 +68,14 @@ describe('notifUri on creation', () => {
 
 describe('notifUri on update', () => {
   it('is refused with 400 on PUT', async () => {
-    const created = (await (await create(server, 'http://127.0.0.2:9/as')).json()) as { sessionId: string };
+    const created = { sessionId: sessionIdOf(await (await create(server, 'http://127.0.0.2:9/as')).json()) };
     await expectRejectedNotifUri(
       await server.request('PUT', `${SESSIONS}/${created.sessionId}`, { json: imsSession({ notifUri: 'http://127.0.0.1:9/as' }) }),
     );
   });
 
   it('is refused with 400 on PATCH', async () => {
-    const created = (await (await create(server, 'http://127.0.0.2:9/as')).json()) as { sessionId: string };
+    const created = { sessionId: sessionIdOf(await (await create(server, 'http://127.0.0.2:9/as')).json()) };
     await expectRejectedNotifUri(
       await server.request('PATCH', `${SESSIONS}/${created.sessionId}`, {
         json: { notifUri: 'http://localhost:9/as' },
@@ -91,7 +91,7 @@ describe('notification delivery', () => {
     const receiver = await startReceiver((_request, res) => res.writeHead(307, { location: listener.url('/stolen') }).end(), {
       host: '127.0.0.2',
     });
-    const { sessionId } = (await (await create(server, receiver.url('/as'), 'busy')).json()) as { sessionId: string };
+    const sessionId = sessionIdOf(await (await create(server, receiver.url('/as'), 'busy')).json());
     const [failed] = await failedDeliveries(server, sessionId);
     expect(String(failed!.lastError)).toMatch(/target refused/);
     expect(receiver.requests.length).toBeGreaterThan(0);
@@ -104,7 +104,7 @@ describe('notification delivery', () => {
     const listener = await forbiddenListener();
     const response = await create(rebinding, `http://localhost:${new URL(listener.origin).port}/as`, 'busy');
     expect(response.status).toBe(201);
-    const { sessionId } = (await response.json()) as { sessionId: string };
+    const sessionId = sessionIdOf(await response.json());
     const [failed] = await failedDeliveries(rebinding, sessionId);
     expect(String(failed!.lastError)).toMatch(/target refused/);
     expect(listener.connections()).toBe(0);

@@ -1,5 +1,5 @@
 import { mulberry32 } from './seeded-random.js';
-import { imsSession, SESSIONS } from './server.js';
+import { imsSession, SESSIONS, sessionIdOf } from './server.js';
 import { mediaChange } from './tagged-notifications.js';
 
 /** What the clients of a load run were told; only acknowledged outcomes are promises to check. */
@@ -97,7 +97,7 @@ export async function runAcknowledgedLoad(options: LoadOptions): Promise<LoadLed
     let notifying: string | undefined;
     while (notifying === undefined && !done(ledger)) {
       const answer = await send('POST', SESSIONS, body);
-      if (answer?.status === 201) notifying = (answer.json as { sessionId: string }).sessionId;
+      if (answer?.status === 201) notifying = sessionIdOf(answer.json);
       else await pause();
     }
     if (notifying === undefined) return;
@@ -111,7 +111,7 @@ export async function runAcknowledgedLoad(options: LoadOptions): Promise<LoadLed
         const answer = await send('POST', SESSIONS, body);
         ok = answer?.status === 201;
         if (ok) {
-          const id = (answer!.json as { sessionId: string }).sessionId;
+          const id = sessionIdOf(answer!.json);
           ledger.created.set(id, body);
           live.push(id);
         }

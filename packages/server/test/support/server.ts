@@ -66,9 +66,22 @@ async function launch(env: Record<string, string>, build: BuildHooks): Promise<{
   return { server, close };
 }
 
-/** A valid ImsSession creation body. */
-export function imsSession(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify', ...overrides };
+/**
+ * A valid ImsSession creation body: `overrides` replace its top-level attributes, `info` those of
+ * its imsSessionInfo (the call itself).
+ */
+export function imsSession(overrides: Record<string, unknown> = {}, info: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    afId: 'default',
+    imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', ...info },
+    notifUri: 'http://127.0.0.1:9/notify',
+    ...overrides,
+  };
+}
+
+/** The sessionId of an ImsSession the server answered with. */
+export function sessionIdOf(session: unknown): string {
+  return String((session as { imsSessionInfo?: { sessionId?: unknown } }).imsSessionInfo?.sessionId);
 }
 
 export const SESSIONS = '/mmtel-callcontrol/v1/ims-sessions';
