@@ -10,10 +10,12 @@ import type { HandlerContext } from './handler-context.js';
 import { handlers } from './handlers/index.js';
 import { installErrorHandling, sendProblem } from './http/error-handler.js';
 import { jsonText } from './http/json-text.js';
+import { OneLineRequestLog } from './http/request-log.js';
 import { httpServerOptions } from './http/http-server.js';
 import { operationResolver } from './http/operation-routes.js';
 import { problem } from './http/problem.js';
 import { componentSchema, loadBundledSpec, type OpenApiDocument, SPECS } from './http/spec.js';
+import { loggerOptions, type LogStyle } from './logging.js';
 import { Metrics } from './metrics.js';
 import {
   DEFAULT_DELIVERY_POLICY,
@@ -45,6 +47,11 @@ export interface BuildOptions {
   store?: Store;
   /** Pino options, or false for no logs. Defaults to JSON logs at config.logLevel. */
   logger?: boolean | { level: string };
+  /**
+   * Logs written to stdout in this style (main.ts: logging.ts's choice for the terminal); the
+   * readable style logs one line per request. Ignored when `logger` is given.
+   */
+  logStyle?: LogStyle;
   /**
    * Identifies the AF behind a request in `MMTEL_AUTH=none` mode (in `oauth2` mode the token
    * does); by default the client certificate's subject under mutual TLS, else one shared tenant.
@@ -80,7 +87,7 @@ declare module 'fastify' {
  */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const app = createFastify(config, options.logger);
+  const app = createFastify(config, options.logger, options.logStyle);
   await installOverloadProtection(app, config.security.limits);
   const targets = await notificationTargets(config, options.resolveTarget);
   const signingKey = await tokenSigningKey(config);
@@ -125,6 +132,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ...(!targets.allowsEverything && { checkTarget: (url: URL) => targets.check(url), lookup: targets.lookup }),
     metrics: metrics.engineHooks(),
     onPermanentRedirect: rememberPermanentRedirects(sessions, sessionEventTarget),
+    // A developer watching the log sees every notification go out; production keeps it for debug.
+    deliveredLogLevel: config.profile === 'development' ? 'info' : 'debug',
   });
   app.decorate('mmtel', { sessions, simulator, notifications, engine, store, metrics });
   runBackgroundWork(app, { engine, simulator, store, retentionMs: config.notifications.retentionMs });
@@ -177,9 +186,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 }
 
 /** Fastify with the server's HTTP options, serializer, JSON parsers and ProblemDetails errors. */
-function createFastify(config: ServerConfig, logger: BuildOptions['logger']): FastifyInstance {
+function createFastify(config: ServerConfig, logger: BuildOptions['logger'], style: LogStyle | undefined): FastifyInstance {
+  const oneLinePerRequest = logger === undefined && style === 'pretty';
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    logger: logger ?? (style !== undefined ? loggerOptions(config, style) : { level: config.logLevel }),
+    ...(oneLinePerRequest && { logController: new OneLineRequestLog() }),
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

@@ -1,5 +1,6 @@
 import type { Outbox, OutboxEntry } from '../store/store.js';
 import { backoffDelay } from './backoff.js';
+import { deliveryLine } from './delivery-line.js';
 import type { DeliveryOutcome } from './delivery.js';
 import type { DeliveryPolicy } from './delivery-policy.js';
 
@@ -35,6 +36,8 @@ export interface DeliveryOutcomesOptions {
   onPermanentRedirect: PermanentRedirectHandler;
   /** Source of the backoff jitter, in [0, 1). */
   random: () => number;
+  /** The level of the line a delivered notification logs (failures log at warn either way); debug by default. */
+  deliveredLogLevel?: 'debug' | 'info' | undefined;
 }
 
 /**
@@ -50,6 +53,7 @@ export class DeliveryOutcomes {
   readonly #metrics: EngineMetrics | undefined;
   readonly #onPermanentRedirect: PermanentRedirectHandler;
   readonly #random: () => number;
+  readonly #deliveredLogLevel: 'debug' | 'info';
 
   constructor(options: DeliveryOutcomesOptions) {
     this.#outbox = options.outbox;
@@ -58,6 +62,7 @@ export class DeliveryOutcomes {
     this.#metrics = options.metrics;
     this.#onPermanentRedirect = options.onPermanentRedirect;
     this.#random = options.random;
+    this.#deliveredLogLevel = options.deliveredLogLevel ?? 'debug';
   }
 
   /** Gives the entry up when it has outlived the age budget before this attempt; tells whether it did. */
@@ -72,11 +77,15 @@ export class DeliveryOutcomes {
   async deliveredOverWebsocket(entry: OutboxEntry, attempts: number): Promise<void> {
     await this.#outbox.finish(entry.id, { state: 'delivered', attempts, target: entry.target, at: Date.now() });
     this.#metrics?.delivered(entry.callback, Date.now() - entry.createdAt);
-    this.#logger.debug(entryLogFields(entry, { attempts, via: 'websocket' }), 'notification delivered');
+    const line = deliveryLine({ callback: entry.callback, target: 'the session WebSocket', attempt: attempts, outcome: 'delivered' });
+    this.#logger[this.#deliveredLogLevel](entryLogFields(entry, { attempts, via: 'websocket', line }), 'notification delivered');
   }
 
-  /** Records an HTTP attempt's outcome; returns when the retry it scheduled is due, if it scheduled one. */
-  async record(entry: OutboxEntry, attempts: number, outcome: DeliveryOutcome): Promise<number | undefined> {
+  /**
+   * Records an HTTP attempt's outcome (`latencyMs`: from sending to the outcome); returns when the
+   * retry it scheduled is due, if it scheduled one.
+   */
+  async record(entry: OutboxEntry, attempts: number, outcome: DeliveryOutcome, latencyMs?: number): Promise<number | undefined> {
     for (const hop of outcome.redirects) this.#metrics?.redirected(entry.callback, hop.status);
     let nextTarget = entry.target;
     if (outcome.permanentTarget !== undefined && outcome.permanentTarget !== entry.target) {
@@ -84,12 +93,22 @@ export class DeliveryOutcomes {
       await this.#retarget(entry, nextTarget);
     }
     const at = Date.now();
-    const details = { attempts, status: outcome.status, target: outcome.target, redirects: outcome.redirects.length || undefined };
+    const details = {
+      attempts,
+      status: outcome.status,
+      target: outcome.target,
+      redirects: outcome.redirects.length || undefined,
+      latencyMs: latencyMs === undefined ? undefined : Math.round(latencyMs),
+    };
+    const report = { callback: entry.callback, target: outcome.target, status: outcome.status, attempt: attempts, latencyMs };
     switch (outcome.kind) {
       case 'delivered':
         await this.#outbox.finish(entry.id, { state: 'delivered', attempts, target: outcome.target, at, status: outcome.status });
         this.#metrics?.delivered(entry.callback, at - entry.createdAt);
-        this.#logger.debug(entryLogFields(entry, details), 'notification delivered');
+        this.#logger[this.#deliveredLogLevel](
+          entryLogFields(entry, { ...details, line: deliveryLine({ ...report, outcome: 'delivered' }) }),
+          'notification delivered',
+        );
         return undefined;
       case 'failed':
         await this.#outbox.finish(entry.id, {
@@ -102,7 +121,12 @@ export class DeliveryOutcomes {
         });
         this.#metrics?.failed(entry.callback, outcome.reason);
         this.#logger.warn(
-          entryLogFields(entry, { ...details, reason: outcome.reason, error: outcome.error }),
+          entryLogFields(entry, {
+            ...details,
+            reason: outcome.reason,
+            error: outcome.error,
+            line: deliveryLine({ ...report, outcome: 'failed', error: outcome.error }),
+          }),
           'notification failed, not retried',
         );
         return undefined;
@@ -129,7 +153,13 @@ export class DeliveryOutcomes {
         await this.#outbox.retry(entry.id, { attempts, nextAttemptAt, target: nextTarget, status: outcome.status, error: outcome.error });
         this.#metrics?.retried(entry.callback, outcome.reason);
         this.#logger.warn(
-          entryLogFields(entry, { ...details, reason: outcome.reason, error: outcome.error, retryInMs: delay }),
+          entryLogFields(entry, {
+            ...details,
+            reason: outcome.reason,
+            error: outcome.error,
+            retryInMs: delay,
+            line: deliveryLine({ ...report, outcome: 'retrying', retryInMs: delay, error: outcome.error }),
+          }),
           'notification attempt failed, retrying',
         );
         return nextAttemptAt;
@@ -166,7 +196,8 @@ export class DeliveryOutcomes {
   ): Promise<void> {
     await this.#outbox.finish(entry.id, { state: 'failed', attempts, target, at: Date.now(), status, error });
     this.#metrics?.failed(entry.callback, reason);
-    this.#logger.warn(entryLogFields(entry, { attempts, reason, error }), 'notification given up');
+    const line = deliveryLine({ callback: entry.callback, target, status, attempt: attempts, outcome: 'given up', error });
+    this.#logger.warn(entryLogFields(entry, { attempts, reason, error, line }), 'notification given up');
   }
 
   async #retarget(entry: OutboxEntry, newTarget: string): Promise<void> {

@@ -36,6 +36,8 @@ export interface NotificationEngineOptions {
   metrics?: EngineMetrics | undefined;
   /** Source of the backoff jitter, in [0, 1); tests pin it. */
   random?: () => number;
+  /** The level of a delivered notification's log line (info in development); debug by default. */
+  deliveredLogLevel?: 'debug' | 'info' | undefined;
 }
 
 /**
@@ -96,6 +98,7 @@ export class NotificationEngine {
       metrics: options.metrics,
       onPermanentRedirect: options.onPermanentRedirect,
       random: options.random ?? Math.random,
+      deliveredLogLevel: options.deliveredLogLevel,
     });
     if (!(this.#policy.concurrency >= 1)) throw new RangeError('policy.concurrency must be at least 1');
     const longestAttempt = longestAttemptMs(this.#policy);
@@ -303,9 +306,10 @@ export class NotificationEngine {
       }
       const sender = this.#sender;
       if (sender === undefined) throw new Error('the notification engine is not started');
+      const sentAt = performance.now();
       const outcome = await sender.send(entry.target, jsonText(entry.body));
       requestEnded();
-      const retryAt = await this.#outcomes.record(entry, attempts, outcome);
+      const retryAt = await this.#outcomes.record(entry, attempts, outcome, performance.now() - sentAt);
       if (retryAt !== undefined && (this.#localNextDue === undefined || retryAt < this.#localNextDue)) this.#localNextDue = retryAt;
     } catch (err) {
       this.#logger.error(entryLogFields(entry, { err }), 'notification attempt not recorded; retried when its lease lapses');
