@@ -6,6 +6,11 @@ import { createReceiver } from '@mmtel/receiver';
 export interface ClickToDialOptions {
   /** The MMTel Enabler Server's {apiRoot}. */
   apiRoot: string;
+  /**
+   * This AS's AF identifier (TS 29.522 afId): the AF its access token names when the server
+   * authenticates; any when it does not. Default `default`.
+   */
+  afId?: string;
   callingParty: string;
   calledParty: string;
   /** Where this AS can be reached by the server, e.g. http://127.0.0.1 (a free port is picked). */
@@ -52,8 +57,8 @@ export async function clickToDial(options: ClickToDialOptions): Promise<ClickToD
     const mmtel = createCallControlClient({ baseUrl: options.apiRoot, throwOnError: true });
     const { sessionId } = (
       await mmtel.createImsSession({
-        callingParty: options.callingParty,
-        calledParty: options.calledParty,
+        afId: options.afId ?? 'default',
+        imsSessionInfo: { callingParty: options.callingParty, calledParty: options.calledParty },
         notifUri: `${options.receiverOrigin}:${port}/ims-session-notification`,
       })
     ).data;

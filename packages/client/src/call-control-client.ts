@@ -6,6 +6,8 @@ import { failure, settle } from './settle.js';
 
 /** An Individual IMS Session resource. */
 export type ImsSession = CallControl.components['schemas']['ImsSession'];
+/** The IMS session itself inside an ImsSession (its parties, media, events, identifier and state). */
+export type ImsSessionInfo = CallControl.components['schemas']['ImsSessionInfo'];
 /** The JSON Merge Patch of an Individual IMS Session. */
 export type ImsSessionPatch = CallControl.components['schemas']['ImsSessionPatch'];
 
@@ -87,7 +89,7 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
       if (!result.response.ok || result.data === undefined) return failure(result);
       const { data: session, response } = result;
       const location = new URL(response.headers.get('location') ?? session.self ?? '', response.url || base).href;
-      const sessionId = session.sessionId ?? decodeURIComponent(location.slice(location.lastIndexOf('/') + 1));
+      const sessionId = session.imsSessionInfo.sessionId ?? decodeURIComponent(location.slice(location.lastIndexOf('/') + 1));
       return { data: { session, sessionId, location }, response };
     },
     async updateImsSession(sessionId, body, options = {}) {

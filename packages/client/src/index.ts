@@ -6,6 +6,7 @@ export {
   type CallControlOperations,
   type CreatedImsSession,
   type ImsSession,
+  type ImsSessionInfo,
   type ImsSessionPatch,
 } from './call-control-client.js';
 export { createCallEventClient, type CallEventClient, type CallEventOperations } from './call-event-client.js';

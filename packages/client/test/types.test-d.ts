@@ -14,17 +14,23 @@ import {
 
 const client = createCallControlClient({ baseUrl: 'http://127.0.0.1:1' });
 const throwing = createCallControlClient({ baseUrl: 'http://127.0.0.1:1', throwOnError: true });
-const body: ImsSession = { callingParty: 'tel:+1', calledParty: 'tel:+2', notifUri: 'http://as.example/n' };
+const body: ImsSession = {
+  afId: 'af-1',
+  imsSessionInfo: { callingParty: 'tel:+1', calledParty: 'tel:+2' },
+  notifUri: 'http://as.example/n',
+};
 
 export async function wrongBodies(): Promise<void> {
-  // @ts-expect-error calledParty is mandatory in an ImsSession
-  await client.createImsSession({ callingParty: 'tel:+1', notifUri: 'http://as.example/n' });
+  // @ts-expect-error calledParty is mandatory in an ImsSessionInfo
+  await client.createImsSession({ afId: 'af-1', imsSessionInfo: { callingParty: 'tel:+1' }, notifUri: 'http://as.example/n' });
+  // @ts-expect-error afId is mandatory in an ImsSession (TS 29.522)
+  await client.createImsSession({ imsSessionInfo: body.imsSessionInfo, notifUri: 'http://as.example/n' });
   // @ts-expect-error maxDuration is a number of seconds, not a string
-  await client.modifyImsSession('s-1', { maxDuration: '60' });
+  await client.modifyImsSession('s-1', { imsSessionInfo: { maxDuration: '60' } });
   // @ts-expect-error a merge patch is not a full ImsSession: PUT takes the whole resource
-  await client.updateImsSession('s-1', { maxDuration: 60 });
+  await client.updateImsSession('s-1', { imsSessionInfo: { maxDuration: 60 } });
   // @ts-expect-error the raw client checks bodies against the generated paths too
-  await client.POST('/ims-sessions', { body: { ...body, callingParty: 42 } });
+  await client.POST('/ims-sessions', { body: { ...body, afId: 42 } });
 }
 
 export async function wrongPathParameters(): Promise<void> {

@@ -12,14 +12,22 @@ import {
 import { eventually, listenOnLoopback, startReceiver } from './support/receiver.js';
 import { SESSIONS, startReferenceServer, type ReferenceServer } from './support/reference-server.js';
 
-/** Creates an IMS session at the reference server and returns its 201 body. */
-async function createSession(server: ReferenceServer, body: Record<string, unknown>, scenario: string): Promise<Record<string, unknown>> {
+/**
+ * Creates an IMS session at the reference server and returns its 201 body, with the sessionId of
+ * its imsSessionInfo at hand.
+ */
+async function createSession(
+  server: ReferenceServer,
+  body: Record<string, unknown>,
+  scenario: string,
+): Promise<Record<string, unknown> & { sessionId: string }> {
   const response = await server.request('POST', SESSIONS, {
-    json: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', ...body },
+    json: { afId: 'default', imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' }, ...body },
     headers: { 'x-mmtel-sim-scenario': scenario },
   });
   expect(response.status).toBe(201);
-  return (await response.json()) as Record<string, unknown>;
+  const session = (await response.json()) as Record<string, unknown> & { imsSessionInfo: { sessionId: string } };
+  return { ...session, sessionId: session.imsSessionInfo.sessionId };
 }
 
 const eventsOf = (notifications: ImsSessionEventNotification[]) =>
@@ -51,7 +59,7 @@ describe('against the reference MMTel server', () => {
     });
     const session = await createSession(
       server,
-      { notifUri: receiver.url('/ims-session-notification'), supportedFeatures: '2', requestTestNotification: true },
+      { notifUri: receiver.url('/ims-session-notification'), suppFeat: '2', requestTestNotification: true },
       'silent',
     );
     await eventually(() => tests.length >= 1);
@@ -140,7 +148,7 @@ describe('against the reference MMTel server', () => {
     const receiver = await startReceiver({ handlers: { onImsSessionEvent: (n) => void overHttp.push(n) } });
     const session = await createSession(
       server,
-      { notifUri: receiver.url('/ims-session-notification'), supportedFeatures: '1', websockNotifConfig: { requestWebsocketUri: true } },
+      { notifUri: receiver.url('/ims-session-notification'), suppFeat: '1', websockNotifConfig: { requestWebsocketUri: true } },
       'silent',
     );
     const { websocketUri } = session.websockNotifConfig as { websocketUri: string };

@@ -18,8 +18,8 @@ const { createReceiver } = require('@mmtel/receiver');
   await receiver.listen({ host: '127.0.0.1', port: 0 });
   const mmtel = createCallControlClient({ baseUrl: apiRoot });
   const created = await mmtel.createImsSession({
-    callingParty: 'tel:+4930123456',
-    calledParty: 'sip:bob@example.com',
+    afId: 'default',
+    imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' },
     notifUri: `http://127.0.0.1:${receiver.server.address().port}/ims-session-notification`,
   });
   if (created.error) throw new Error(`create failed: ${JSON.stringify(created.error)}`);

@@ -3,13 +3,12 @@ import { createCallControlClient, ImsSessionEvent, type ImsSession } from '@mmte
 import { createReceiver, notFound, type NotificationHandlers } from '@mmtel/receiver';
 
 const session: ImsSession = {
-  callingParty: 'tel:+4930123456',
-  calledParty: 'sip:bob@example.com',
+  afId: 'default',
+  imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', events: [ImsSessionEvent.SESSION_TERMINATION] },
   notifUri: 'http://127.0.0.1:9/n',
-  events: [ImsSessionEvent.SESSION_TERMINATION],
 };
 // @ts-expect-error notifUri is mandatory
-const incomplete: ImsSession = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' };
+const incomplete: ImsSession = { afId: 'default', imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' } };
 
 const handlers: NotificationHandlers = {
   onImsSessionEvent: (notification) => {

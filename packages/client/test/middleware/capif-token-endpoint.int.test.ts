@@ -17,7 +17,12 @@ const credentials = (overrides: Partial<ClientCredentialsOptions> = {}): ClientC
   clientSecret: 's3cret',
   ...overrides,
 });
-const session = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
+/** A session of the AF as1, the subject of the tokens its client credentials get. */
+const session = {
+  afId: 'as1',
+  imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' },
+  notifUri: 'http://127.0.0.1:9/notify',
+};
 const run = promisify(execFile);
 const serverPackage = new URL('../../../server/', import.meta.url).pathname;
 
@@ -95,6 +100,6 @@ describe('the SDK against the CAPIF-like token endpoint', () => {
       { cwd: serverPackage },
     );
     const client = createCallControlClient({ baseUrl: server.apiRoot, retry: false, auth: { getToken: async () => stdout.trim() } });
-    expect((await client.createImsSession(session)).response.status).toBe(201);
+    expect((await client.createImsSession({ ...session, afId: 'as3' })).response.status).toBe(201);
   });
 });

@@ -95,7 +95,11 @@ describe('the bearer token middleware', () => {
     const tokens = await tokenEndpoint();
     const server = await api((token) => token === 'tok-2');
     const client = createCallControlClient({ baseUrl: server.url, auth: credentials(tokens.url) });
-    const result = await client.updateImsSession('s-1', { callingParty: 'tel:+1', calledParty: 'tel:+2', notifUri: 'http://as/n' });
+    const result = await client.updateImsSession('s-1', {
+      afId: 'af-1',
+      imsSessionInfo: { callingParty: 'tel:+1', calledParty: 'tel:+2' },
+      notifUri: 'http://as/n',
+    });
     expect(result.response.status).toBe(204);
     expect(server.requests.map((r) => [r.headers.authorization, r.body.length > 0])).toEqual([
       ['Bearer tok-1', true],

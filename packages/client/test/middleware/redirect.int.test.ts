@@ -6,7 +6,11 @@ import { useReferenceServer } from '../support/reference-server.js';
 // The reference server plays the instance that now holds the sessions; a small node:http server
 // plays the old instance, which redirects every request to the same path on the new one.
 const current = useReferenceServer();
-const body: ImsSession = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
+const body: ImsSession = {
+  afId: 'default',
+  imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' },
+  notifUri: 'http://127.0.0.1:9/notify',
+};
 
 async function oldInstance(status: 307 | 308) {
   return startHttpServer((request) => ({ status, headers: { location: `${current.apiRoot}${request.url}` } }));
@@ -24,11 +28,11 @@ describe('redirects', () => {
     const created = await client.createImsSession(body);
     expect(created.response.status).toBe(201);
     const id = created.data!.sessionId;
-    const modified = await client.modifyImsSession(id, { maxDuration: 30 });
-    expect(modified.data?.maxDuration).toBe(30);
+    const modified = await client.modifyImsSession(id, { imsSessionInfo: { maxDuration: 30 } });
+    expect(modified.data?.imsSessionInfo.maxDuration).toBe(30);
     expect(old.requests.map((r) => [r.method, JSON.parse(r.body)])).toEqual([
       ['POST', body],
-      ['PATCH', { maxDuration: 30 }],
+      ['PATCH', { imsSessionInfo: { maxDuration: 30 } }],
     ]);
     expect(client.sessionUri(id)).toBe(`${old.url}/mmtel-callcontrol/v1/ims-sessions/${id}`);
   });
@@ -46,7 +50,7 @@ describe('redirects', () => {
     expect(moves).toEqual([{ from: `${old.url}/mmtel-callcontrol/v1/ims-sessions/${id}`, to: newUri, method: 'PUT' }]);
     expect(client.sessionUri(id)).toBe(newUri);
 
-    expect((await client.modifyImsSession(id, { maxDuration: 5 })).data?.maxDuration).toBe(5);
+    expect((await client.modifyImsSession(id, { imsSessionInfo: { maxDuration: 5 } })).data?.imsSessionInfo.maxDuration).toBe(5);
     expect((await client.releaseImsSession(id)).response.status).toBe(204);
     expect(old.requests.map((r) => r.method)).toEqual(['PUT']);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCallControlClient, retryAfterMs } from '../../src/index.js';
 import { startHttpServer, type Reply } from '../support/http-server.js';
 
-const body = { callingParty: 'tel:+1', calledParty: 'tel:+2', notifUri: 'http://as/n' };
+const body = { afId: 'af-1', imsSessionInfo: { callingParty: 'tel:+1', calledParty: 'tel:+2' }, notifUri: 'http://as/n' };
 const overloaded = (status: number, headers: Record<string, string> = {}): Reply => ({
   status,
   headers,
@@ -15,7 +15,11 @@ describe('retries', () => {
     const server = await startHttpServer((_r, i) =>
       i === 0
         ? overloaded(429, { 'retry-after': '1' })
-        : { status: 201, headers: { location: '/x/ims-sessions/s-1' }, json: { ...body, sessionId: 's-1' } },
+        : {
+            status: 201,
+            headers: { location: '/x/ims-sessions/s-1' },
+            json: { ...body, imsSessionInfo: { ...body.imsSessionInfo, sessionId: 's-1' } },
+          },
     );
     const started = performance.now();
     const result = await createCallControlClient({ baseUrl: server.url, retry: fast }).createImsSession(body);
@@ -60,7 +64,7 @@ describe('retries', () => {
 
   it.each([
     ['POST', (c: Client) => c.createImsSession(body)],
-    ['PATCH', (c: Client) => c.modifyImsSession('s-1', { maxDuration: 1 })],
+    ['PATCH', (c: Client) => c.modifyImsSession('s-1', { imsSessionInfo: { maxDuration: 1 } })],
   ])('does not re-send a %s that failed on the network', async (method, call) => {
     const server = await startHttpServer(() => ({ status: 0, destroy: true }));
     await expect(call(createCallControlClient({ baseUrl: server.url, retry: fast }))).rejects.toThrow(TypeError);

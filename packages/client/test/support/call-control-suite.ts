@@ -9,6 +9,7 @@ import {
   MmtelProblemError,
   type FetchLike,
   type ImsSession,
+  type ImsSessionInfo,
 } from '../../src/index.js';
 
 /** The server the suite's client talks to. */
@@ -31,9 +32,10 @@ export interface CallControlSuiteTarget {
 export function describeCallControlClient(server: CallControlSuiteTarget): void {
   const serverOnly = it.skipIf(server.throughPrism === true);
 
-  const session = (overrides: Partial<ImsSession> = {}): ImsSession => ({
-    callingParty: 'tel:+4930123456',
-    calledParty: 'sip:bob@example.com',
+  /** A creation body: `overrides` replace top-level attributes, `info` those of its imsSessionInfo. */
+  const session = (overrides: Partial<ImsSession> = {}, info: Partial<ImsSessionInfo> = {}): ImsSession => ({
+    afId: 'default',
+    imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', ...info },
     notifUri: 'http://127.0.0.1:9/notify',
     ...overrides,
   });
@@ -58,25 +60,25 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
       expect(result.error).toBeUndefined();
       const { session: created, sessionId, location } = result.data!;
       expect(location).toBe(`${server.apiRoot}/mmtel-callcontrol/v1/ims-sessions/${sessionId}`);
-      expect(created).toMatchObject({ sessionId, self: location, sessionState: ImsSessionState.INITIATING });
+      expect(created).toMatchObject({ self: location, imsSessionInfo: { sessionId, sessionState: ImsSessionState.INITIATING } });
       expect(result.response.status).toBe(201);
     });
 
-    it('returns the negotiated supportedFeatures, the intersection of both masks', async () => {
-      const result = await client().createImsSession(session({ supportedFeatures: formatFeatures([1, 2, 3]) }));
-      const features = result.data?.session.supportedFeatures;
+    it('returns the negotiated suppFeat, the intersection of both masks', async () => {
+      const result = await client().createImsSession(session({ suppFeat: formatFeatures([1, 2, 3]) }));
+      const features = result.data?.session.suppFeat;
       expect(features).toBe('3');
       expect([1, 2, 3].map((feature) => hasFeature(features, feature))).toEqual([true, true, false]);
     });
 
-    serverOnly('returns a 400 ProblemDetails with invalidParams for a malformed supportedFeatures', async () => {
-      const result = await client().createImsSession(session({ supportedFeatures: 'XYZ' }));
+    serverOnly('returns a 400 ProblemDetails with invalidParams for a malformed suppFeat', async () => {
+      const result = await client().createImsSession(session({ suppFeat: 'XYZ' }));
       expect(result.data).toBeUndefined();
       expect(result.response.status).toBe(400);
       expect(result.error).toMatchObject({
         status: 400,
         cause: 'OPTIONAL_IE_INCORRECT',
-        invalidParams: [expect.objectContaining({ param: '/supportedFeatures' })],
+        invalidParams: [expect.objectContaining({ param: '/suppFeat' })],
       });
     });
   });
@@ -84,14 +86,14 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
   describe('updateImsSession', () => {
     it('replaces the session and returns the updated representation', async () => {
       const id = await createdId();
-      const result = await client().updateImsSession(id, session({ events: [ImsSessionEvent.SESSION_TERMINATION] }));
+      const result = await client().updateImsSession(id, session({}, { events: [ImsSessionEvent.SESSION_TERMINATION] }));
       expect(result.error).toBeUndefined();
-      expect(result.data).toMatchObject({ sessionId: id, events: ['SESSION_TERMINATION'] });
+      expect(result.data).toMatchObject({ imsSessionInfo: { sessionId: id, events: ['SESSION_TERMINATION'] } });
     });
 
     it('returns 403 MODIFICATION_NOT_ALLOWED when the body changes the called party', async () => {
       const id = await createdId();
-      const result = await client().updateImsSession(id, session({ calledParty: 'sip:carol@example.com' }));
+      const result = await client().updateImsSession(id, session({}, { calledParty: 'sip:carol@example.com' }));
       expect(result.error).toMatchObject({ status: 403, cause: 'MODIFICATION_NOT_ALLOWED' });
     });
 
@@ -107,10 +109,10 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
       const { fetch, sent } = recordingFetch();
       const result = await createCallControlClient({ baseUrl: server.apiRoot, fetch }).modifyImsSession(id, {
         notifCorreId: 'c-1',
-        maxDuration: 60,
+        imsSessionInfo: { maxDuration: 60 },
       });
       expect(sent[0]?.headers.get('content-type')).toBe('application/merge-patch+json');
-      expect(result.data).toMatchObject({ sessionId: id, notifCorreId: 'c-1', maxDuration: 60 });
+      expect(result.data).toMatchObject({ notifCorreId: 'c-1', imsSessionInfo: { sessionId: id, maxDuration: 60 } });
     });
 
     it('removes an attribute patched with null', async () => {
@@ -121,7 +123,7 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
     });
 
     it('returns 404 SESSION_NOT_FOUND for an unknown session', async () => {
-      const result = await client().modifyImsSession('no-such-session', { maxDuration: 1 });
+      const result = await client().modifyImsSession('no-such-session', { imsSessionInfo: { maxDuration: 1 } });
       expect(result.error).toMatchObject({ status: 404, cause: 'SESSION_NOT_FOUND' });
     });
   });
@@ -140,13 +142,13 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
   describe('throwOnError', () => {
     serverOnly('throws one MmtelProblemError carrying status, cause and invalidParams', async () => {
       const throwing = createCallControlClient({ baseUrl: server.apiRoot, throwOnError: true });
-      const error: unknown = await throwing.createImsSession(session({ callingParty: 'bob' })).catch((e: unknown) => e);
+      const error: unknown = await throwing.createImsSession(session({}, { callingParty: 'bob' })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MmtelProblemError);
       expect(error).toMatchObject({
         name: 'MmtelProblemError',
         status: 400,
         cause: 'MANDATORY_IE_INCORRECT',
-        invalidParams: [expect.objectContaining({ param: '/callingParty' })],
+        invalidParams: [expect.objectContaining({ param: '/imsSessionInfo/callingParty' })],
       });
     });
 
@@ -172,14 +174,17 @@ export function describeCallControlClient(server: CallControlSuiteTarget): void 
       raw.use({ onRequest: ({ schemaPath }) => void seen.push(schemaPath) });
       const { data, response } = await raw.POST('/ims-sessions', { body: session() });
       expect(response.status).toBe(201);
-      expect(data?.sessionState).toBe('INITIATING');
+      expect(data?.imsSessionInfo.sessionState).toBe('INITIATING');
       expect(seen).toEqual(['/ims-sessions']);
     });
 
     it('sends a raw PATCH as a JSON Merge Patch', async () => {
       const id = await createdId();
-      const { data } = await client().PATCH('/ims-sessions/{sessionId}', { params: { path: { sessionId: id } }, body: { maxDuration: 9 } });
-      expect(data?.maxDuration).toBe(9);
+      const { data } = await client().PATCH('/ims-sessions/{sessionId}', {
+        params: { path: { sessionId: id } },
+        body: { imsSessionInfo: { maxDuration: 9 } },
+      });
+      expect(data?.imsSessionInfo.maxDuration).toBe(9);
     });
   });
 
