@@ -28,6 +28,7 @@ from mmtel_callcontrol.models import (
     ImsSession,
     ImsSessionEvent,
     ImsSessionEventNotification,
+    ImsSessionInfo,
     NotifyImsSessionRequest,
     TestNotification,
 )
@@ -64,7 +65,12 @@ class NotificationHandler(BaseHTTPRequestHandler):
 
 def place_call(client: ApiClient, calling: str, called: str, notif_uri: str, headers: Dict[str, str]) -> ImsSession:
     """POST .../ims-sessions: 201 Created, Location is the new session's URI."""
-    session = ImsSession(calling_party=calling, called_party=called, notif_uri=notif_uri, notif_corre_id="click-to-call")
+    session = ImsSession(
+        af_id="default",  # the AF the server authenticates, when it does; any AF otherwise
+        ims_session_info=ImsSessionInfo(calling_party=calling, called_party=called),
+        notif_uri=notif_uri,
+        notif_corre_id="click-to-call",
+    )
     response = IMSSessionsCollectionApi(client).create_ims_session_with_http_info(session, _headers=headers)
     print(f"call placed: {response.status_code} {response.headers['Location']}")
     return response.data
@@ -109,7 +115,7 @@ def main() -> int:
                     print(f"no notification within {args.timeout} s", file=sys.stderr)
                     break
             try:
-                IndividualIMSSessionDocumentApi(client).release_ims_session(session.session_id)
+                IndividualIMSSessionDocumentApi(client).release_ims_session(session.ims_session_info.session_id)
                 print("call released")
             except ApiException as error:
                 print(f"release failed: {error.status} {getattr(error.data, 'cause', None)}", file=sys.stderr)

@@ -16,7 +16,7 @@ from pathlib import Path
 # the runner sets PYTHONDONTWRITEBYTECODE; this covers a run by hand without it.
 if sys.pycache_prefix is None:
     sys.dont_write_bytecode = True
-from typing import Callable, Dict, Iterator
+from typing import Callable, Dict, Iterator, Optional
 
 import pytest
 
@@ -24,7 +24,7 @@ import mmtel_callcontrol
 import mmtel_callevent
 from mmtel_callcontrol import ApiClient, Configuration
 from mmtel_callcontrol.api import IMSSessionsCollectionApi, IndividualIMSSessionDocumentApi
-from mmtel_callcontrol.models import ImsSession, NotifyImsSessionRequest
+from mmtel_callcontrol.models import ImsSession, ImsSessionInfo, NotifyImsSessionRequest
 
 from notification_receiver import NotificationReceiver
 
@@ -112,12 +112,14 @@ def session_api(api_client: ApiClient) -> IndividualIMSSessionDocumentApi:
 
 @pytest.fixture
 def new_session() -> Callable[..., ImsSession]:
-    """An ImsSession with valid parties and a notifUri nobody listens on, changed by keywords."""
+    """An ImsSession with valid parties and a notifUri nobody listens on, changed by keywords: those
+    of the ImsSession itself, and `info` for those of its imsSessionInfo (TS 29.522 V19.5.0 shape)."""
 
-    def build(**attributes: object) -> ImsSession:
+    def build(info: Optional[Dict[str, object]] = None, **attributes: object) -> ImsSession:
+        parties: Dict[str, object] = {"calling_party": "tel:+4930123456", "called_party": "sip:bob@example.com", **(info or {})}
         defaults: Dict[str, object] = {
-            "calling_party": "tel:+4930123456",
-            "called_party": "sip:bob@example.com",
+            "af_id": "default",
+            "ims_session_info": ImsSessionInfo(**parties),
             "notif_uri": "http://127.0.0.1:9/unused",
         }
         return ImsSession(**{**defaults, **attributes})

@@ -10,9 +10,9 @@ from mmtel_callcontrol.models import ImsSessionEvent, ImsSessionEventReport, Med
 
 def test_an_unknown_event_echoed_by_the_server_is_kept_as_a_member(sessions_api, new_session):
     # The server accepts any string in `events` (anyOf [enum, string]) and echoes it.
-    session = sessions_api.create_ims_session(new_session(events=["SESSION_TERMINATION", "FUTURE_EVENT"]))
+    session = sessions_api.create_ims_session(new_session({"events": ["SESSION_TERMINATION", "FUTURE_EVENT"]}))
 
-    known, future = session.events
+    known, future = session.ims_session_info.events
     assert known is ImsSessionEvent.SESSION_TERMINATION and known.is_known
     assert isinstance(future, ImsSessionEvent)
     assert future.value == "FUTURE_EVENT"

@@ -12,6 +12,7 @@ from mmtel_callcontrol.exceptions import ApiException
 from mmtel_callcontrol.models import (
     ImsSession,
     ImsSessionEvent,
+    ImsSessionInfoPatch,
     ImsSessionPatch,
     ImsSessionState,
     MediaDirection,
@@ -28,11 +29,12 @@ def test_create_answers_201_with_a_location_that_is_the_session_self(sessions_ap
     assert response.status_code == 201
     session = response.data
     assert isinstance(session, ImsSession)
-    assert session.session_id
+    info = session.ims_session_info
+    assert info.session_id
     assert response.headers["Location"] == session.var_self
-    assert session.var_self.endswith(f"/mmtel-callcontrol/v1/ims-sessions/{session.session_id}")
-    assert session.session_state == ImsSessionState.INITIATING
-    assert (session.calling_party, session.called_party, session.notif_corre_id) == (
+    assert session.var_self.endswith(f"/mmtel-callcontrol/v1/ims-sessions/{info.session_id}")
+    assert info.session_state == ImsSessionState.INITIATING
+    assert (info.calling_party, info.called_party, session.notif_corre_id) == (
         "tel:+4930123456",
         "sip:bob@example.com",
         "call-1",
@@ -44,40 +46,41 @@ def test_create_reads_the_media_components_map_into_models(sessions_api, new_ses
         "audio": MmtelMediaComponent(media_id="audio", media_type=MediaType.AUDIO, codecs=["AMR-WB", "EVS"]),
         "video": MmtelMediaComponent(media_id="video", media_type=MediaType.VIDEO, media_direction=MediaDirection.RECVONLY),
     }
-    session = sessions_api.create_ims_session(new_session(media_components=sent))
+    session = sessions_api.create_ims_session(new_session({"media_components": sent}))
 
-    assert set(session.media_components) == {"audio", "video"}
-    assert all(isinstance(component, MmtelMediaComponent) for component in session.media_components.values())
-    assert session.media_components["audio"].codecs == ["AMR-WB", "EVS"]
-    assert session.media_components["video"].media_direction == MediaDirection.RECVONLY
+    components = session.ims_session_info.media_components
+    assert set(components) == {"audio", "video"}
+    assert all(isinstance(component, MmtelMediaComponent) for component in components.values())
+    assert components["audio"].codecs == ["AMR-WB", "EVS"]
+    assert components["video"].media_direction == MediaDirection.RECVONLY
 
 
 def test_put_replaces_the_session_and_answers_200(sessions_api, session_api, new_session):
     created = sessions_api.create_ims_session(new_session(notif_corre_id="before"))
 
     replacement = new_session(
+        {"events": [ImsSessionEvent.SESSION_TERMINATION], "max_duration": 120},
         notif_corre_id="after",
-        events=[ImsSessionEvent.SESSION_TERMINATION],
-        max_duration=120,
     )
-    response = session_api.update_ims_session_with_http_info(created.session_id, replacement)
+    response = session_api.update_ims_session_with_http_info(created.ims_session_info.session_id, replacement)
 
     assert response.status_code == 200
     assert response.data.notif_corre_id == "after"
-    assert response.data.events == [ImsSessionEvent.SESSION_TERMINATION]
-    assert response.data.max_duration == 120
-    assert response.data.session_id == created.session_id
+    assert response.data.ims_session_info.events == [ImsSessionEvent.SESSION_TERMINATION]
+    assert response.data.ims_session_info.max_duration == 120
+    assert response.data.ims_session_info.session_id == created.ims_session_info.session_id
 
 
 def test_read_only_attributes_are_left_out_of_request_bodies(sessions_api, new_session):
     session = sessions_api.create_ims_session(new_session())
-    assert session.var_self and session.session_id and session.session_state
+    assert session.var_self and session.ims_session_info.session_id and session.ims_session_info.session_state
 
     # What the SDK sends for a model body (ApiClient.param_serialize calls exactly this).
     body = ApiClient().sanitize_for_serialization(session)
 
-    assert not {"self", "sessionId", "sessionState"} & set(body)
-    assert body["callingParty"] == "tel:+4930123456"
+    assert "self" not in body
+    assert not {"sessionId", "sessionState"} & set(body["imsSessionInfo"])
+    assert body["imsSessionInfo"]["callingParty"] == "tel:+4930123456"
 
 
 def test_patch_removes_notif_corre_id_sent_as_json_null(sessions_api, session_api, new_session):
@@ -85,7 +88,7 @@ def test_patch_removes_notif_corre_id_sent_as_json_null(sessions_api, session_ap
 
     patch = ImsSessionPatch(notif_corre_id=None)
     assert json.loads(patch.to_json()) == {"notifCorreId": None}
-    response = session_api.modify_ims_session_with_http_info(created.session_id, patch)
+    response = session_api.modify_ims_session_with_http_info(created.ims_session_info.session_id, patch)
 
     # A 200 also shows the body went as application/merge-patch+json: the server answers 415 otherwise.
     assert response.status_code == 200
@@ -94,57 +97,67 @@ def test_patch_removes_notif_corre_id_sent_as_json_null(sessions_api, session_ap
 
 
 def test_patch_sends_only_the_attributes_that_were_set(sessions_api, session_api, new_session):
-    created = sessions_api.create_ims_session(new_session(notif_corre_id="call-1", events=[ImsSessionEvent.SESSION_TERMINATION]))
+    created = sessions_api.create_ims_session(new_session({"events": [ImsSessionEvent.SESSION_TERMINATION]}, notif_corre_id="call-1"))
 
-    patch = ImsSessionPatch(max_duration=30)
-    assert json.loads(patch.to_json()) == {"maxDuration": 30}
-    patched = session_api.modify_ims_session(created.session_id, patch)
+    patch = ImsSessionPatch(ims_session_info=ImsSessionInfoPatch(max_duration=30))
+    assert json.loads(patch.to_json()) == {"imsSessionInfo": {"maxDuration": 30}}
+    patched = session_api.modify_ims_session(created.ims_session_info.session_id, patch)
 
-    assert patched.max_duration == 30
+    assert patched.ims_session_info.max_duration == 30
     assert patched.notif_corre_id == "call-1"
-    assert patched.events == [ImsSessionEvent.SESSION_TERMINATION]
+    assert patched.ims_session_info.events == [ImsSessionEvent.SESSION_TERMINATION]
 
 
 def test_a_patch_read_from_json_sends_only_what_the_json_had(sessions_api, session_api, new_session):
-    created = sessions_api.create_ims_session(new_session(notif_corre_id="call-1", events=[ImsSessionEvent.SESSION_TERMINATION]))
+    created = sessions_api.create_ims_session(new_session({"events": [ImsSessionEvent.SESSION_TERMINATION]}, notif_corre_id="call-1"))
 
     # Absent stays absent: only an explicit null removes an attribute (RFC 7396).
-    patch = ImsSessionPatch.from_json('{"maxDuration": 30, "mediaComponents": {"audio": {"mediaId": "audio", "mediaType": "AUDIO"}}}')
-    assert json.loads(patch.to_json()) == {"maxDuration": 30, "mediaComponents": {"audio": {"mediaId": "audio", "mediaType": "AUDIO"}}}
-    patched = session_api.modify_ims_session(created.session_id, patch)
+    text = '{"imsSessionInfo": {"maxDuration": 30, "mediaComponents": {"audio": {"mediaId": "audio", "mediaType": "AUDIO"}}}}'
+    patch = ImsSessionPatch.from_json(text)
+    assert json.loads(patch.to_json()) == json.loads(text)
+    patched = session_api.modify_ims_session(created.ims_session_info.session_id, patch)
 
-    assert (patched.max_duration, patched.notif_corre_id, patched.events) == (30, "call-1", [ImsSessionEvent.SESSION_TERMINATION])
-    assert patched.media_components["audio"].codecs is None
+    info = patched.ims_session_info
+    assert (info.max_duration, patched.notif_corre_id, info.events) == (30, "call-1", [ImsSessionEvent.SESSION_TERMINATION])
+    assert info.media_components["audio"].codecs is None
 
 
 def test_patch_removes_a_media_component_with_a_null_map_entry(sessions_api, session_api, new_session):
     created = sessions_api.create_ims_session(
         new_session(
-            media_components={
-                "audio": MmtelMediaComponent(media_id="audio", media_type=MediaType.AUDIO, codecs=["AMR-WB"]),
-                "video": MmtelMediaComponent(media_id="video", media_type=MediaType.VIDEO),
+            {
+                "media_components": {
+                    "audio": MmtelMediaComponent(media_id="audio", media_type=MediaType.AUDIO, codecs=["AMR-WB"]),
+                    "video": MmtelMediaComponent(media_id="video", media_type=MediaType.VIDEO),
+                }
             }
         )
     )
 
-    patch = ImsSessionPatch(media_components={"video": None, "audio": MmtelMediaComponentRm(codecs=None, media_direction=MediaDirection.SENDONLY)})
-    assert json.loads(patch.to_json()) == {"mediaComponents": {"video": None, "audio": {"mediaDirection": "SENDONLY", "codecs": None}}}
-    patched = session_api.modify_ims_session(created.session_id, patch)
+    patch = ImsSessionPatch(
+        ims_session_info=ImsSessionInfoPatch(
+            media_components={"video": None, "audio": MmtelMediaComponentRm(codecs=None, media_direction=MediaDirection.SENDONLY)}
+        )
+    )
+    assert json.loads(patch.to_json()) == {
+        "imsSessionInfo": {"mediaComponents": {"video": None, "audio": {"mediaDirection": "SENDONLY", "codecs": None}}}
+    }
+    patched = session_api.modify_ims_session(created.ims_session_info.session_id, patch)
 
-    assert set(patched.media_components) == {"audio"}
-    audio = patched.media_components["audio"]
+    assert set(patched.ims_session_info.media_components) == {"audio"}
+    audio = patched.ims_session_info.media_components["audio"]
     assert (audio.media_type, audio.media_direction, audio.codecs) == (MediaType.AUDIO, MediaDirection.SENDONLY, None)
 
 
 def test_delete_answers_204_and_a_second_delete_404_with_problem_details(sessions_api, session_api, new_session):
     created = sessions_api.create_ims_session(new_session())
 
-    response = session_api.release_ims_session_with_http_info(created.session_id)
+    response = session_api.release_ims_session_with_http_info(created.ims_session_info.session_id)
     assert response.status_code == 204
     assert response.data is None
 
     with pytest.raises(ApiException) as raised:
-        session_api.release_ims_session(created.session_id)
+        session_api.release_ims_session(created.ims_session_info.session_id)
     assert raised.value.status == 404
     problem = raised.value.data
     assert isinstance(problem, ProblemDetails)
@@ -160,8 +173,8 @@ def test_an_unknown_attribute_in_a_response_is_kept_and_sent_back_in_a_put(api_c
         resource_path="/ims-sessions",
         header_params={"Content-Type": "application/json", "Accept": "application/json"},
         body={
-            "callingParty": "tel:+4930123456",
-            "calledParty": "sip:bob@example.com",
+            "afId": "default",
+            "imsSessionInfo": {"callingParty": "tel:+4930123456", "calledParty": "sip:bob@example.com"},
             "notifUri": "http://127.0.0.1:9/unused",
             "futureAttribute": {"rel": 20},
         },
@@ -173,8 +186,8 @@ def test_an_unknown_attribute_in_a_response_is_kept_and_sent_back_in_a_put(api_c
     assert isinstance(session, ImsSession)
     assert session.additional_properties == {"futureAttribute": {"rel": 20}}
 
-    session.max_duration = 60
-    replaced = session_api.update_ims_session(session.session_id, session)
+    session.ims_session_info.max_duration = 60
+    replaced = session_api.update_ims_session(session.ims_session_info.session_id, session)
 
-    assert replaced.max_duration == 60
+    assert replaced.ims_session_info.max_duration == 60
     assert replaced.additional_properties == {"futureAttribute": {"rel": 20}}

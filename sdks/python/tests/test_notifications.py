@@ -36,7 +36,7 @@ def test_the_answer_scenario_notifies_progress_alerting_and_success_in_order(ses
     assert {(r.path, r.content_type) for r in received} == {("/as/call-1", "application/json")}
     notifications = [r.parsed.actual_instance for r in received]
     assert all(isinstance(n, ImsSessionEventNotification) for n in notifications)
-    assert {(n.session, n.session_id, n.notif_corre_id) for n in notifications} == {(session.var_self, session.session_id, "call-1")}
+    assert {(n.session, n.session_id, n.notif_corre_id) for n in notifications} == {(session.var_self, session.ims_session_info.session_id, "call-1")}
     reports = [report for n in notifications for report in n.event_reports]
     assert [(r.event, r.session_state) for r in reports] == [
         (ImsSessionEvent.SESSION_ESTABLISHMENT_PROGRESS, ImsSessionState.INITIATING),
@@ -50,9 +50,9 @@ def test_the_answer_scenario_notifies_progress_alerting_and_success_in_order(ses
 def test_the_test_notification_is_told_apart_from_event_notifications(sessions_api, new_session, receiver):
     # Feature 2 (Notification_test_event) must be negotiated for the server to send it.
     session = sessions_api.create_ims_session(
-        new_session(notif_uri=receiver.url("/as"), supported_features="2", request_test_notification=True)
+        new_session(notif_uri=receiver.url("/as"), supp_feat="2", request_test_notification=True)
     )
-    assert session.supported_features == "2"
+    assert session.supp_feat == "2"
 
     received = receiver.wait_for(4)
 
@@ -68,11 +68,11 @@ def test_the_test_notification_is_told_apart_from_event_notifications(sessions_a
 
 
 def test_a_media_change_is_notified_with_its_media_info_map(api_root, sessions_api, new_session, receiver):
-    session = sessions_api.create_ims_session(new_session(notif_uri=receiver.url("/as"), events=["MEDIA_CHANGE_SUCCESS"]))
+    session = sessions_api.create_ims_session(new_session({"events": ["MEDIA_CHANGE_SUCCESS"]}, notif_uri=receiver.url("/as")))
 
     simulate(
         api_root,
-        f"/sessions/{session.session_id}/media-changes",
+        f"/sessions/{session.ims_session_info.session_id}/media-changes",
         {"mediaInfoList": {"audio": {"mediaId": "audio", "mediaType": "AUDIO"}, "hologram": {"mediaId": "hologram", "mediaType": "HOLOGRAM"}}},
     )
     [received] = receiver.wait_for(1)

@@ -40,7 +40,8 @@ def test_a_token_from_the_token_endpoint_is_accepted(oauth_server, new_session):
     token = fetch_access_token(token_url, client_id, client_secret)
     configuration = Configuration(server_variables={"apiRoot": api_root}, access_token=token)
     with ApiClient(configuration) as client:
-        response = IMSSessionsCollectionApi(client).create_ims_session_with_http_info(new_session())
+        # With a token, the afId must be the AF the token names: its client id.
+        response = IMSSessionsCollectionApi(client).create_ims_session_with_http_info(new_session(af_id=client_id))
 
     assert response.status_code == 201
     assert response.data.var_self.startswith(api_root)

@@ -7,7 +7,7 @@ import pytest
 
 from mmtel_callcontrol.api import IMSSessionsCollectionApi
 from mmtel_callcontrol.exceptions import ApiException, BadRequestException
-from mmtel_callcontrol.models import ImsSession, InvalidParam, ProblemDetails
+from mmtel_callcontrol.models import ImsSession, ImsSessionInfo, InvalidParam, ProblemDetails
 
 
 def create_or_explain(api: IMSSessionsCollectionApi, session: ImsSession) -> ImsSession:
@@ -26,9 +26,9 @@ def create_or_explain(api: IMSSessionsCollectionApi, session: ImsSession) -> Ims
 def test_a_bad_called_party_is_answered_400_with_problem_details(sessions_api):
     # The SDK checks the ImsPublicId pattern itself (see the next test); model_construct skips
     # that check so that the server's answer can be seen.
-    session = ImsSession.model_construct(
-        calling_party="tel:+4930123456",
-        called_party="bob",
+    session = ImsSession(
+        af_id="default",
+        ims_session_info=ImsSessionInfo.model_construct(calling_party="tel:+4930123456", called_party="bob"),
         notif_uri="http://127.0.0.1:9/unused",
     )
 
@@ -43,13 +43,13 @@ def test_a_bad_called_party_is_answered_400_with_problem_details(sessions_api):
     assert len(problem.invalid_params) == 1
     invalid = problem.invalid_params[0]
     assert isinstance(invalid, InvalidParam)
-    assert invalid.param == "/calledParty"
+    assert invalid.param == "/imsSessionInfo/calledParty"
     assert "pattern" in invalid.reason
 
 
 def test_the_sdk_refuses_a_bad_called_party_before_sending():
     with pytest.raises(pydantic.ValidationError) as raised:
-        ImsSession(calling_party="tel:+4930123456", called_party="bob", notif_uri="http://127.0.0.1:9/unused")
+        ImsSessionInfo(calling_party="tel:+4930123456", called_party="bob")
 
     assert [error["loc"] for error in raised.value.errors()] == [("called_party",)]
 

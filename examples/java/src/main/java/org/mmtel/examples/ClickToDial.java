@@ -19,6 +19,7 @@ import org.mmtel.callcontrol.model.ImsSession;
 import org.mmtel.callcontrol.model.ImsSessionEvent;
 import org.mmtel.callcontrol.model.ImsSessionEventNotification;
 import org.mmtel.callcontrol.model.ImsSessionEventReport;
+import org.mmtel.callcontrol.model.ImsSessionInfo;
 import org.mmtel.callcontrol.model.InvalidParam;
 import org.mmtel.callcontrol.model.NotifyImsSessionRequest;
 import org.mmtel.callcontrol.model.ProblemDetails;
@@ -79,8 +80,8 @@ public final class ClickToDial {
           new ImsSessionsCollectionApi(client)
               .createImsSession(
                   new ImsSession()
-                      .callingParty("tel:+4930123456")
-                      .calledParty("sip:bob@example.com")
+                      .afId("default")
+                      .imsSessionInfo(new ImsSessionInfo().callingParty("tel:+4930123456").calledParty("sip:bob@example.com"))
                       .notifUri(notifUri));
       out.println("call created: " + call.getSelf());
 
@@ -97,8 +98,9 @@ public final class ClickToDial {
         }
       }
 
-      new IndividualImsSessionDocumentApi(client).releaseImsSession(call.getSessionId());
-      out.println("call released: " + call.getSessionId());
+      String sessionId = call.getImsSessionInfo().getSessionId();
+      new IndividualImsSessionDocumentApi(client).releaseImsSession(sessionId);
+      out.println("call released: " + sessionId);
       return events;
     } finally {
       receiver.stop(0);

@@ -15,6 +15,8 @@ import org.mmtel.callcontrol.ApiException;
 import org.mmtel.callcontrol.api.ImsSessionsCollectionApi;
 import org.mmtel.callcontrol.api.IndividualImsSessionDocumentApi;
 import org.mmtel.callcontrol.model.ImsSession;
+import org.mmtel.callcontrol.model.ImsSessionInfo;
+import org.mmtel.callcontrol.model.ImsSessionInfoPatch;
 import org.mmtel.callcontrol.model.ImsSessionPatch;
 import org.mmtel.callcontrol.model.InvalidParam;
 import org.mmtel.callcontrol.model.ProblemDetails;
@@ -28,8 +30,8 @@ class ErrorAndForwardCompatibilityTest {
   void aBadCalledPartyAnswers400WithProblemDetailsAndInvalidParams() {
     ImsSession request =
         new ImsSession()
-            .callingParty("tel:+4930123456")
-            .calledParty("bob at example dot com")
+            .afId("default")
+            .imsSessionInfo(new ImsSessionInfo().callingParty("tel:+4930123456").calledParty("bob at example dot com"))
             .notifUri("http://127.0.0.1:9/notifications");
 
     ApiException e = assertThrows(ApiException.class, () -> sessions.createImsSession(request));
@@ -39,7 +41,7 @@ class ErrorAndForwardCompatibilityTest {
     assertEquals(400, problem.getStatus());
     assertEquals("MANDATORY_IE_INCORRECT", problem.getCause());
     List<InvalidParam> invalid = problem.getInvalidParams();
-    assertEquals(List.of("/calledParty"), invalid.stream().map(InvalidParam::getParam).toList());
+    assertEquals(List.of("/imsSessionInfo/calledParty"), invalid.stream().map(InvalidParam::getParam).toList());
     assertTrue(invalid.get(0).getReason() != null && !invalid.get(0).getReason().isBlank(), invalid::toString);
   }
 
@@ -50,8 +52,8 @@ class ErrorAndForwardCompatibilityTest {
     String correlation = "Zoë → ☎ 通话";
     ImsSession request =
         new ImsSession()
-            .callingParty("tel:+4930123456")
-            .calledParty("sip:bob@example.com")
+            .afId("default")
+            .imsSessionInfo(new ImsSessionInfo().callingParty("tel:+4930123456").calledParty("sip:bob@example.com"))
             .notifUri("http://127.0.0.1:9/notifications")
             .notifCorreId(correlation);
 
@@ -65,7 +67,7 @@ class ErrorAndForwardCompatibilityTest {
     // The server keeps attributes it does not know and returns them, as a newer server would send
     // attributes this SDK does not know. The SDK has no field for one, so it is sent raw.
     String body =
-        "{\"callingParty\":\"tel:+4930123456\",\"calledParty\":\"sip:bob@example.com\","
+        "{\"afId\":\"default\",\"imsSessionInfo\":{\"callingParty\":\"tel:+4930123456\",\"calledParty\":\"sip:bob@example.com\"},"
             + "\"notifUri\":\"http://127.0.0.1:9/notifications\",\"futureAttribute\":{\"nested\":[1,2]}}";
     HttpResponse<String> created =
         ApiClient.createDefaultHttpClientBuilder().build()
@@ -78,11 +80,13 @@ class ErrorAndForwardCompatibilityTest {
                 HttpResponse.BodyHandlers.ofString());
     assertEquals(201, created.statusCode(), created::body);
     assertTrue(created.body().contains("futureAttribute"), created::body);
-    String sessionId = client.getObjectMapper().readTree(created.body()).get("sessionId").asText();
+    String sessionId = client.getObjectMapper().readTree(created.body()).get("imsSessionInfo").get("sessionId").asText();
 
-    ImsSession patched = new IndividualImsSessionDocumentApi(client).modifyImsSession(sessionId, new ImsSessionPatch().maxDuration(60), SILENT);
+    ImsSession patched =
+        new IndividualImsSessionDocumentApi(client)
+            .modifyImsSession(sessionId, new ImsSessionPatch().imsSessionInfo(new ImsSessionInfoPatch().maxDuration(60)), SILENT);
 
-    assertEquals(sessionId, patched.getSessionId());
-    assertEquals(60, patched.getMaxDuration());
+    assertEquals(sessionId, patched.getImsSessionInfo().getSessionId());
+    assertEquals(60, patched.getImsSessionInfo().getMaxDuration());
   }
 }

@@ -12,6 +12,7 @@ import org.mmtel.callcontrol.ApiException;
 import org.mmtel.callcontrol.api.ImsSessionsCollectionApi;
 import org.mmtel.callcontrol.model.ImsSession;
 import org.mmtel.callcontrol.model.ImsSessionEvent;
+import org.mmtel.callcontrol.model.ImsSessionInfo;
 
 /**
  * 3GPP extensible enumerations (anyOf [enum, string], TS 29.501 clause 5.2.3.3): a value that no
@@ -23,10 +24,10 @@ class ExtensibleEnumTest {
   private ImsSession createWithEvents(ImsSessionEvent... events) throws ApiException {
     ImsSession request =
         new ImsSession()
-            .callingParty("tel:+4930123456")
-            .calledParty("sip:bob@example.com")
-            .notifUri("http://127.0.0.1:9/notifications")
-            .events(List.of(events));
+            .afId("default")
+            .imsSessionInfo(
+                new ImsSessionInfo().callingParty("tel:+4930123456").calledParty("sip:bob@example.com").events(List.of(events)))
+            .notifUri("http://127.0.0.1:9/notifications");
     return sessions.createImsSession(request, SILENT);
   }
 
@@ -34,7 +35,7 @@ class ExtensibleEnumTest {
   void anUnknownValueFromTheServerIsKept() throws ApiException {
     ImsSession created = createWithEvents(ImsSessionEvent.fromValue("FUTURE_EVENT"));
 
-    ImsSessionEvent echoed = created.getEvents().get(0);
+    ImsSessionEvent echoed = created.getImsSessionInfo().getEvents().get(0);
     assertFalse(echoed.isKnown());
     assertEquals("FUTURE_EVENT", echoed.getValue());
     assertEquals(ImsSessionEvent.fromValue("FUTURE_EVENT"), echoed);
@@ -44,7 +45,7 @@ class ExtensibleEnumTest {
   void aKnownValueFromTheServerIsItsConstant() throws ApiException {
     ImsSession created = createWithEvents(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS);
 
-    ImsSessionEvent echoed = created.getEvents().get(0);
+    ImsSessionEvent echoed = created.getImsSessionInfo().getEvents().get(0);
     assertTrue(echoed.isKnown());
     assertEquals(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS, echoed);
     assertSame(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS, echoed);

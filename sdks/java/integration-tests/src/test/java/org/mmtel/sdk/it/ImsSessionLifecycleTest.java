@@ -20,6 +20,8 @@ import org.mmtel.callcontrol.api.ImsSessionsCollectionApi;
 import org.mmtel.callcontrol.api.IndividualImsSessionDocumentApi;
 import org.mmtel.callcontrol.model.ImsSession;
 import org.mmtel.callcontrol.model.ImsSessionEvent;
+import org.mmtel.callcontrol.model.ImsSessionInfo;
+import org.mmtel.callcontrol.model.ImsSessionInfoPatch;
 import org.mmtel.callcontrol.model.ImsSessionPatch;
 import org.mmtel.callcontrol.model.ImsSessionState;
 import org.mmtel.callcontrol.model.MediaType;
@@ -33,11 +35,16 @@ class ImsSessionLifecycleTest {
   private final IndividualImsSessionDocumentApi session = new IndividualImsSessionDocumentApi(client);
   private final ObjectMapper mapper = client.getObjectMapper();
 
+  private static ImsSessionInfo parties() {
+    return new ImsSessionInfo().callingParty("tel:+4930123456").calledParty("sip:bob@example.com");
+  }
+
+  private static ImsSession newSession(ImsSessionInfo info) {
+    return new ImsSession().afId("default").imsSessionInfo(info).notifUri("http://127.0.0.1:9/notifications");
+  }
+
   private static ImsSession newSession() {
-    return new ImsSession()
-        .callingParty("tel:+4930123456")
-        .calledParty("sip:bob@example.com")
-        .notifUri("http://127.0.0.1:9/notifications");
+    return newSession(parties());
   }
 
   private ImsSession create(ImsSession request) throws ApiException {
@@ -50,20 +57,23 @@ class ImsSessionLifecycleTest {
 
     assertEquals(201, response.getStatusCode());
     ImsSession created = response.getData();
-    assertNotNull(created.getSessionId());
-    assertEquals(TestServers.apiRoot() + "/mmtel-callcontrol/v1/ims-sessions/" + created.getSessionId(), created.getSelf());
+    String sessionId = created.getImsSessionInfo().getSessionId();
+    assertNotNull(sessionId);
+    assertEquals(TestServers.apiRoot() + "/mmtel-callcontrol/v1/ims-sessions/" + sessionId, created.getSelf());
     assertEquals(List.of(created.getSelf()), response.getHeaders().get("Location"));
-    assertEquals(ImsSessionState.INITIATING, created.getSessionState());
-    assertEquals("sip:bob@example.com", created.getCalledParty());
+    assertEquals(ImsSessionState.INITIATING, created.getImsSessionInfo().getSessionState());
+    assertEquals("sip:bob@example.com", created.getImsSessionInfo().getCalledParty());
+    assertEquals("default", created.getAfId());
   }
 
   @Test
   void putReplacesTheSession() throws ApiException {
-    ImsSession created = create(newSession().maxDuration(300));
+    ImsSession created = create(newSession(parties().maxDuration(300)));
+    created.getImsSessionInfo().maxDuration(600);
 
-    ImsSession replaced = session.updateImsSession(created.getSessionId(), created.maxDuration(600).notifCorreId("put-1"));
+    ImsSession replaced = session.updateImsSession(created.getImsSessionInfo().getSessionId(), created.notifCorreId("put-1"));
 
-    assertEquals(600, replaced.getMaxDuration());
+    assertEquals(600, replaced.getImsSessionInfo().getMaxDuration());
     assertEquals("put-1", replaced.getNotifCorreId());
     assertEquals(created.getSelf(), replaced.getSelf());
   }
@@ -76,56 +86,58 @@ class ImsSessionLifecycleTest {
     JsonNode body = mapper.valueToTree(created);
 
     assertFalse(body.has("self"), body::toString);
-    assertFalse(body.has("sessionId"), body::toString);
-    assertFalse(body.has("sessionState"), body::toString);
-    assertEquals("tel:+4930123456", body.get("callingParty").asText());
+    assertFalse(body.get("imsSessionInfo").has("sessionId"), body::toString);
+    assertFalse(body.get("imsSessionInfo").has("sessionState"), body::toString);
+    assertEquals("tel:+4930123456", body.get("imsSessionInfo").get("callingParty").asText());
   }
 
   @Test
   void patchRemovesAnAttributeSentAsNull() throws Exception {
-    ImsSession created = create(newSession().notifCorreId("corr-1").maxDuration(300));
+    ImsSession created = create(newSession(parties().maxDuration(300)).notifCorreId("corr-1"));
     ImsSessionPatch patch = new ImsSessionPatch().notifCorreId(null);
     assertEquals("{\"notifCorreId\":null}", mapper.writeValueAsString(patch));
 
-    ImsSession patched = session.modifyImsSession(created.getSessionId(), patch);
+    ImsSession patched = session.modifyImsSession(created.getImsSessionInfo().getSessionId(), patch);
 
     assertNull(patched.getNotifCorreId());
-    assertEquals(300, patched.getMaxDuration());
+    assertEquals(300, patched.getImsSessionInfo().getMaxDuration());
   }
 
   @Test
   void patchChangesOnlyTheAttributesItSends() throws Exception {
-    ImsSession created = create(newSession().addEventsItem(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS));
-    ImsSessionPatch patch = new ImsSessionPatch().maxDuration(120);
-    assertEquals("{\"maxDuration\":120}", mapper.writeValueAsString(patch));
+    ImsSession created = create(newSession(parties().addEventsItem(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS)));
+    ImsSessionPatch patch = new ImsSessionPatch().imsSessionInfo(new ImsSessionInfoPatch().maxDuration(120));
+    assertEquals("{\"imsSessionInfo\":{\"maxDuration\":120}}", mapper.writeValueAsString(patch));
 
-    ImsSession patched = session.modifyImsSession(created.getSessionId(), patch);
+    ImsSession patched = session.modifyImsSession(created.getImsSessionInfo().getSessionId(), patch);
 
-    assertEquals(120, patched.getMaxDuration());
-    assertEquals(List.of(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS), patched.getEvents());
-    assertNull(patched.getMediaComponents());
+    assertEquals(120, patched.getImsSessionInfo().getMaxDuration());
+    assertEquals(List.of(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS), patched.getImsSessionInfo().getEvents());
+    assertNull(patched.getImsSessionInfo().getMediaComponents());
   }
 
   @Test
   void patchRemovesAMediaComponentSentAsNullInTheMap() throws Exception {
     ImsSession created =
         create(
-            newSession()
-                .putMediaComponentsItem("1", new MmtelMediaComponent().mediaId("1").mediaType(MediaType.AUDIO))
-                .putMediaComponentsItem("2", new MmtelMediaComponent().mediaId("2").mediaType(MediaType.VIDEO)));
-    ImsSessionPatch patch = new ImsSessionPatch().putMediaComponentsItem("2", null);
-    assertEquals("{\"mediaComponents\":{\"2\":null}}", mapper.writeValueAsString(patch));
+            newSession(
+                parties()
+                    .putMediaComponentsItem("1", new MmtelMediaComponent().mediaId("1").mediaType(MediaType.AUDIO))
+                    .putMediaComponentsItem("2", new MmtelMediaComponent().mediaId("2").mediaType(MediaType.VIDEO))));
+    ImsSessionPatch patch = new ImsSessionPatch().imsSessionInfo(new ImsSessionInfoPatch().putMediaComponentsItem("2", null));
+    assertEquals("{\"imsSessionInfo\":{\"mediaComponents\":{\"2\":null}}}", mapper.writeValueAsString(patch));
 
-    ImsSession patched = session.modifyImsSession(created.getSessionId(), patch);
+    ImsSession patched = session.modifyImsSession(created.getImsSessionInfo().getSessionId(), patch);
 
-    assertEquals(Map.of("1", new MmtelMediaComponent().mediaId("1").mediaType(MediaType.AUDIO)), patched.getMediaComponents());
+    assertEquals(
+        Map.of("1", new MmtelMediaComponent().mediaId("1").mediaType(MediaType.AUDIO)), patched.getImsSessionInfo().getMediaComponents());
   }
 
   @Test
   void releaseAnswers204() throws ApiException {
     ImsSession created = create(newSession());
 
-    ApiResponse<Void> response = session.releaseImsSessionWithHttpInfo(created.getSessionId());
+    ApiResponse<Void> response = session.releaseImsSessionWithHttpInfo(created.getImsSessionInfo().getSessionId());
 
     assertEquals(204, response.getStatusCode());
   }
@@ -133,9 +145,9 @@ class ImsSessionLifecycleTest {
   @Test
   void aReleasedSessionAnswers404WithProblemDetails() throws ApiException {
     ImsSession created = create(newSession());
-    session.releaseImsSession(created.getSessionId());
+    session.releaseImsSession(created.getImsSessionInfo().getSessionId());
 
-    ApiException e = assertThrows(ApiException.class, () -> session.releaseImsSession(created.getSessionId()));
+    ApiException e = assertThrows(ApiException.class, () -> session.releaseImsSession(created.getImsSessionInfo().getSessionId()));
 
     assertEquals(404, e.getCode());
     ProblemDetails problem = e.getResponseBodyAs(ProblemDetails.class);

@@ -13,6 +13,7 @@ import org.mmtel.callcontrol.model.ImsSession;
 import org.mmtel.callcontrol.model.ImsSessionEvent;
 import org.mmtel.callcontrol.model.ImsSessionEventNotification;
 import org.mmtel.callcontrol.model.ImsSessionEventReport;
+import org.mmtel.callcontrol.model.ImsSessionInfo;
 import org.mmtel.callcontrol.model.ImsSessionState;
 import org.mmtel.callcontrol.model.NotifyImsSessionRequest;
 import org.mmtel.callcontrol.model.TestNotification;
@@ -35,13 +36,13 @@ class NotificationTest {
       ImsSession created =
           sessions.createImsSession(
               new ImsSession()
-                  .callingParty("tel:+4930123456")
-                  .calledParty("sip:bob@example.com")
+                  .afId("default")
+                  .imsSessionInfo(new ImsSessionInfo().callingParty("tel:+4930123456").calledParty("sip:bob@example.com"))
                   .notifUri(receiver.uri())
                   .notifCorreId("call-1"));
 
       List<NotifyImsSessionRequest> received = receiver.next(3, WAIT);
-      session.releaseImsSession(created.getSessionId());
+      session.releaseImsSession(created.getImsSessionInfo().getSessionId());
 
       List<ImsSessionEventNotification> notifications =
           received.stream().map(n -> assertInstanceOf(ImsSessionEventNotification.class, n.getActualInstance())).toList();
@@ -57,7 +58,7 @@ class NotificationTest {
           reports.stream().map(ImsSessionEventReport::getSessionState).toList());
       for (ImsSessionEventNotification notification : notifications) {
         assertEquals(created.getSelf(), notification.getSession());
-        assertEquals(created.getSessionId(), notification.getSessionId());
+        assertEquals(created.getImsSessionInfo().getSessionId(), notification.getSessionId());
         assertEquals("call-1", notification.getNotifCorreId());
       }
     }
@@ -67,20 +68,23 @@ class NotificationTest {
   void theTestNotificationIsToldApartFromAnEventNotification() throws Exception {
     try (NotificationReceiver<NotifyImsSessionRequest> receiver =
         NotificationReceiver.start("/ims-session-notification", NotifyImsSessionRequest.class, client.getObjectMapper())) {
-      // Feature 2 of supportedFeatures, Notification_test_event (TS 29.122 clause 5.2.5.3).
+      // Feature 2 of suppFeat, Notification_test_event (TS 29.122 clause 5.2.5.3).
       ImsSession created =
           sessions.createImsSession(
               new ImsSession()
-                  .callingParty("tel:+4930123456")
-                  .calledParty("sip:bob@example.com")
+                  .afId("default")
+                  .imsSessionInfo(
+                      new ImsSessionInfo()
+                          .callingParty("tel:+4930123456")
+                          .calledParty("sip:bob@example.com")
+                          .addEventsItem(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS))
                   .notifUri(receiver.uri())
-                  .supportedFeatures("2")
-                  .requestTestNotification(true)
-                  .addEventsItem(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS));
+                  .suppFeat("2")
+                  .requestTestNotification(true));
 
       NotifyImsSessionRequest first = receiver.next(WAIT);
       NotifyImsSessionRequest second = receiver.next(WAIT);
-      session.releaseImsSession(created.getSessionId());
+      session.releaseImsSession(created.getImsSessionInfo().getSessionId());
 
       TestNotification test = assertInstanceOf(TestNotification.class, first.getActualInstance());
       assertEquals(created.getSelf(), test.getSubscription());

@@ -19,14 +19,16 @@ import org.mmtel.callcontrol.ApiException;
 import org.mmtel.callcontrol.ApiResponse;
 import org.mmtel.callcontrol.api.ImsSessionsCollectionApi;
 import org.mmtel.callcontrol.model.ImsSession;
+import org.mmtel.callcontrol.model.ImsSessionInfo;
 import org.mmtel.callcontrol.model.ProblemDetails;
 
 /** The server with MMTEL_AUTH=oauth2: no token, and a token from its CAPIF-like token endpoint. */
 class OAuth2Test {
-  private static ImsSession newSession() {
+  /** A session of the AF {@code afId}: with a token, the afId must be the AF the token names (its client id). */
+  private static ImsSession newSession(String afId) {
     return new ImsSession()
-        .callingParty("tel:+4930123456")
-        .calledParty("sip:bob@example.com")
+        .afId(afId)
+        .imsSessionInfo(new ImsSessionInfo().callingParty("tel:+4930123456").calledParty("sip:bob@example.com"))
         .notifUri("http://127.0.0.1:9/notifications");
   }
 
@@ -57,7 +59,7 @@ class OAuth2Test {
   void withoutATokenTheServerAnswers401InvalidToken() {
     ImsSessionsCollectionApi sessions = new ImsSessionsCollectionApi(TestServers.callControlClient(TestServers.oauthApiRoot()));
 
-    ApiException e = assertThrows(ApiException.class, () -> sessions.createImsSession(newSession()));
+    ApiException e = assertThrows(ApiException.class, () -> sessions.createImsSession(newSession(TestServers.clientId())));
 
     assertEquals(401, e.getCode());
     assertEquals("INVALID_TOKEN", e.getResponseBodyAs(ProblemDetails.class).getCause());
@@ -73,9 +75,9 @@ class OAuth2Test {
     client.updateBaseUri(apiRoot + "/mmtel-callcontrol/v1");
     client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + token));
     ImsSessionsCollectionApi sessions = new ImsSessionsCollectionApi(client);
-    ApiResponse<ImsSession> response = sessions.createImsSessionWithHttpInfo(newSession());
+    ApiResponse<ImsSession> response = sessions.createImsSessionWithHttpInfo(newSession(TestServers.clientId()));
 
     assertEquals(201, response.getStatusCode());
-    assertNotNull(response.getData().getSessionId());
+    assertNotNull(response.getData().getImsSessionInfo().getSessionId());
   }
 }
