@@ -2,8 +2,12 @@ import type { CallControl } from '@mmtel/types';
 
 /** The TS 29.122 ProblemDetails body of every 4xx/5xx answer. */
 export type ProblemDetails = CallControl.components['schemas']['ProblemDetails'];
-/** One invalid parameter: `param` is a JSON Pointer into the body (RFC 6901), or a header name. */
-export type InvalidParam = CallControl.components['schemas']['InvalidParam'];
+/**
+ * One invalid parameter: `param` is a JSON Pointer into the body (RFC 6901), or a header name.
+ * `pattern` (not 3GPP; InvalidParam allows more attributes) is the pattern a value failed, whose
+ * `reason` says in words what it asks for.
+ */
+export type InvalidParam = CallControl.components['schemas']['InvalidParam'] & { pattern?: string };
 
 /**
  * The one catalogue of application error causes, for the reference server and the receiver

@@ -12,5 +12,7 @@ export {
 export { Cause, problem, type CauseName, type InvalidParam, type ProblemDetails } from './causes.js';
 export { causeOfBodyError, causeOfStatus, sendProblem, type BodyProtocolCause } from './fastify-errors.js';
 export { toInvalidParams } from './invalid-params.js';
+export { unsupportedMediaType } from './media-types.js';
+export { reasonOf, type Reason } from './reasons.js';
 export { installJsonBodyParser } from './json-body-parser.js';
 export { closeLingeringReads, LINGERING_READ, readRestOfRefusedBody, type LingeringReadBounds } from './refused-body.js';

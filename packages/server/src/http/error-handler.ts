@@ -6,9 +6,11 @@ import {
   schemaRejection,
   sendProblem,
   toInvalidParams,
+  unsupportedMediaType,
 } from '@mmtel/validation';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { operations } from '../generated/operations.gen.js';
+import { acceptedMediaTypes } from './accepted-media-types.js';
 import { bodyRequired } from './operation-routes.js';
 import { problem, ProblemError, type ProblemDetails } from './problem.js';
 import { StoreUnavailableError } from '../store/store-errors.js';
@@ -44,6 +46,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     const bodyCause = causeOfBodyError(error);
     // The client may still be sending the body refused (413, 415): it must get to read the answer.
     if (bodyCause !== undefined) readRestOfRefusedBody(request, reply);
+    // No parser for the type: name the types the operation takes (Fastify's message does not).
+    const accepted = bodyCause === 'UNSUPPORTED_MEDIA_TYPE' ? acceptedMediaTypes(request) : undefined;
+    if (accepted !== undefined) {
+      const { detail, invalidParams } = unsupportedMediaType(request.headers['content-type'], accepted);
+      return sendProblem(reply, problem('UNSUPPORTED_MEDIA_TYPE', detail, invalidParams));
+    }
     const cause = bodyCause ?? causeOfStatus(error.statusCode);
     if (cause) {
       const body = problem(cause, error.message);
