@@ -1,4 +1,5 @@
 import type { HeadersOptions, Middleware } from 'openapi-fetch';
+import { withConnectionErrors } from './connection-error.js';
 import { composeFetch, type FetchLike, type FetchWrapper } from './fetch.js';
 import { clientCredentials, withBearerToken, type AccessTokenSource, type ClientCredentialsOptions } from './middleware/oauth2.js';
 import { ReplayableRequest, sendRequest } from './middleware/replay.js';
@@ -78,7 +79,7 @@ export function createTransport(options: MmtelClientOptions): Transport {
   if (timeoutMs !== undefined) checkTimeout(timeoutMs);
   const injected = options.fetch;
   const redirects = withRedirects(options.redirects);
-  const wrappers: FetchWrapper[] = [redirects];
+  const wrappers: FetchWrapper[] = [withConnectionErrors(), redirects];
   if (options.retry !== false) wrappers.push(withRetry(options.retry));
   if (options.auth !== undefined) {
     const source =

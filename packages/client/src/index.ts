@@ -12,6 +12,7 @@ export {
 export { createCallEventClient, type CallEventClient, type CallEventOperations } from './call-event-client.js';
 export type { CallOptions, MmtelClientOptions, MmtelFailure, MmtelResult, MmtelSuccess, Outcome } from './client-options.js';
 export { MmtelProblemError, problemOf, throwOnProblem, type InvalidParam, type ProblemDetails } from './problem.js';
+export { MmtelConnectionError } from './connection-error.js';
 export { composeFetch, type FetchLike, type FetchWrapper } from './fetch.js';
 export {
   AccessTokenError,

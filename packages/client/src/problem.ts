@@ -26,7 +26,9 @@ export class MmtelProblemError extends Error {
 
   constructor(problem: ProblemDetails, response: Response) {
     const status = problem.status ?? response.status;
-    super(`${status}${problem.cause ? ` ${problem.cause}` : ''}: ${problem.detail ?? problem.title ?? response.statusText}`);
+    super(
+      `${status}${problem.cause ? ` ${problem.cause}` : ''}: ${problem.detail ?? problem.title ?? response.statusText}${reasons(problem)}`,
+    );
     this.status = status;
     this.cause = problem.cause;
     this.invalidParams = problem.invalidParams ?? [];
@@ -63,6 +65,16 @@ export function throwOnProblem(): Middleware {
       throw new MmtelProblemError(problemOf(body, response), response);
     },
   };
+}
+
+/**
+ * The invalid parameters that come with a reason, for the message: ` (/imsSessionInfo/calledParty:
+ * must be a SIP URI …; /suppFeat: …)`, so that a log line of the error says what to fix.
+ */
+function reasons(problem: ProblemDetails): string {
+  const named = (problem.invalidParams ?? []).filter((param) => param.reason !== undefined && param.reason !== '');
+  if (named.length === 0) return '';
+  return ` (${named.map((param) => `${param.param === '' ? 'the body' : param.param}: ${param.reason}`).join('; ')})`;
 }
 
 function isProblemDetails(value: unknown): value is ProblemDetails {
