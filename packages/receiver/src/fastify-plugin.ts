@@ -5,6 +5,7 @@ import {
   installJsonBodyParser,
   readRestOfRefusedBody,
   sendProblem,
+  unsupportedMediaType,
   type BodyProtocolCause,
 } from '@mmtel/validation';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -49,8 +50,7 @@ export const notificationReceiver: FastifyPluginAsync<NotificationReceiverOption
     const served = servedCallbacks(options.handlers);
     compileNotificationValidators(served);
     closeLingeringReads(app);
-    for (const callback of served) {
-      const path = options.paths?.[callback] ?? callbacks[callback].receiverPath;
+    for (const { callback, path } of servedRoutes(options, false)) {
       await app.register(
         async (scope) => registerCallbackRoute(scope, callback, path, options),
         options.prefix === undefined ? {} : { prefix: options.prefix },
@@ -59,6 +59,17 @@ export const notificationReceiver: FastifyPluginAsync<NotificationReceiverOption
   },
   { name: '@mmtel/receiver', fastify: '5.x' },
 );
+
+/**
+ * The route of each callback the options serve: the handlers given, at their paths (and under the
+ * prefix when `withPrefix`: the full path a POST must reach).
+ */
+export function servedRoutes(options: NotificationReceiverOptions, withPrefix = true): Array<{ callback: CallbackName; path: string }> {
+  return servedCallbacks(options.handlers).map((callback) => {
+    const path = options.paths?.[callback] ?? callbacks[callback].receiverPath;
+    return { callback, path: withPrefix && options.prefix !== undefined ? `${options.prefix.replace(/\/+$/, '')}${path}` : path };
+  });
+}
 
 function registerCallbackRoute(scope: FastifyInstance, callback: CallbackName, path: string, options: NotificationReceiverOptions): void {
   const report = reporter(options.onError);
@@ -73,6 +84,10 @@ function registerCallbackRoute(scope: FastifyInstance, callback: CallbackName, p
       readRestOfRefusedBody(request, reply);
       request.log.warn({ err: error }, 'notification rejected');
       report(new NotificationError(code, error.message, { transport: 'http', callback, cause: error }), request);
+      if (cause === 'UNSUPPORTED_MEDIA_TYPE') {
+        const { detail, invalidParams } = unsupportedMediaType(request.headers['content-type'], [callbacks[callback].requestContentType]);
+        return sendProblem(reply, receiverProblem(cause, detail, invalidParams));
+      }
       return sendProblem(reply, receiverProblem(cause, error.message));
     }
     // Another client error, e.g. from an authentication hook of the application: keep its status.

@@ -9,7 +9,9 @@ import type { CallbackName, InvalidParam } from './notifications.js';
  * - `HANDLER_FAILED`: the handler threw (the error is `cause`);
  * - `OUTCOME_NOT_ALLOWED`: the handler answered a status the callback's `responses` do not define;
  * - `OUTCOME_NOT_DELIVERABLE`: the handler answered other than an acknowledgement to a
- *   notification that came over a WebSocket, which has no way to carry it back.
+ *   notification that came over a WebSocket, which has no way to carry it back;
+ * - `UNKNOWN_PATH`: a POST to a path the receiver does not serve (answered 404): most likely a
+ *   `notifUri` that does not match the receiver's paths (`path` and `served` say which).
  */
 export type NotificationErrorCode =
   | 'INVALID_JSON'
@@ -18,7 +20,8 @@ export type NotificationErrorCode =
   | 'INVALID_NOTIFICATION'
   | 'HANDLER_FAILED'
   | 'OUTCOME_NOT_ALLOWED'
-  | 'OUTCOME_NOT_DELIVERABLE';
+  | 'OUTCOME_NOT_DELIVERABLE'
+  | 'UNKNOWN_PATH';
 
 /** Details of a NotificationError. */
 export interface NotificationErrorDetails {
@@ -29,6 +32,10 @@ export interface NotificationErrorDetails {
   body?: unknown;
   /** The underlying error (the handler's exception, the JSON parser's error). */
   cause?: unknown;
+  /** The path the notification was posted to (`UNKNOWN_PATH`). */
+  path?: string | undefined;
+  /** What the receiver serves, e.g. `POST /ims-session-notification` (`UNKNOWN_PATH`). */
+  served?: string[] | undefined;
 }
 
 /** A notification the receiver could not handle, as reported to the `onError` hook. */
@@ -39,6 +46,10 @@ export class NotificationError extends Error {
   readonly callback: CallbackName | undefined;
   readonly invalidParams: InvalidParam[] | undefined;
   readonly body: unknown;
+  /** The path posted to, for `UNKNOWN_PATH`. */
+  readonly path: string | undefined;
+  /** The routes the receiver serves (`POST /ims-session-notification`, …), for `UNKNOWN_PATH`. */
+  readonly served: string[] | undefined;
 
   constructor(code: NotificationErrorCode, message: string, details: NotificationErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -47,6 +58,8 @@ export class NotificationError extends Error {
     this.callback = details.callback;
     this.invalidParams = details.invalidParams;
     this.body = details.body;
+    this.path = details.path;
+    this.served = details.served;
   }
 }
 
