@@ -15,7 +15,8 @@ import { checkProperty, fuzzTimeout } from '../src/fuzz/fuzz-run.js';
 // answers show; a 404 is right only where the order has the session released already.
 
 const SESSIONS = '/mmtel-callcontrol/v1/ims-sessions';
-const BASE = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/n' };
+const PARTIES = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' };
+const BASE = { afId: 'default', notifUri: 'http://127.0.0.1:9/n' };
 
 type Kind = 'PUT' | 'PATCH' | 'DELETE';
 interface Op {
@@ -58,7 +59,9 @@ async function send(via: 0 | 1, method: string, path: string, body?: unknown): P
   if (response.status !== 200) return { status: response.status };
   return {
     status: 200,
-    components: Object.keys((JSON.parse(text) as { mediaComponents?: Record<string, unknown> }).mediaComponents ?? {}).sort(),
+    components: Object.keys(
+      (JSON.parse(text) as { imsSessionInfo: { mediaComponents?: Record<string, unknown> } }).imsSessionInfo.mediaComponents ?? {},
+    ).sort(),
   };
 }
 
@@ -68,8 +71,8 @@ const component = (mark: string) => ({ [mark]: { mediaId: mark, mediaType: 'AUDI
 function request(sessionId: string, op: Op, mark: string): Promise<Answer> {
   const path = `${SESSIONS}/${encodeURIComponent(sessionId)}`;
   if (op.kind === 'DELETE') return send(op.via, 'DELETE', path);
-  if (op.kind === 'PUT') return send(op.via, 'PUT', path, { ...BASE, mediaComponents: component(mark) });
-  return send(op.via, 'PATCH', path, { mediaComponents: component(mark) });
+  if (op.kind === 'PUT') return send(op.via, 'PUT', path, { ...BASE, imsSessionInfo: { ...PARTIES, mediaComponents: component(mark) } });
+  return send(op.via, 'PATCH', path, { imsSessionInfo: { mediaComponents: component(mark) } });
 }
 
 /** The model's state of a session: its components, or undefined once released. */
@@ -141,10 +144,10 @@ describe('two reference servers on one PostgreSQL, the same sessions updated thr
             const response = await fetch(servers[0]!.apiRoot + SESSIONS, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ ...BASE, mediaComponents: component('init') }),
+              body: JSON.stringify({ ...BASE, imsSessionInfo: { ...PARTIES, mediaComponents: component('init') } }),
             });
             if (response.status !== 201) throw new Error(`create answered ${response.status}`);
-            return ((await response.json()) as { sessionId: string }).sessionId;
+            return ((await response.json()) as { imsSessionInfo: { sessionId: string } }).imsSessionInfo.sessionId;
           }),
         );
         const marks = perSession.map((ops, s) => ops.map((_op, i) => `s${s}op${i}`));

@@ -51,8 +51,9 @@ describe('valid values from the schemas', () => {
       string,
       unknown
     >[];
-    expect(omitted.some((s) => 'sessionState' in s || 'sessionId' in s || 'self' in s)).toBe(false);
-    expect(included.some((s) => 'sessionState' in s)).toBe(true);
+    const info = (s: Record<string, unknown>) => s.imsSessionInfo as Record<string, unknown>;
+    expect(omitted.some((s) => 'sessionState' in info(s) || 'sessionId' in info(s) || 'self' in s)).toBe(false);
+    expect(included.some((s) => 'sessionState' in info(s))).toBe(true);
   });
 
   it('produce unknown values of extensible enumerations and extension attributes, but no key the JSON parser refuses', () => {
@@ -64,7 +65,9 @@ describe('valid values from the schemas', () => {
     const json = values.map((v) => JSON.stringify(v)).join('\n');
     const known = new Set(['DC', 'AUDIO', 'VIDEO']);
     const mediaTypes = values.flatMap((v) =>
-      Object.values((v.mediaComponents ?? {}) as Record<string, { mediaType: string }>).map((m) => m.mediaType),
+      Object.values(((v.imsSessionInfo as Record<string, unknown>).mediaComponents ?? {}) as Record<string, { mediaType: string }>).map(
+        (m) => m.mediaType,
+      ),
     );
     expect(mediaTypes.some((t) => !known.has(t))).toBe(true);
     expect(values.some((v) => Object.keys(v).some((k) => !(k in (componentSchema(spec, 'ImsSession').properties as object))))).toBe(true);

@@ -39,8 +39,13 @@ beforeEach(() => {
 });
 
 const SESSIONS = '/mmtel-callcontrol/v1/ims-sessions';
-const valid = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
-const created = { ...valid, sessionId: 's-1', sessionState: 'INITIATING', self: `http://127.0.0.1:1${SESSIONS}/s-1` };
+const parties = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' };
+const valid = { afId: 'default', imsSessionInfo: parties, notifUri: 'http://127.0.0.1:9/notify' };
+const created = {
+  ...valid,
+  imsSessionInfo: { ...parties, sessionId: 's-1', sessionState: 'INITIATING' },
+  self: `http://127.0.0.1:1${SESSIONS}/s-1`,
+};
 
 const post = (body: unknown) =>
   fetch(`${prism.origin}${SESSIONS}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -55,28 +60,38 @@ describe('the Prism harness', () => {
   });
 
   it('records a request that breaks the spec, which Prism refuses with 422 before the upstream sees it', async () => {
-    const response = await post({ ...valid, callingParty: 'bob' });
+    const response = await post({ ...valid, imsSessionInfo: { ...parties, callingParty: 'bob' } });
     expect(response.status).toBe(422);
     expect(upstream.received).toEqual([]);
     expect(prism.takeViolations()).toEqual([
       {
         request: `POST ${SESSIONS}`,
         status: 422,
-        findings: [expect.objectContaining({ location: ['request', 'body', 'callingParty'], severity: 'Error', code: 'pattern' })],
+        findings: [
+          expect.objectContaining({ location: ['request', 'body', 'imsSessionInfo', 'callingParty'], severity: 'Error', code: 'pattern' }),
+        ],
       },
     ]);
   });
 
   it('records a response body that breaks the schema, which Prism turns into a 500', async () => {
-    upstream.answer = { status: 201, headers: { location: created.self }, body: { ...created, sessionState: 42, calledParty: undefined } };
+    upstream.answer = {
+      status: 201,
+      headers: { location: created.self },
+      body: { ...created, imsSessionInfo: { callingParty: parties.callingParty, sessionId: 's-1', sessionState: 42 } },
+    };
     const response = await post(valid);
     expect(response.status).toBe(500);
     expect(upstream.received).toEqual([`POST ${SESSIONS}`]);
     const [violation] = prism.takeViolations();
     expect(violation?.findings).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ location: ['response', 'body'], code: 'required', message: expect.stringContaining('calledParty') }),
-        expect.objectContaining({ location: ['response', 'body', 'sessionState'], code: 'type' }),
+        expect.objectContaining({
+          location: ['response', 'body', 'imsSessionInfo'],
+          code: 'required',
+          message: expect.stringContaining('calledParty'),
+        }),
+        expect.objectContaining({ location: ['response', 'body', 'imsSessionInfo', 'sessionState'], code: 'type' }),
       ]),
     );
   });

@@ -85,7 +85,14 @@ export class SchemaArbitraries {
   }
 
   private core(schema: Schema): fc.Arbitrary<unknown> {
-    if (Array.isArray(schema.allOf)) return this.build(mergeAllOf(this.spec, schema));
+    if (Array.isArray(schema.allOf)) {
+      // `allOf: [$ref]` beside a description or readOnly is how the specs describe a referenced
+      // type in place (ImsSession.notifUri): the override of that type applies there too.
+      const parts = schema.allOf as Schema[];
+      const ref = parts.length === 1 ? parts[0]?.$ref : undefined;
+      const override = typeof ref === 'string' ? this.options.overrides?.[ref] : undefined;
+      return override ?? this.build(mergeAllOf(this.spec, schema));
+    }
     const branches = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
     if (Array.isArray(branches)) return fc.oneof(...branches.map((branch) => this.build(branch)));
     if (Array.isArray(schema.enum))

@@ -32,11 +32,8 @@ export interface FindingCase {
 }
 
 const SESSIONS = '/mmtel-callcontrol/v1/ims-sessions';
-const validSession = JSON.stringify({
-  callingParty: 'tel:+4930123456',
-  calledParty: 'sip:bob@example.com',
-  notifUri: 'http://127.0.0.1:9/n',
-});
+const parties = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' };
+const validSession = JSON.stringify({ afId: 'af-fuzz', imsSessionInfo: parties, notifUri: 'http://127.0.0.1:9/n' });
 const sessionEvent = JSON.stringify({ notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST' }, sessionId: 's-1' });
 /** `json` with one more attribute written as raw JSON text. */
 const withRaw = (json: string, name: string, raw: string) => `${json.slice(0, -1)},${JSON.stringify(name)}:${raw}}`;
@@ -53,8 +50,8 @@ export const FIXED_IN_SERVER: readonly FindingCase[] = [
   },
   {
     finding: 'F3: maxDuration 1e400 (was 201 echoing "maxDuration": null)',
-    req: post(SESSIONS, withRaw(validSession, 'maxDuration', '1e400')),
-    want: { statuses: [400], param: '/maxDuration' },
+    req: post(SESSIONS, validSession.replace(JSON.stringify(parties), withRaw(JSON.stringify(parties), 'maxDuration', '1e400'))),
+    want: { statuses: [400], param: '/imsSessionInfo/maxDuration' },
   },
   {
     finding: 'F4: a body that is a JSON array (was 400 OPTIONAL_IE_INCORRECT)',
@@ -63,8 +60,11 @@ export const FIXED_IN_SERVER: readonly FindingCase[] = [
   },
   {
     finding: 'F1: a 90-byte ImsPublicId near miss (was seconds of blocked event loop; minutes two labels later)',
-    req: post(SESSIONS, JSON.stringify({ ...JSON.parse(validSession), calledParty: `sip:a@${'bbbbbbb.'.repeat(10)}com ` })),
-    want: { statuses: [400], param: '/calledParty' },
+    req: post(
+      SESSIONS,
+      JSON.stringify({ ...JSON.parse(validSession), imsSessionInfo: { ...parties, calledParty: `sip:a@${'bbbbbbb.'.repeat(10)}com ` } }),
+    ),
+    want: { statuses: [400], param: '/imsSessionInfo/calledParty' },
   },
   {
     finding: 'F5: 0xFF inside a JSON string (was 201 with U+FFFD in its place)',

@@ -49,7 +49,11 @@ export function describePrismCallControl(engine: StoreEngine): void {
       throughPrism: true,
     });
 
-    const session = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
+    const session = {
+      afId: 'default',
+      imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' },
+      notifUri: 'http://127.0.0.1:9/notify',
+    };
 
     describe('Prism in front of the reference server', () => {
       it('accepts a request without an access token, as security [{}, oAuth2ClientCredentials] allows', async () => {
@@ -72,11 +76,11 @@ export function describePrismCallControl(engine: StoreEngine): void {
       it("fails the test with Prism's report when the client sends a request the spec forbids", async () => {
         const result = await createCallControlClient({ baseUrl: prism.origin, retry: false }).createImsSession({
           ...session,
-          supportedFeatures: 'XYZ',
+          suppFeat: 'XYZ',
         });
         expect(result.response.status).toBe(422);
         expect(() => prism.assertNoViolations()).toThrowError(
-          /POST \/mmtel-callcontrol\/v1\/ims-sessions -> 422 request\.body\.supportedFeatures: .*must match pattern/,
+          /POST \/mmtel-callcontrol\/v1\/ims-sessions -> 422 request\.body\.suppFeat: .*must match pattern/,
         );
       });
     });

@@ -48,10 +48,14 @@ async function settled(sessionId: string, count: number): Promise<Delivery[]> {
 
 const delivered = (deliveries: Delivery[]) => deliveries.map(({ callback, state }) => `${callback} ${state}`);
 
-async function createSession(overrides: Partial<ImsSession>): Promise<{ sessionId: string; self: string }> {
+/** Creates a session: `overrides` replace top-level attributes, `info` those of its imsSessionInfo. */
+async function createSession(
+  overrides: Partial<ImsSession>,
+  info: Partial<ImsSession['imsSessionInfo']> = {},
+): Promise<{ sessionId: string; self: string }> {
   const result = await createCallControlClient({ baseUrl: server.apiRoot, retry: false }).createImsSession({
-    callingParty: 'tel:+4930123456',
-    calledParty: 'sip:silent@example.com',
+    afId: 'default',
+    imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:silent@example.com', ...info },
     notifUri: `${prism.origin}/ims-session-notification`,
     ...overrides,
   });
@@ -119,7 +123,7 @@ export function describePrismNotifications(engine: StoreEngine): void {
 
     describe('IMS Session Notifications through Prism', () => {
       it('delivers progress, alerting and answer of an answered call, each accepted by Prism', async () => {
-        const { sessionId } = await createSession({ calledParty: 'sip:answer@example.com', notifCorreId: 'answered' });
+        const { sessionId } = await createSession({ notifCorreId: 'answered' }, { calledParty: 'sip:answer@example.com' });
         expect(delivered(await settled(sessionId, 3))).toEqual(Array(3).fill('imsSessionNotification DELIVERED'));
         expect(ims(sessionId).map((n) => n.eventReports[0]?.event)).toEqual([
           'SESSION_ESTABLISHMENT_PROGRESS',
@@ -130,14 +134,14 @@ export function describePrismNotifications(engine: StoreEngine): void {
       });
 
       it('delivers the failure of a busy call with its SIP cause, accepted by Prism', async () => {
-        const { sessionId } = await createSession({ calledParty: 'sip:busy@example.com', events: ['SESSION_ESTABLISHMENT_FAILURE'] });
+        const { sessionId } = await createSession({}, { calledParty: 'sip:busy@example.com', events: ['SESSION_ESTABLISHMENT_FAILURE'] });
         expect(delivered(await settled(sessionId, 1))).toEqual(['imsSessionNotification DELIVERED']);
         expect(ims(sessionId)[0]?.eventReports[0]).toMatchObject({ event: 'SESSION_ESTABLISHMENT_FAILURE', cause: '486' });
         prism.assertNoViolations();
       });
 
       it('delivers the test notification, whose TestNotification body the callback spec covers', async () => {
-        const { sessionId, self } = await createSession({ requestTestNotification: true, supportedFeatures: '2' });
+        const { sessionId, self } = await createSession({ requestTestNotification: true, suppFeat: '2' });
         expect(delivered(await settled(sessionId, 1))).toEqual(['imsSessionNotification DELIVERED']);
         expect(received.test).toContainEqual({ subscription: self });
         prism.assertNoViolations();
@@ -158,7 +162,7 @@ export function describePrismNotifications(engine: StoreEngine): void {
       });
 
       it('delivers a remote hang-up of an AS session to both callbacks, accepted by Prism', async () => {
-        const { sessionId } = await createSession({ calledParty: 'sip:answer@example.com', events: ['SESSION_TERMINATION'] });
+        const { sessionId } = await createSession({}, { calledParty: 'sip:answer@example.com', events: ['SESSION_TERMINATION'] });
         await inject(`/sessions/${sessionId}/remote-release`);
         expect(delivered(await settled(sessionId, 2)).sort()).toEqual([
           'imsSessionNotification DELIVERED',
@@ -170,7 +174,7 @@ export function describePrismNotifications(engine: StoreEngine): void {
       });
 
       it('delivers a media change with its mediaInfoList to both callbacks, accepted by Prism', async () => {
-        const { sessionId } = await createSession({ events: ['MEDIA_CHANGE_SUCCESS'] });
+        const { sessionId } = await createSession({}, { events: ['MEDIA_CHANGE_SUCCESS'] });
         const mediaInfoList = { video: { mediaId: 'video', mediaType: 'VIDEO' } };
         await inject(`/sessions/${sessionId}/media-changes`, { mediaInfoList });
         expect(delivered(await settled(sessionId, 2)).sort()).toEqual([

@@ -26,13 +26,71 @@ const subscribe = operationById(callEvent, 'Subscribe');
 const judge = judgeOf(callControl);
 const validator = new SpecValidator(callControl);
 const imsSessionSchema = componentSchema(callControl, 'ImsSession');
+const imsSessionInfoSchema = componentSchema(callControl, 'ImsSessionInfo');
 const notifTargets = { '#/components/schemas/Uri': loopbackUri() };
 /** Request bodies as a client builds them (no readOnly attributes). */
 const requests = new SchemaArbitraries(callControl, { overrides: notifTargets });
 /** Bodies as a client that sends back a representation builds them (readOnly attributes too). */
 const representations = new SchemaArbitraries(callControl, { overrides: notifTargets, readOnly: 'include' });
-/** Attributes the spec fixes at creation (ImsSession description): a change is a 403. */
-const FIXED_AT_CREATION = ['callingParty', 'calledParty', 'supportedFeatures', 'sessionId', 'self'] as const;
+/**
+ * Attributes the spec fixes at creation (ImsSession and ImsSessionInfo descriptions), as JSON
+ * Pointers into the resource: a change is a 403.
+ */
+const FIXED_AT_CREATION = [
+  '/afId',
+  '/suppFeat',
+  '/self',
+  '/imsSessionInfo/callingParty',
+  '/imsSessionInfo/calledParty',
+  '/imsSessionInfo/sessionId',
+] as const;
+/** The minimal valid creation body (TS 29.522 V19.5.0's required attributes and notifUri). */
+const MINIMAL_SESSION = {
+  afId: 'af-fuzz',
+  imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' },
+  notifUri: 'http://127.0.0.1:9/n',
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value at a JSON Pointer of the two levels used here (`/a` or `/a/b`), or undefined. */
+function valueAt(root: unknown, pointer: string): unknown {
+  return pointer
+    .slice(1)
+    .split('/')
+    .reduce<unknown>((node, name) => (isRecord(node) ? node[name] : undefined), root);
+}
+
+/** Sets (or, for undefined, deletes) the value at a pointer of the two levels used here. */
+function setAt(root: Record<string, unknown>, pointer: string, value: unknown): void {
+  const [first, second] = pointer.slice(1).split('/') as [string, string | undefined];
+  if (second === undefined) {
+    if (value === undefined) delete root[first];
+    else root[first] = value;
+    return;
+  }
+  const inner = { ...(isRecord(root[first]) ? root[first] : {}) };
+  if (value === undefined) delete inner[second];
+  else inner[second] = value;
+  root[first] = inner;
+}
+
+/** A PUT body that keeps the session as it is (the fixed attributes sent back unchanged). */
+function unchangedBody(session: Record<string, unknown>): Record<string, unknown> {
+  const info = session.imsSessionInfo as Record<string, unknown>;
+  return {
+    afId: session.afId,
+    imsSessionInfo: { callingParty: info.callingParty, calledParty: info.calledParty },
+    notifUri: session.notifUri,
+  };
+}
+
+/** The sessionId of a session's representation. */
+function idOf(session: Record<string, unknown>): string {
+  return String(valueAt(session, '/imsSessionInfo/sessionId'));
+}
 
 /** The server under attack: one per test file, on the engine the file names. */
 let server: Target;
@@ -52,9 +110,7 @@ function success(op: Operation): Expectation {
 }
 
 /** Creates a session from a valid generated body; returns its representation. */
-async function createdSession(
-  body: unknown = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/n' },
-): Promise<Record<string, unknown>> {
+async function createdSession(body: unknown = MINIMAL_SESSION): Promise<Record<string, unknown>> {
   const answer = await expectAnswer(judge, server, jsonRequest(create, body), success(create));
   return JSON.parse(answer.text) as Record<string, unknown>;
 }
@@ -72,15 +128,25 @@ function asSent(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value));
 }
 
-/** Attributes of `sent` the representation must carry unchanged (those the server does not own or negotiate). */
-function echoChecks(sent: Record<string, unknown>, got: Record<string, unknown>, skip: readonly string[]): string[] {
-  return Object.entries(asSent(sent) as Record<string, unknown>)
-    .filter(
-      ([name]) =>
-        !skip.includes(name) && !isReadOnly(callControl, ((imsSessionSchema.properties ?? {}) as Record<string, Schema>)[name] ?? {}),
-    )
-    .filter(([name, value]) => !isDeepStrictEqual(got[name], value))
-    .map(([name, value]) => `/${name} is ${JSON.stringify(got[name])?.slice(0, 200)}, sent ${JSON.stringify(value).slice(0, 200)}`);
+/**
+ * Attributes of `sent` the representation must carry unchanged (those the server does not own or
+ * negotiate), at the top level and inside imsSessionInfo; `skip` holds JSON Pointers.
+ */
+function echoChecks(
+  sent: Record<string, unknown>,
+  got: Record<string, unknown>,
+  skip: readonly string[],
+  schema: Schema = imsSessionSchema,
+  at = '',
+): string[] {
+  return Object.entries(asSent(sent) as Record<string, unknown>).flatMap(([name, value]) => {
+    const pointer = `${at}/${name}`;
+    if (skip.includes(pointer) || isReadOnly(callControl, ((schema.properties ?? {}) as Record<string, Schema>)[name] ?? {})) return [];
+    if (pointer === '/imsSessionInfo' && isRecord(value) && isRecord(got[name]))
+      return echoChecks(value, got[name], skip, imsSessionInfoSchema, pointer);
+    if (isDeepStrictEqual(got[name], value)) return [];
+    return [`${pointer} is ${JSON.stringify(got[name])?.slice(0, 200)}, sent ${JSON.stringify(value).slice(0, 200)}`];
+  });
 }
 
 /** The expectation of an attack on `op`: its verdict resolved against the operation's success statuses. */
@@ -120,8 +186,9 @@ export function describeServerFuzz(engine: StoreEngine): void {
               const found = representationChecks(create, answer);
               if (answer.headers.location !== session.self)
                 found.push(`Location ${String(answer.headers.location)} is not self ${String(session.self)}`);
-              if (session.sessionState !== 'INITIATING') found.push(`a new session is ${String(session.sessionState)}`);
-              return [...found, ...echoChecks(body as Record<string, unknown>, session, ['supportedFeatures', 'websockNotifConfig'])];
+              const state = valueAt(session, '/imsSessionInfo/sessionState');
+              if (state !== 'INITIATING') found.push(`a new session is ${String(state)}`);
+              return [...found, ...echoChecks(body as Record<string, unknown>, session, ['/suppFeat', '/websockNotifConfig'])];
             });
           }),
           20,
@@ -182,14 +249,10 @@ export function describeServerFuzz(engine: StoreEngine): void {
         session: Record<string, unknown>,
         { body, keep }: { body: unknown; keep: boolean[] },
       ): Record<string, unknown> {
-        const put: Record<string, unknown> = {
-          ...(body as Record<string, unknown>),
-          callingParty: session.callingParty,
-          calledParty: session.calledParty,
-        };
-        (['supportedFeatures', 'sessionId', 'self'] as const).forEach((name, i) => {
-          if (keep[i] === true && session[name] !== undefined) put[name] = session[name];
-          else delete put[name];
+        const put: Record<string, unknown> = { ...(body as Record<string, unknown>), afId: session.afId };
+        for (const name of ['/imsSessionInfo/callingParty', '/imsSessionInfo/calledParty']) setAt(put, name, valueAt(session, name));
+        (['/suppFeat', '/imsSessionInfo/sessionId', '/self'] as const).forEach((name, i) => {
+          setAt(put, name, keep[i] === true ? valueAt(session, name) : undefined);
         });
         return put;
       }
@@ -202,21 +265,15 @@ export function describeServerFuzz(engine: StoreEngine): void {
           fc.asyncProperty(requests.of(create.body!.schema), replacement, async (original, generated) => {
             const session = await createdSession(original);
             const put = replacementFor(session, generated);
-            await expectAnswer(
-              judge,
-              server,
-              jsonRequest(update, put, { sessionId: String(session.sessionId) }),
-              success(update),
-              (answer) => {
-                if (answer.status === 204) return [];
-                const got = JSON.parse(answer.text) as Record<string, unknown>;
-                const found = representationChecks(update, answer);
-                for (const name of [...FIXED_AT_CREATION, 'sessionState'])
-                  if (!isDeepStrictEqual(got[name], session[name]))
-                    found.push(`/${name} changed from ${JSON.stringify(session[name])} to ${JSON.stringify(got[name])}`);
-                return [...found, ...echoChecks(put, got, ['supportedFeatures', 'websockNotifConfig', 'sessionState'])];
-              },
-            );
+            await expectAnswer(judge, server, jsonRequest(update, put, { sessionId: idOf(session) }), success(update), (answer) => {
+              if (answer.status === 204) return [];
+              const got = JSON.parse(answer.text) as Record<string, unknown>;
+              const found = representationChecks(update, answer);
+              for (const name of [...FIXED_AT_CREATION, '/imsSessionInfo/sessionState'])
+                if (!isDeepStrictEqual(valueAt(got, name), valueAt(session, name)))
+                  found.push(`${name} changed from ${JSON.stringify(valueAt(session, name))} to ${JSON.stringify(valueAt(got, name))}`);
+              return [...found, ...echoChecks(put, got, ['/suppFeat', '/websockNotifConfig', '/imsSessionInfo/sessionState'])];
+            });
           }),
           20,
         );
@@ -230,18 +287,18 @@ export function describeServerFuzz(engine: StoreEngine): void {
           'update: fixed attribute changed',
           fc.asyncProperty(
             replacement,
-            fc.constantFrom('callingParty', 'calledParty', 'supportedFeatures'),
+            fc.constantFrom('/afId', '/imsSessionInfo/callingParty', '/imsSessionInfo/calledParty', '/suppFeat'),
             publicId,
             fc.stringMatching(/^[A-Fa-f0-9]{1,4}$/),
             async (generated, name, id, mask) => {
               const session = await createdSession();
               const put = replacementFor(session, generated);
-              put[name] = name === 'supportedFeatures' ? mask : id;
-              if (isDeepStrictEqual(put[name], session[name])) return;
-              await expectAnswer(judge, server, jsonRequest(update, put, { sessionId: String(session.sessionId) }), {
+              setAt(put, name, name === '/suppFeat' ? mask : id);
+              if (isDeepStrictEqual(valueAt(put, name), valueAt(session, name))) return;
+              await expectAnswer(judge, server, jsonRequest(update, put, { sessionId: idOf(session) }), {
                 statuses: [403],
                 cause: 'MODIFICATION_NOT_ALLOWED',
-                param: `/${name}`,
+                param: name,
               });
             },
           ),
@@ -262,7 +319,7 @@ export function describeServerFuzz(engine: StoreEngine): void {
               await expectAnswer(
                 judge,
                 server,
-                jsonRequest(update, mutation.body, { sessionId: String(session.sessionId) }),
+                jsonRequest(update, mutation.body, { sessionId: idOf(session) }),
                 mutation.expect,
                 undefined,
                 `${mutation.kind} at ${mutation.pointer}`,
@@ -290,7 +347,7 @@ export function describeServerFuzz(engine: StoreEngine): void {
               await expectAnswer(
                 judge,
                 server,
-                attackRequest(update, attack, { sessionId: String(session.sessionId) }),
+                attackRequest(update, attack, { sessionId: idOf(session) }),
                 attackExpectation(update, attack),
                 undefined,
                 attack.kind,
@@ -316,7 +373,7 @@ export function describeServerFuzz(engine: StoreEngine): void {
             const merged = mergePatch(stored, patch) as Record<string, unknown>;
             const mergedValid = validator.errors(imsSessionSchema, merged).length === 0;
             const expect: Expectation = mergedValid ? success(modify) : { statuses: [400] };
-            await expectAnswer(judge, server, jsonRequest(modify, patch, { sessionId: String(session.sessionId) }), expect, (answer) => {
+            await expectAnswer(judge, server, jsonRequest(modify, patch, { sessionId: idOf(session) }), expect, (answer) => {
               if (answer.status !== 200) return [];
               const got = JSON.parse(answer.text) as Record<string, unknown>;
               const found = representationChecks(modify, answer);
@@ -347,7 +404,7 @@ export function describeServerFuzz(engine: StoreEngine): void {
               await expectAnswer(
                 judge,
                 server,
-                jsonRequest(modify, mutation.body, { sessionId: String(session.sessionId) }),
+                jsonRequest(modify, mutation.body, { sessionId: idOf(session) }),
                 mutation.expect,
                 undefined,
                 `${mutation.kind} at ${mutation.pointer}`,
@@ -377,7 +434,7 @@ export function describeServerFuzz(engine: StoreEngine): void {
               await expectAnswer(
                 judge,
                 server,
-                attackRequest(modify, attack, { sessionId: String(session.sessionId) }),
+                attackRequest(modify, attack, { sessionId: idOf(session) }),
                 expect,
                 undefined,
                 attack.kind,
@@ -411,8 +468,7 @@ export function describeServerFuzz(engine: StoreEngine): void {
         await checkProperty(
           'unknown ids',
           fc.asyncProperty(unknownId, fc.constantFrom(update, modify, release), requests.of(modify.body!.schema), async (id, op, patch) => {
-            const body =
-              op === update ? { callingParty: session.callingParty, calledParty: session.calledParty, notifUri: session.notifUri } : patch;
+            const body = op === update ? unchangedBody(session) : patch;
             const req: WireRequest =
               op.body === undefined ? { method: op.method, path: pathOf(op, { sessionId: id }) } : jsonRequest(op, body, { sessionId: id });
             await expectAnswer(judge, server, req, { statuses: [404], cause: 'SESSION_NOT_FOUND' });
@@ -426,10 +482,9 @@ export function describeServerFuzz(engine: StoreEngine): void {
           'release then reuse',
           fc.asyncProperty(requests.of(create.body!.schema), fc.constantFrom(update, modify, release), async (original, op) => {
             const session = await createdSession(original);
-            const id = String(session.sessionId);
+            const id = idOf(session);
             await expectAnswer(judge, server, { method: 'DELETE', path: pathOf(release, { sessionId: id }) }, success(release));
-            const body =
-              op === update ? { callingParty: session.callingParty, calledParty: session.calledParty, notifUri: session.notifUri } : {};
+            const body = op === update ? unchangedBody(session) : {};
             const req: WireRequest =
               op.body === undefined ? { method: op.method, path: pathOf(op, { sessionId: id }) } : jsonRequest(op, body, { sessionId: id });
             await expectAnswer(judge, server, req, { statuses: [404], cause: 'SESSION_NOT_FOUND' });
