@@ -234,8 +234,8 @@ async function main(): Promise<void> {
 
     const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000 });
     const body = JSON.stringify({
-      callingParty: 'tel:+4930123456',
-      calledParty: 'sip:bob@example.com',
+      afId: 'default',
+      imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' },
       notifUri: `http://127.0.0.1:${asPort}/as`,
     });
     const answers = new Map<string, number>();
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
       const answer = await send('POST', SESSIONS);
       if (answer?.status !== 201) return;
       created += 1;
-      const { sessionId } = answer.json as { sessionId: string };
+      const { sessionId } = (answer.json as { imsSessionInfo: { sessionId: string } }).imsSessionInfo;
       await new Promise((resolve) => setTimeout(resolve, o.holdMs));
       await send('DELETE', `${SESSIONS}/${sessionId}`);
     };

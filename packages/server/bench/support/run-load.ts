@@ -87,4 +87,8 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** The ImsSession every create + release benchmark creates. */
-export const BENCH_SESSION = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
+export const BENCH_SESSION = {
+  afId: 'default',
+  imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' },
+  notifUri: 'http://127.0.0.1:9/notify',
+};

@@ -28,7 +28,11 @@ const CYCLES = Number(values.cycles ?? positionals[0] ?? 200);
 const ROUNDS = Number(values.rounds ?? positionals[1] ?? 15);
 const WARMUP = Number(values.warmup);
 const BASE = '/mmtel-callcontrol/v1/ims-sessions';
-const body: ImsSession = { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com', notifUri: 'http://127.0.0.1:9/notify' };
+const body: ImsSession = {
+  afId: 'default',
+  imsSessionInfo: { callingParty: 'tel:+4930123456', calledParty: 'sip:bob@example.com' },
+  notifUri: 'http://127.0.0.1:9/notify',
+};
 const updated: ImsSession = { ...body, notifCorreId: 'bench' };
 
 type Cycle = () => Promise<void>;
@@ -38,7 +42,7 @@ function rawCycle(apiRoot: string): Cycle {
   const json = { 'content-type': 'application/json' };
   return async () => {
     const created = await fetch(apiRoot + BASE, { method: 'POST', headers: json, body: JSON.stringify(body) });
-    const { sessionId } = (await created.json()) as { sessionId: string };
+    const { sessionId } = ((await created.json()) as { imsSessionInfo: { sessionId: string } }).imsSessionInfo;
     const put = await fetch(`${apiRoot}${BASE}/${sessionId}`, { method: 'PUT', headers: json, body: JSON.stringify(updated) });
     await put.json();
     const released = await fetch(`${apiRoot}${BASE}/${sessionId}`, { method: 'DELETE' });
@@ -123,9 +127,8 @@ async function trivialServer(): Promise<{ apiRoot: string; close: () => Promise<
       const sessionId = req.method === 'POST' ? `s-${++next}` : (req.url ?? '').slice(BASE.length + 1);
       const payload = JSON.stringify({
         ...body,
-        sessionId,
+        imsSessionInfo: { ...body.imsSessionInfo, sessionId, sessionState: 'INITIATING' },
         self: `http://${req.headers.host}${BASE}/${sessionId}`,
-        sessionState: 'INITIATING',
       });
       const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
       if (req.method === 'POST') headers.location = `http://${req.headers.host}${BASE}/${sessionId}`;
