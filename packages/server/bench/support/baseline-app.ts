@@ -23,7 +23,8 @@ export async function buildBaselineApp(apiRoot: string): Promise<FastifyInstance
     async CreateImsSession(request: FastifyRequest<{ Body: Record<string, unknown> }>, reply: FastifyReply) {
       const sessionId = randomUUID();
       const self = `${apiRoot}${CALL_CONTROL_BASE_PATH}/ims-sessions/${sessionId}`;
-      const session = { ...request.body, sessionId, sessionState: 'INITIATING', self };
+      const body = request.body as { imsSessionInfo: Record<string, unknown> };
+      const session = { ...body, imsSessionInfo: { ...body.imsSessionInfo, sessionId, sessionState: 'INITIATING' }, self };
       sessions.set(sessionId, session);
       return reply.code(201).header('location', self).send(session);
     },

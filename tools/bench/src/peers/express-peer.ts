@@ -66,7 +66,8 @@ export function buildExpressPeer(apiRoot: string): express.Express {
   app.post(`${CALL_CONTROL_BASE_PATH}/ims-sessions`, (request: Request, response: Response) => {
     const sessionId = randomUUID();
     const self = `${apiRoot}${CALL_CONTROL_BASE_PATH}/ims-sessions/${sessionId}`;
-    const session = { ...(request.body as Record<string, unknown>), sessionId, sessionState: 'INITIATING', self };
+    const body = request.body as { imsSessionInfo: Record<string, unknown> };
+    const session = { ...body, imsSessionInfo: { ...body.imsSessionInfo, sessionId, sessionState: 'INITIATING' }, self };
     sessions.set(sessionId, session);
     response.status(201).location(self).json(session);
   });
