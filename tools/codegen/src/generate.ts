@@ -6,6 +6,7 @@ import { callbacksDocument, callbacksYaml, emitCallbackTable } from './emit-call
 import { emitClientEntryPoints } from './emit-client.js';
 import { emitEnums } from './emit-enums.js';
 import { emitHandlers, emitOperationTable, handlerScaffold } from './emit-handlers.js';
+import { emitParsedSpecs } from './emit-parsed-specs.js';
 import { emitTypes } from './emit-types.js';
 import { generatedHeader } from './header.js';
 import type { GeneratorConfig } from './layout.js';
@@ -58,6 +59,7 @@ export async function generate(config: GeneratorConfig): Promise<GeneratorOutput
     ts(`${out.serverGenerated}/handlers.gen.ts`, allSpecs, emitHandlers(bundled, out.typesModule));
     ts(`${out.serverGenerated}/operations.gen.ts`, allSpecs, emitOperationTable(bundled));
   }
+  if (out.parsedSpecs) ts(out.parsedSpecs, allSpecs, emitParsedSpecs(bundled));
   if (out.clientGenerated) {
     const published = bundled.filter((a) => a.source.key !== 'simulator');
     ts(

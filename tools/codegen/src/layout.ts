@@ -23,6 +23,8 @@ export interface OutputLayout {
   typesModule: (apiKey: string) => string;
   /** The server's generated handler contract and operation table. */
   serverGenerated?: string;
+  /** The module of the server's bundled specs, parsed (a file path: `…/bundled-specs.gen.ts`). */
+  parsedSpecs?: string;
   /** Hand-written handler modules; a missing one is scaffolded, an existing one never touched. */
   handlers?: string;
   /** The client's generated openapi-fetch entry points. */
@@ -50,6 +52,7 @@ export function projectConfig(root: string): GeneratorConfig {
       types: 'packages/types/src',
       typesModule: (apiKey) => `@mmtel/types/${apiKey}`,
       serverGenerated: 'packages/server/src/generated',
+      parsedSpecs: 'packages/server/src/generated/bundled-specs.gen.ts',
       handlers: 'packages/server/src/handlers',
       clientGenerated: 'packages/client/src/generated',
     },

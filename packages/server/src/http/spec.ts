@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { bundledSpecs } from '../generated/bundled-specs.gen.js';
 
 /** A bundled (single-file) OpenAPI document as a plain object. */
 export type OpenApiDocument = Record<string, unknown> & {
@@ -12,6 +13,16 @@ const bundledDir = new URL('../../../../specs/bundled/', import.meta.url);
 /** Reads one of the generated `*.bundled.yaml` files (fastify-openapi-glue takes single-file specs only). */
 export function loadBundledSpec(name: string): OpenApiDocument {
   return parse(readFileSync(fileURLToPath(new URL(name, bundledDir)), 'utf8')) as OpenApiDocument;
+}
+
+/**
+ * One of the bundled specs the server serves, parsed at `pnpm generate` (generated/bundled-specs.gen.ts):
+ * parsing their YAML at every start cost ~170 ms. A fresh copy each call: callers may change it.
+ */
+export function bundledSpec(api: 'callcontrol' | 'callevent' | 'simulator'): OpenApiDocument {
+  const spec = bundledSpecs[api];
+  if (spec === undefined) throw new Error(`no bundled spec for ${api}: run pnpm generate`);
+  return structuredClone(spec);
 }
 
 /** The API paths served: the two TS 29.392 APIs and the simulator's control API. */

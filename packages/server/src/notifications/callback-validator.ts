@@ -36,3 +36,15 @@ export function validateCallbackBody(callback: CallbackName | (string & {}), bod
 export function compileCallbackValidators(): void {
   for (const name of Object.keys(callbacks)) validatorFor(name);
 }
+
+/**
+ * Compiles every callback schema in the background, one per turn of the event loop, so that
+ * requests served meanwhile wait for one compilation at most (each takes tens of ms): what the
+ * server does once it is ready, instead of making the start wait for all of them.
+ */
+export async function compileCallbackValidatorsInTurns(): Promise<void> {
+  for (const name of Object.keys(callbacks)) {
+    await new Promise((resolve) => setImmediate(resolve));
+    validatorFor(name);
+  }
+}

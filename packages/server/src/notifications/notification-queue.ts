@@ -1,5 +1,5 @@
 import type { NewNotification, Outbox, OutboxEntry } from '../store/store.js';
-import { compileCallbackValidators, validateCallbackBody, type InvalidParam } from './callback-validator.js';
+import { compileCallbackValidatorsInTurns, validateCallbackBody, type InvalidParam } from './callback-validator.js';
 
 /** Where notifications go: what the sessions and the simulator enqueue through. */
 export interface Notifier {
@@ -35,8 +35,15 @@ export class NotificationQueue implements Notifier {
 
   constructor(outbox: Outbox) {
     this.#outbox = outbox;
-    // Compiling the schemas takes ~100 ms: pay it at startup, not on the first notification.
-    compileCallbackValidators();
+  }
+
+  /**
+   * Compiles the callback schemas (~100 ms in all) in the background, one per event-loop turn, so
+   * that neither the start nor the first notification pays for them; a notification enqueued
+   * before compiles the one it needs.
+   */
+  warmUp(): Promise<void> {
+    return compileCallbackValidatorsInTurns();
   }
 
   /** Validates, then stores `items` in order. Throws NotificationSchemaError (nothing enqueued) on the first invalid body. */

@@ -1,12 +1,13 @@
 /**
- * Start-up time to ready: spawns `node --import tsx packages/server/src/main.ts` (production
+ * Start-up time to ready: builds the server (`pnpm --filter @mmtel/server build`, before any
+ * timing), then spawns `node packages/server/dist/bin/main.js` as `pnpm start` runs it (production
  * profile, a fresh temporary MMTEL_DATA_DIR, a free PORT) and times spawn → first 200 from
- * /readyz, `runs` times. The floor is the same for a node:http server of a few lines under the
- * same `node --import tsx`: what Node and the TypeScript loader cost before any server code runs.
+ * /readyz, `runs` times. The floor is a plain node:http server of a few lines under the same
+ * `node`: what Node itself costs before any server code runs.
  *
  *   node --import tsx tools/bench/src/benchmarks/startup.ts [--runs 3] [--out FILE]
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +17,12 @@ import { median } from '../stats.js';
 import { parseBenchArgs, positive, writeResult } from '../result-file.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const MAIN = join(REPO_ROOT, 'packages/server/src/main.ts');
-const FLOOR = fileURLToPath(new URL('./support/ready-floor.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+const SERVER_PACKAGE = join(REPO_ROOT, 'packages/server');
+const MAIN = join(SERVER_PACKAGE, 'dist/bin/main.js');
+/** The floor: answers /readyz as soon as it listens. */
+const FLOOR = `import { createServer } from 'node:http';
+createServer((request, response) => response.writeHead(request.url === '/readyz' ? 200 : 404).end())
+  .listen(Number(process.env.PORT), process.env.HOST);`;
 const GIVE_UP_MS = 60_000;
 
 /** What this child writes: ms from spawn to the first 200 of /readyz, each run and the median. */
@@ -29,11 +33,11 @@ export interface StartupResult {
   floorMedianMs: number;
 }
 
-/** Spawns `script`, polls its /readyz until 200, kills it; returns the ms in between. */
-async function timeToReady(script: string, env: Record<string, string>): Promise<number> {
+/** Spawns `node ARGS`, polls its /readyz until 200, kills it; returns the ms in between. */
+async function timeToReady(script: string, args: string[], env: Record<string, string>): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', TSX, script], {
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -66,6 +70,8 @@ async function timeToReady(script: string, env: Record<string, string>): Promise
 }
 
 const args = parseBenchArgs({ runs: { type: 'string', default: '3' } });
+// `pnpm --filter @mmtel/server build`, without pnpm's own start-up in the way.
+execFileSync(join(SERVER_PACKAGE, 'node_modules/.bin/tsup'), [], { cwd: SERVER_PACKAGE, stdio: 'ignore' });
 const runs = positive('runs', args.runs);
 const serverMs: number[] = [];
 const floorMs: number[] = [];
@@ -73,11 +79,11 @@ const floorMs: number[] = [];
 for (let i = 0; i < runs; i++) {
   const dataDir = await mkdtemp(join(tmpdir(), 'mmtel-bench-startup-'));
   try {
-    serverMs.push(await timeToReady(MAIN, { MMTEL_DATA_DIR: dataDir, MMTEL_PROFILE: 'production', LOG_LEVEL: 'warn' }));
+    serverMs.push(await timeToReady('the server', [MAIN], { MMTEL_DATA_DIR: dataDir, MMTEL_PROFILE: 'production', LOG_LEVEL: 'warn' }));
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
-  floorMs.push(await timeToReady(FLOOR, {}));
+  floorMs.push(await timeToReady('the floor', ['--input-type=module', '--eval', FLOOR], {}));
 }
 await writeResult(args.out, {
   serverMs,
