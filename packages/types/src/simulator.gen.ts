@@ -91,10 +91,47 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lists the delivery record of notifications. */
+        /**
+         * Lists the delivery record of notifications.
+         * @description What became of each notification the server accepted: pending, delivered or given up,
+         *     with its target, attempts, last status and error. Newest first. Delivered and given-up
+         *     notifications stay MMTEL_NOTIFY_RETENTION_MS (a day by default). A query parameter other
+         *     than session-id and state is answered 400 (a misspelt filter would otherwise list
+         *     everything).
+         */
         get: operations["ListDeliveries"];
         put?: never;
         post?: never;
+        /**
+         * Clears the outbox (development servers).
+         * @description Gives up every pending notification (its lastError says it was cleared) and removes every
+         *     delivered or given-up one from the record: a clean start for a development server whose
+         *     outbox is retrying notifications to an AS that is gone. Not for a shared server: the other
+         *     ASs' notifications are cleared too. It takes no query parameter (one is answered 400:
+         *     it may be a filter the operation does not have).
+         */
+        delete: operations["ClearDeliveries"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a given-up notification again.
+         * @description Queues the body of a FAILED notification again, to its target and after the other
+         *     pending notifications of its session, as a new notification with a record of its own (the
+         *     failed one stays as it was). For an AS that was down or answered wrongly and is fixed now.
+         */
+        post: operations["RetryDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -151,6 +188,13 @@ export interface components {
          * @enum {string}
          */
         DeliveryState: "PENDING" | "DELIVERED" | "FAILED";
+        /** @description What DELETE /deliveries cleared. */
+        ClearedDeliveries: {
+            /** @description Pending notifications given up. */
+            givenUp: number;
+            /** @description Delivered and given-up notifications removed from the record. */
+            removed: number;
+        };
         /** @description The delivery record of one notification. */
         Delivery: {
             /** @description The notification id. */
@@ -168,6 +212,11 @@ export interface components {
             lastStatus?: number;
             /** @description Why the last attempt failed, or why delivery was given up. */
             lastError?: string;
+            /**
+             * Format: date-time
+             * @description When the server accepted the notification.
+             */
+            createdAt?: string;
             /** @description The notification body. */
             body: Record<string, never>;
         };
@@ -407,9 +456,15 @@ export interface operations {
     ListDeliveries: {
         parameters: {
             query?: {
-                /** @description Only the notifications about this IMS session. */
+                /**
+                 * @description Only the notifications about this IMS session (its sessionId).
+                 * @example 3f1c1e0a-5b7d-4d2a-9a47-0c2d7f3b9e11
+                 */
                 "session-id"?: string;
-                /** @description Only the notifications in this delivery state. */
+                /**
+                 * @description Only the notifications in this delivery state.
+                 * @example FAILED
+                 */
                 state?: components["schemas"]["DeliveryState"];
             };
             header?: never;
@@ -418,7 +473,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The notifications, in delivery order per session. */
+            /** @description The notifications, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -428,6 +483,54 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    ClearDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was cleared. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearedDeliveries"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    RetryDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the given-up notification. */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new notification, pending. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

@@ -40,6 +40,8 @@ export const Cause = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   /** Ours (simulator): an injected network event has nobody to notify. */
   NOTIFICATION_TARGET_NOT_CONFIGURED: { status: 409, title: 'No notification target configured' },
+  /** Ours (simulator): only a given-up (FAILED) notification can be sent again. */
+  NOTIFICATION_NOT_GIVEN_UP: { status: 409, title: 'Notification not given up' },
   /** Ours: the request did not arrive in time (slow client). */
   REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   INCORRECT_LENGTH: { status: 411, title: 'Incorrect length' },

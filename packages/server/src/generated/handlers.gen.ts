@@ -144,6 +144,25 @@ export type ListDeliveriesReply =
   | { status: 200; body: SimulatorOperations["ListDeliveries"]["responses"][200]["content"]["application/json"] }
   | { status: 400; body: SimulatorOperations["ListDeliveries"]["responses"][400]["content"]["application/problem+json"] };
 
+/** Request parts of ClearDeliveries (DELETE /sim/v1/deliveries). */
+export interface ClearDeliveriesRequest {
+  params: Record<string, never>;
+}
+/** The documented answers of ClearDeliveries, one per response code. */
+export type ClearDeliveriesReply =
+  | { status: 200; body: SimulatorOperations["ClearDeliveries"]["responses"][200]["content"]["application/json"] }
+  | { status: 400; body: SimulatorOperations["ClearDeliveries"]["responses"][400]["content"]["application/problem+json"] };
+
+/** Request parts of RetryDelivery (POST /sim/v1/deliveries/{deliveryId}/retry). */
+export interface RetryDeliveryRequest {
+  params: SimulatorOperations["RetryDelivery"]["parameters"]["path"];
+}
+/** The documented answers of RetryDelivery, one per response code. */
+export type RetryDeliveryReply =
+  | { status: 201; body: SimulatorOperations["RetryDelivery"]["responses"][201]["content"]["application/json"] }
+  | { status: 404; body: SimulatorOperations["RetryDelivery"]["responses"][404]["content"]["application/problem+json"] }
+  | { status: 409; body: SimulatorOperations["RetryDelivery"]["responses"][409]["content"]["application/problem+json"] };
+
 /** One handler per operationId; `Context` is what the server passes every handler. */
 export interface Handlers<Context> {
   /** Creates a new Individual IMS Session resource. (POST /mmtel-callcontrol/v1/ims-sessions) */
@@ -166,6 +185,10 @@ export interface Handlers<Context> {
   InjectRemoteRelease: (request: InjectRemoteReleaseRequest, context: Context) => Promise<InjectRemoteReleaseReply>;
   /** Lists the delivery record of notifications. (GET /sim/v1/deliveries) */
   ListDeliveries: (request: ListDeliveriesRequest, context: Context) => Promise<ListDeliveriesReply>;
+  /** Clears the outbox (development servers). (DELETE /sim/v1/deliveries) */
+  ClearDeliveries: (request: ClearDeliveriesRequest, context: Context) => Promise<ClearDeliveriesReply>;
+  /** Sends a given-up notification again. (POST /sim/v1/deliveries/{deliveryId}/retry) */
+  RetryDelivery: (request: RetryDeliveryRequest, context: Context) => Promise<RetryDeliveryReply>;
 }
 
 /** The operationId of any served operation. */

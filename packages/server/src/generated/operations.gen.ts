@@ -108,4 +108,22 @@ export const operations = {
     bodyRequired: false,
     responses: {"200":{"contentType":"application/json","headers":[]},"400":{"contentType":"application/problem+json","headers":[]},"default":{"contentType":"application/problem+json","headers":[]}},
   },
+  ClearDeliveries: {
+    api: "simulator",
+    basePath: "/sim/v1",
+    method: "DELETE",
+    path: "/deliveries",
+    requestContentTypes: [],
+    bodyRequired: false,
+    responses: {"200":{"contentType":"application/json","headers":[]},"400":{"contentType":"application/problem+json","headers":[]},"default":{"contentType":"application/problem+json","headers":[]}},
+  },
+  RetryDelivery: {
+    api: "simulator",
+    basePath: "/sim/v1",
+    method: "POST",
+    path: "/deliveries/{deliveryId}/retry",
+    requestContentTypes: [],
+    bodyRequired: false,
+    responses: {"201":{"contentType":"application/json","headers":[]},"404":{"contentType":"application/problem+json","headers":[]},"409":{"contentType":"application/problem+json","headers":[]},"default":{"contentType":"application/problem+json","headers":[]}},
+  },
 } as const satisfies Record<OperationId, OperationDefinition>;

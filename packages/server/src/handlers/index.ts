@@ -1,5 +1,6 @@
 import type { Handlers } from '../generated/handlers.gen.js';
 import type { HandlerContext } from '../handler-context.js';
+import { ClearDeliveries } from './ClearDeliveries.js';
 import { CreateImsSession } from './CreateImsSession.js';
 import { InjectIncomingCall } from './InjectIncomingCall.js';
 import { InjectMediaChange } from './InjectMediaChange.js';
@@ -8,6 +9,7 @@ import { ListDeliveries } from './ListDeliveries.js';
 import { ListScenarios } from './ListScenarios.js';
 import { ModifyImsSession } from './ModifyImsSession.js';
 import { ReleaseImsSession } from './ReleaseImsSession.js';
+import { RetryDelivery } from './RetryDelivery.js';
 import { Subscribe } from './Subscribe.js';
 import { UpdateImsSession } from './UpdateImsSession.js';
 
@@ -23,4 +25,6 @@ export const handlers = {
   InjectMediaChange,
   InjectRemoteRelease,
   ListDeliveries,
+  ClearDeliveries,
+  RetryDelivery,
 } satisfies Handlers<HandlerContext>;

@@ -6,7 +6,8 @@ import { ProblemError } from '../http/problem.js';
 import type { Notifier } from '../notifications/notification-queue.js';
 import type { SessionEventTarget } from '../notifications/session-event-target.js';
 import type { SessionObserver, SessionService } from '../sessions/session-service.js';
-import type { DeliveryState, NewNotification, Outbox, OutboxEntry, SessionRecord } from '../store/store.js';
+import type { DeliveryState, NewNotification, Outbox, SessionRecord } from '../store/store.js';
+import { DeliveryRecord } from './delivery-record.js';
 import { type Scenario, scenarios } from './scenarios.js';
 
 type SessionEventNotification = CallEvent.components['schemas']['SessionEventNotification'];
@@ -39,18 +40,19 @@ export class NetworkSimulator implements SessionObserver {
   private readonly timers = new Map<string, Set<NodeJS.Timeout>>();
   private readonly sessions: SessionService;
   private readonly notifier: Notifier;
-  private readonly outbox: Outbox;
   private readonly sessionEventTarget: SessionEventTarget;
   private readonly config: SimulatorConfig;
   private readonly log: FastifyBaseLogger;
+  /** The delivery record as the simulator's API shows it (list, retry, clear). */
+  readonly deliveryRecord: DeliveryRecord;
 
   constructor(options: NetworkSimulatorOptions) {
     this.sessions = options.sessions;
     this.notifier = options.notifier;
-    this.outbox = options.outbox;
     this.sessionEventTarget = options.sessionEventTarget;
     this.config = options.config;
     this.log = options.log;
+    this.deliveryRecord = new DeliveryRecord(options.outbox, options.notifier);
   }
 
   get defaultScenario(): string {
@@ -158,10 +160,9 @@ export class NetworkSimulator implements SessionObserver {
     return { sessionId, notifications };
   }
 
-  /** The delivery record, optionally for one session or state. */
+  /** The delivery record, optionally for one session or state, newest first. */
   async deliveries(filter: { sessionId?: string; state?: DeliveryState }): Promise<Delivery[]> {
-    const entries = await this.outbox.list(filter.state === undefined ? {} : { state: filter.state });
-    return entries.filter((e) => filter.sessionId === undefined || e.sessionId === filter.sessionId).map(toDelivery);
+    return this.deliveryRecord.list(filter);
   }
 
   /** Stops every running scenario. */
@@ -218,18 +219,4 @@ function noTarget(): ProblemError {
     'NOTIFICATION_TARGET_NOT_CONFIGURED',
     'No SessionEventNotificationUri is configured (MMTEL_SESSION_EVENT_NOTIFICATION_URI) and the session is not an IMS session of MMTel_CallControl: nothing to notify.',
   );
-}
-
-function toDelivery(entry: OutboxEntry): Delivery {
-  return {
-    id: entry.id,
-    callback: entry.callback,
-    ...(entry.sessionId !== undefined && { sessionId: entry.sessionId }),
-    target: entry.target,
-    state: entry.state.toUpperCase() as Delivery['state'],
-    attempts: entry.attempts,
-    ...(entry.lastStatus !== undefined && { lastStatus: entry.lastStatus }),
-    ...(entry.lastError !== undefined && { lastError: entry.lastError }),
-    body: entry.body as Record<string, never>,
-  };
 }
