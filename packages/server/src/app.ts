@@ -104,7 +104,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const simulatorSpec = bundledSpec('simulator');
 
   const store =
-    options.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, leaseMs: config.notifications.leaseMs }));
+    options.store ??
+    (await openStore({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      leaseMs: config.notifications.leaseMs,
+      synchronousCommit: config.synchronousCommit,
+    }));
   if (!options.store) app.addHook('onClose', async () => store.close());
   const metrics = new Metrics(store);
 

@@ -33,7 +33,7 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Everything one run measured; each create + release target has one result per round. */
 export interface RunResults {
-  createRelease: Record<'server' | 'fastify' | 'express', Array<Outcome<CreateReleaseResult>>>;
+  createRelease: Record<'server' | 'server-async-commit' | 'fastify' | 'express', Array<Outcome<CreateReleaseResult>>>;
   notifications: Outcome<NotificationResult>;
   overhead: Outcome<OverheadResult>;
   generate: Outcome<GenerateTimeResult>;
@@ -106,6 +106,7 @@ export function buildFigures(results: RunResults): Figure[] {
   const server = mergeRounds(results.createRelease.server);
   const fastify = mergeRounds(results.createRelease.fastify);
   const express = mergeRounds(results.createRelease.express);
+  const serverAsync = mergeRounds(results.createRelease['server-async-commit']);
   const loadNote = (name: string, rounds: ReadonlyArray<Outcome<CreateReleaseResult>>, merged: MergedLoad | undefined) => {
     const failed = rounds.flatMap((round) => (round.ok ? [] : [round.error]));
     const notes = [
@@ -116,6 +117,7 @@ export function buildFigures(results: RunResults): Figure[] {
   };
   const createNote = [
     loadNote('server', results.createRelease.server, server),
+    loadNote('server (synchronous commit off)', results.createRelease['server-async-commit'], serverAsync),
     loadNote('bare Fastify', results.createRelease.fastify, fastify),
     loadNote('Express', results.createRelease.express, express),
   ]
@@ -139,6 +141,28 @@ export function buildFigures(results: RunResults): Figure[] {
         createNote,
       ),
       roundRatios(cr.server, cr.fastify, (r) => r.cyclesPerS),
+    ),
+    withRounds(
+      {
+        source: 'create-release',
+        name: 'create+release, MMTEL_SYNCHRONOUS_COMMIT=off: server vs bare Fastify',
+        unit: 'cycles/s',
+        value: serverAsync?.cyclesPerS,
+        baseline: fastify?.cyclesPerS,
+        baselineName: 'bare Fastify',
+      },
+      roundRatios(cr['server-async-commit'], cr.fastify, (r) => r.cyclesPerS),
+    ),
+    withRounds(
+      {
+        source: 'create-release',
+        name: 'create+release CPU per cycle, MMTEL_SYNCHRONOUS_COMMIT=off: server vs bare Fastify',
+        unit: 'µs',
+        value: serverAsync?.cpuUsPerCycle,
+        baseline: fastify?.cpuUsPerCycle,
+        baselineName: 'bare Fastify',
+      },
+      roundRatios(cr['server-async-commit'], cr.fastify, (r) => r.cpuUsPerCycle),
     ),
     withRounds(
       {

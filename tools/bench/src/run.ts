@@ -143,7 +143,7 @@ print(
 const runStarted = performance.now();
 
 const results: RunResults = {
-  createRelease: { server: [], fastify: [], express: [] },
+  createRelease: { server: [], 'server-async-commit': [], fastify: [], express: [] },
   notifications: skipped('notifications'),
   overhead: skipped('client'),
   generate: skipped('generate'),
@@ -156,7 +156,7 @@ if (only.has('create-release')) {
     `create+release: ${SIZES.rounds} round(s) per target, 32 loops, ${SIZES.warmupS} s warm-up + ${SIZES.durationS} s each, targets alternating`,
   );
   for (let round = 1; round <= SIZES.rounds; round++) {
-    for (const target of ['server', 'fastify', 'express'] as const) {
+    for (const target of ['server', 'server-async-commit', 'fastify', 'express'] as const) {
       results.createRelease[target].push(
         await runChild<CreateReleaseResult>(`${target} (round ${round})`, 'tools/bench/src/benchmarks/create-release.ts', [
           '--target',

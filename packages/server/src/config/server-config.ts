@@ -14,6 +14,8 @@ export interface ServerConfig {
   dataDir: string;
   /** PostgreSQL connection string; when set it replaces the embedded store. */
   databaseUrl?: string;
+  /** Whether a durable write answers only once on disk (`on`, the default) or once committed (`MMTEL_SYNCHRONOUS_COMMIT`). */
+  synchronousCommit: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
   /** How logs are written: `auto` is readable on a terminal in development, JSON otherwise. */
   logFormat: ConfigValues['MMTEL_LOG_FORMAT'];
@@ -125,6 +127,7 @@ export function toServerConfig(values: ConfigValues, cwd: string): ServerConfig 
     }),
     dataDir: resolve(cwd, values.MMTEL_DATA_DIR),
     ...(values.DATABASE_URL !== undefined && { databaseUrl: values.DATABASE_URL }),
+    synchronousCommit: values.MMTEL_SYNCHRONOUS_COMMIT === 'on',
     logLevel: values.LOG_LEVEL,
     logFormat: values.MMTEL_LOG_FORMAT,
     docs: values.MMTEL_DOCS,

@@ -7,14 +7,19 @@ import type { Store } from './store.js';
 /**
  * Opens the configured store: PostgreSQL when `databaseUrl` is set (several server instances may
  * share it), otherwise LMDB under `dataDir` (one server process). `leaseMs` is the lease of a
- * claimed notification (`MMTEL_NOTIFY_LEASE_MS`; default 90 s).
+ * claimed notification (`MMTEL_NOTIFY_LEASE_MS`; default 90 s); `synchronousCommit` false lets a
+ * durable write answer once committed, before it is flushed to disk (`MMTEL_SYNCHRONOUS_COMMIT`).
  */
 export async function openStore(config: {
   dataDir: string;
   databaseUrl?: string | undefined;
   leaseMs?: number | undefined;
+  synchronousCommit?: boolean | undefined;
 }): Promise<Store> {
-  const lease = config.leaseMs === undefined ? {} : { leaseMs: config.leaseMs };
+  const lease = {
+    ...(config.leaseMs !== undefined && { leaseMs: config.leaseMs }),
+    ...(config.synchronousCommit !== undefined && { synchronousCommit: config.synchronousCommit }),
+  };
   if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
     return openPostgresStore({ connectionString: config.databaseUrl, ...lease });
   }

@@ -44,6 +44,16 @@ const TARGETS = {
     });
     return { origin: server.apiRoot, close: server.close };
   },
+  /** The same with MMTEL_SYNCHRONOUS_COMMIT=off: a 201 once committed, fsynced right after. */
+  async 'server-async-commit'() {
+    const server = await startReferenceServer({
+      MMTEL_PROFILE: 'production',
+      MMTEL_SIM_SCENARIO: 'silent',
+      MMTEL_ALLOW_PRIVATE_TARGETS: 'true',
+      MMTEL_SYNCHRONOUS_COMMIT: 'off',
+    });
+    return { origin: server.apiRoot, close: server.close };
+  },
   /** Bare Fastify serving the same validated routes from the same spec, sessions in a Map. */
   async fastify() {
     const port = await freePort();

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { open, type RootDatabase } from 'lmdb';
 import { leaseOption } from '../outbox-core.js';
 import type { Store } from '../store.js';
+import { durableWrites } from './durably.js';
 import { checkLayout, openDatabases, releaseStoredLeases } from './layout.js';
 import { createLmdbOutbox } from './outbox.js';
 import { createLmdbSessions } from './sessions.js';
@@ -13,6 +14,11 @@ export interface LmdbStoreOptions {
   path: string;
   /** The lease a claim takes unless it names one, in ms (default 90 s); see `Outbox.leaseMs`. */
   leaseMs?: number;
+  /**
+   * Whether a durable write resolves only once fsynced (the default), or once committed, fsynced
+   * in the background right after (see durably.ts).
+   */
+  synchronousCommit?: boolean;
 }
 
 /**
@@ -26,7 +32,7 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
   const leaseMs = leaseOption(options.leaseMs);
   await mkdir(options.path, { recursive: true });
   // Commits are visible (and survive a process kill) when a write resolves; writes the contract
-  // calls durable additionally wait for `root.flushed` (fsync), which overlapping sync batches.
+  // calls durable additionally wait for `root.flushed` (fsync) unless synchronousCommit is off.
   const root: RootDatabase = open({ path: options.path, maxDbs: 12, encoding: 'json' });
   try {
     await checkLayout(root, options.path);
@@ -36,13 +42,14 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
   }
   const dbs = openDatabases(root);
   await releaseStoredLeases(root, dbs);
-  const outbox = createLmdbOutbox(root, dbs, leaseMs);
+  const durably = durableWrites(root, options.synchronousCommit ?? true);
+  const outbox = createLmdbOutbox(root, dbs, leaseMs, durably);
 
   return {
     kind: 'lmdb',
-    sessions: createLmdbSessions(root, dbs),
+    sessions: createLmdbSessions(dbs, durably),
     outbox,
-    targets: createLmdbTargets(root, dbs),
+    targets: createLmdbTargets(dbs, durably),
     async ping() {
       const token = Date.now() + Math.random();
       await dbs.meta.put('ping', token);

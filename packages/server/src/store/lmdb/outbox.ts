@@ -3,7 +3,7 @@ import { createBatcher } from '../batcher.js';
 import { createEntryId } from '../entry-id.js';
 import { newEntry, toOutboxEntry } from '../outbox-core.js';
 import type { FinishUpdate, Outbox, OutboxEntry, RetryUpdate } from '../store.js';
-import { durably } from './durably.js';
+import type { Durably } from './durably.js';
 import type { BodyRecord, LmdbDatabases, ReadyKey, StreamRecord } from './layout.js';
 import { finishedState, newState, retargetedState, retriedState, type StateRecord } from './state-record.js';
 
@@ -14,7 +14,7 @@ interface Lease {
 }
 
 /** The outbox of the LMDB store, on the databases of layout.ts. */
-export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases, leaseMs: number): Outbox {
+export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases, leaseMs: number, durably: Durably): Outbox {
   const { meta, bodies, states, seqs, streams, ready, finished } = dbs;
 
   /** Entries leased by claims of this process, by id. */
@@ -153,7 +153,7 @@ export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases, leaseMs
 
     async enqueue(items) {
       if (items.length === 0) return [];
-      return durably(root, () => {
+      return durably(() => {
         const now = Date.now();
         const touched = new Map<string, StreamRecord>();
         const created = items.map((item) => {

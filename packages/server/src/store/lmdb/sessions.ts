@@ -1,14 +1,13 @@
-import type { RootDatabase } from 'lmdb';
 import { SessionExistsError } from '../store-errors.js';
 import type { SessionStore } from '../store.js';
-import { durably } from './durably.js';
+import type { Durably } from './durably.js';
 import type { LmdbDatabases } from './layout.js';
 
-/** The sessions of the LMDB store: one JSON record per session; every write durable. */
-export function createLmdbSessions(root: RootDatabase, { sessions }: LmdbDatabases): SessionStore {
+/** The sessions of the LMDB store: one JSON record per session; every write durable (see durably.ts). */
+export function createLmdbSessions({ sessions }: LmdbDatabases, durably: Durably): SessionStore {
   return {
     async insertSession(record) {
-      await durably(root, () => {
+      await durably(() => {
         if (sessions.get(record.sessionId) !== undefined) throw new SessionExistsError(record.sessionId);
         void sessions.put(record.sessionId, record);
       });
@@ -19,7 +18,7 @@ export function createLmdbSessions(root: RootDatabase, { sessions }: LmdbDatabas
     },
 
     async replaceSession(record) {
-      return durably(root, () => {
+      return durably(() => {
         const current = sessions.get(record.sessionId);
         if (current === undefined || current.version !== record.version - 1) return false;
         void sessions.put(record.sessionId, record);
@@ -28,7 +27,7 @@ export function createLmdbSessions(root: RootDatabase, { sessions }: LmdbDatabas
     },
 
     async deleteSession(sessionId) {
-      return durably(root, () => {
+      return durably(() => {
         const current = sessions.get(sessionId);
         if (current !== undefined) void sessions.remove(sessionId);
         return current;

@@ -1,10 +1,9 @@
-import type { RootDatabase } from 'lmdb';
 import type { TargetStore } from '../store.js';
-import { durably } from './durably.js';
+import type { Durably } from './durably.js';
 import type { LmdbDatabases } from './layout.js';
 
 /** The notification URIs moved by a 308, in the LMDB store: one JSON record per name. */
-export function createLmdbTargets(root: RootDatabase, { targets }: LmdbDatabases): TargetStore {
+export function createLmdbTargets({ targets }: LmdbDatabases, durably: Durably): TargetStore {
   /** The current target: a record for another configured URI is stale and does not apply. */
   const current = (name: string, configured: string): string => {
     const record = targets.get(name);
@@ -17,7 +16,7 @@ export function createLmdbTargets(root: RootDatabase, { targets }: LmdbDatabases
     },
 
     async moveTarget(name, configured, from, to) {
-      return durably(root, () => {
+      return durably(() => {
         if (current(name, configured) !== from) return false;
         void targets.put(name, { configured, target: to });
         return true;

@@ -39,9 +39,13 @@ export function connect(
   connectionString: string,
   poolSize: number,
   timeouts: { connectMs: number; queryMs: number } = DEFAULT_TIMEOUTS,
+  synchronousCommit = true,
 ): PostgresPool {
   const pool = new pg.Pool({
     connectionString,
+    // Without synchronous commit, every connection of the pool sets it off at its start (what the
+    // LMDB store does with the same setting: a commit answers before its WAL is flushed).
+    ...(!synchronousCommit && { options: '-c synchronous_commit=off' }),
     types: typeParsers,
     max: poolSize,
     connectionTimeoutMillis: timeouts.connectMs,

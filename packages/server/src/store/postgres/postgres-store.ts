@@ -20,6 +20,11 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** How long to wait for the answer to one statement before answering 503 (default 15 s). */
   queryTimeoutMs?: number;
+  /**
+   * Whether a commit answers only once its WAL is flushed (the default, PostgreSQL's own), or at
+   * once, the flush following within PostgreSQL's `wal_writer_delay` (`synchronous_commit = off`).
+   */
+  synchronousCommit?: boolean;
 }
 
 /**
@@ -29,10 +34,15 @@ export interface PostgresStoreOptions {
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const leaseMs = leaseOption(options.leaseMs);
-  const db = connect(options.connectionString, options.poolSize ?? 10, {
-    connectMs: options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
-    queryMs: options.queryTimeoutMs ?? DEFAULT_TIMEOUTS.queryMs,
-  });
+  const db = connect(
+    options.connectionString,
+    options.poolSize ?? 10,
+    {
+      connectMs: options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
+      queryMs: options.queryTimeoutMs ?? DEFAULT_TIMEOUTS.queryMs,
+    },
+    options.synchronousCommit ?? true,
+  );
   try {
     await createSchema(db, options.schema);
   } catch (error) {
