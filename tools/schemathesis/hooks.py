@@ -23,11 +23,17 @@ NOTIFICATION_TARGETS = (
     "https://127.0.0.1:9/callbacks/ims-session",
 )
 
-# S5. MmtelMediaComponentRm (ImsSessionPatch.mediaComponents) has no required attribute, but "the
+# S5. MmtelMediaComponentRm (ImsSessionPatch.imsSessionInfo.mediaComponents) has no required attribute, but "the
 # mediaId and mediaType attributes shall be present when a new media component is added": a
 # patch adding one without them leaves an invalid ImsSession (400). Positive patches carry both
 # in every media component they add or change.
 PATCH_MEDIA_TYPE = "AUDIO"
+
+# S9. An ImsSession's afId (TS 29.522 V19.5.0) must name the authenticated AF, else 403
+# REQUEST_NOT_AUTHORIZED: with a token, the AF is the token endpoint's client (its id is the
+# subject, src/schemathesis-run.ts CLIENT). Positive creations and replacements name it; without
+# authentication any afId is accepted, so the same value serves both modes.
+AF_ID = "schemathesis"
 
 
 @schemathesis.hook
@@ -51,7 +57,10 @@ def map_case(context, case):
         # The same generated value always maps to the same target: Hypothesis needs determinism.
         original = notif_uri.encode("utf-8", "surrogatepass")
         body["notifUri"] = NOTIFICATION_TARGETS[zlib.crc32(original) % len(NOTIFICATION_TARGETS)]
-    components = body.get("mediaComponents")
+    if case.method.upper() in ("POST", "PUT") and "afId" in body:
+        body["afId"] = AF_ID
+    info = body.get("imsSessionInfo")
+    components = info.get("mediaComponents") if isinstance(info, dict) else None
     if case.method.upper() == "PATCH" and isinstance(components, dict):
         for key, component in components.items():
             if isinstance(component, dict):
