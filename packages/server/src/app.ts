@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import responseValidation from '@fastify/response-validation';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ajvFormats, ajvOptions, createAjv, installJsonBodyParser, toInvalidParams } from '@mmtel/validation';
 import type { ValidateFunction } from 'ajv';
@@ -173,7 +172,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // after the scope's authentication, so that it counts per AF.
   await app.register(async (scope) => {
     await installRateLimit(scope, config.security.limits, store.rateCounters);
-    if (config.validateResponses) await scope.register(responseValidation, { ajv: { ...ajvOptions, plugins: [ajvFormats] } });
+    // Loaded only when on (the development profile): the production start does not pay for it.
+    if (config.validateResponses)
+      await scope.register((await import('@fastify/response-validation')).default, { ajv: { ...ajvOptions, plugins: [ajvFormats] } });
     const resolver = operationResolver(handlers, contextOf);
     for (const [api, spec] of apis) {
       await scope.register(async (apiScope) => {

@@ -1,5 +1,15 @@
 import type { LookupFunction } from 'node:net';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+
+type Undici = typeof import('undici');
+let undici: Promise<Undici> | undefined;
+/**
+ * undici, imported on the first delivery: loading it takes ~90 ms (a third of a second on a busy
+ * machine), which a start that has nothing to send yet should not wait for.
+ */
+function loadUndici(): Promise<Undici> {
+  return (undici ??= import('undici'));
+}
 import { parseRetryAfter } from './backoff.js';
 
 /** Checks a URL before any request goes to it (SSRF policy); rejects to refuse the target. */
@@ -118,20 +128,31 @@ type HopResult =
  * to `Location` with the same body (TS 29.122 clauses 5.2.5.2 and 5.2.10).
  */
 export class NotificationSender {
-  readonly #agent: Agent;
-  readonly #options: DeliveryOptions;
+  readonly #options: DeliveryOptions & { connections?: number };
+  /** The pool and the request function, once undici is loaded (see loadUndici). */
+  #transport: { agent: Agent; request: Undici['request'] } | undefined;
+  #loading: Promise<{ agent: Agent; request: Undici['request'] }> | undefined;
 
   constructor(options: DeliveryOptions & { connections?: number }) {
     this.#options = options;
-    // undici's own timers bound each phase; a per-request AbortSignal would cost more than the POST.
-    this.#agent = new Agent({
-      keepAliveTimeout: 10_000,
-      keepAliveMaxTimeout: 60_000,
-      connect: { timeout: options.timeoutMs, ...(options.lookup !== undefined && { lookup: options.lookup }) },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      ...(options.connections !== undefined ? { connections: options.connections } : {}),
-    });
+  }
+
+  /** Loads undici and makes the pool, once; every later delivery takes them without awaiting. */
+  #load(): Promise<{ agent: Agent; request: Undici['request'] }> {
+    const options = this.#options;
+    return (this.#loading ??= loadUndici().then(({ Agent, request }) => {
+      // undici's own timers bound each phase; a per-request AbortSignal would cost more than the POST.
+      const agent = new Agent({
+        keepAliveTimeout: 10_000,
+        keepAliveMaxTimeout: 60_000,
+        connect: { timeout: options.timeoutMs, ...(options.lookup !== undefined && { lookup: options.lookup }) },
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        ...(options.connections !== undefined ? { connections: options.connections } : {}),
+      });
+      this.#transport = { agent, request };
+      return this.#transport;
+    }));
   }
 
   /** Makes one delivery attempt of `body` (already serialized JSON) to `target`. */
@@ -210,7 +231,8 @@ export class NotificationSender {
   /** One POST; always consumes the answer's body so that the connection is reused. */
   async #post(url: URL, body: string): Promise<HopResult> {
     try {
-      const response = await request(url, { method: 'POST', dispatcher: this.#agent, headers: REQUEST_HEADERS, body });
+      const { agent, request } = this.#transport ?? (await this.#load());
+      const response = await request(url, { method: 'POST', dispatcher: agent, headers: REQUEST_HEADERS, body });
       const status = response.statusCode;
       let cause: string | undefined;
       if (status >= 200 && status < 300) {
@@ -248,6 +270,7 @@ export class NotificationSender {
 
   /** Closes the kept-alive connections once the requests in flight have ended. */
   async close(): Promise<void> {
-    await this.#agent.close();
+    // Nothing to close when nothing was ever sent (undici not even loaded).
+    if (this.#loading !== undefined) await (await this.#loading).agent.close();
   }
 }
