@@ -19,7 +19,8 @@ async function shows(locator: Locator): Promise<void> {
   await locator.first().waitFor({ state: 'visible', timeout: RENDER_TIMEOUT_MS });
 }
 
-describe('the docs page in a browser', () => {
+// Scalar renders a 3.5 MB script in the browser: seconds on an idle machine, more on a loaded one.
+describe('the docs page in a browser', { timeout: 120_000 }, () => {
   const server = useServer();
   let browser: Browser;
   /** Every URL the pages asked for on another origin than the server's (all refused). */
