@@ -32,7 +32,7 @@ function validator(): ValidateFunction {
 const PREFIX = 'MMTEL_';
 
 /** Where the documentation lists the variables (the message of an unknown one points there; a test keeps it true). */
-export const VARIABLES_LISTED_IN = { file: 'README.md', section: 'Configuration (environment)' } as const;
+export const VARIABLES_LISTED_IN = { file: 'docs/configuration.md', section: 'Configuration (environment)' } as const;
 
 /**
  * Reads the server's variables from `env` and checks them against the schema: a value is its

@@ -4,7 +4,8 @@ import { byProfile, flag, integer, list, oneOf, pairs, text, url } from './varia
 /*
  * Every environment variable of the reference server, declared once: its type and range, its
  * default, and what it does. `loadConfig` reads the environment with it, the engine and the
- * store take their defaults from it, and `pnpm docs:generate` writes the README's tables from it.
+ * store take their defaults from it, and `pnpm docs:generate` writes the tables of
+ * docs/configuration.md and docs/security.md from it.
  * The order is the order of the tables.
  */
 

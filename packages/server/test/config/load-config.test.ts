@@ -103,7 +103,7 @@ describe('loadConfig', () => {
 
   it('refuses an unknown MMTEL_ variable that resembles none, saying where the variables are listed', () => {
     expect(refusal({ MMTEL_GREETING: 'hello' }).message).toBe(
-      'MMTEL_GREETING is not a variable of the server (README.md, "Configuration (environment)", lists them): correct its name or remove it',
+      'MMTEL_GREETING is not a variable of the server (docs/configuration.md, "Configuration (environment)", lists them): correct its name or remove it',
     );
   });
 
@@ -120,7 +120,7 @@ describe('loadConfig', () => {
     expect(error.problems).toEqual([
       'PORT="-1" is not valid: expected an integer from 0 to 65535',
       'MMTEL_SIM_STEP_MS="fast" is not valid: expected an integer from 0 to 600000',
-      'MMTEL_TYPO_MS is not a variable of the server (README.md, "Configuration (environment)", lists them): correct its name or remove it',
+      'MMTEL_TYPO_MS is not a variable of the server (docs/configuration.md, "Configuration (environment)", lists them): correct its name or remove it',
     ]);
     expect(error.message).toBe(`3 configuration problems:\n  ${error.problems.join('\n  ')}`);
   });

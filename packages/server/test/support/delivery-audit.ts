@@ -34,7 +34,7 @@ export interface DeliveryAudit {
 }
 
 /**
- * Checks a run against the delivery engine's promises (README "Notifications"):
+ * Checks a run against the delivery engine's promises (docs/operations.md, "Notifications"):
  *
  * - none lost: every accepted notification is in the record, DELIVERED or FAILED (given up);
  * - at least once: every DELIVERED one was acknowledged (2xx) by a receiver at least once;
