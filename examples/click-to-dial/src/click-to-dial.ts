@@ -17,6 +17,13 @@ export interface ClickToDialOptions {
   receiverOrigin: string;
   /** How long to wait for the call to be answered or to fail. */
   timeoutMs?: number;
+  /**
+   * The reference server's simulated network only: the call scenario to play (`answer`, `busy`,
+   * `no-answer`, …; GET {simulator}/scenarios lists them), sent as the x-mmtel-sim-scenario header.
+   */
+  scenario?: string;
+  /** Called with each IMS session event as it is reported, in order. */
+  onEvent?: (event: string) => void;
 }
 
 /** What happened: every event reported, in order, and how the call ended. */
@@ -45,6 +52,7 @@ export async function clickToDial(options: ClickToDialOptions): Promise<ClickToD
       onImsSessionEvent: (notification) => {
         for (const report of notification.eventReports) {
           events.push(report.event);
+          options.onEvent?.(report.event);
           if (report.cause !== undefined) cause = report.cause;
           if (FINAL.has(report.event)) settle();
         }
@@ -56,11 +64,14 @@ export async function clickToDial(options: ClickToDialOptions): Promise<ClickToD
     const { port } = receiver.server.address() as AddressInfo;
     const mmtel = createCallControlClient({ baseUrl: options.apiRoot, throwOnError: true });
     const { sessionId } = (
-      await mmtel.createImsSession({
-        afId: options.afId ?? 'default',
-        imsSessionInfo: { callingParty: options.callingParty, calledParty: options.calledParty },
-        notifUri: `${options.receiverOrigin}:${port}/ims-session-notification`,
-      })
+      await mmtel.createImsSession(
+        {
+          afId: options.afId ?? 'default',
+          imsSessionInfo: { callingParty: options.callingParty, calledParty: options.calledParty },
+          notifUri: `${options.receiverOrigin}:${port}/ims-session-notification`,
+        },
+        options.scenario !== undefined ? { headers: { 'x-mmtel-sim-scenario': options.scenario } } : {},
+      )
     ).data;
 
     await Promise.race([finished, timeout(options.timeoutMs ?? 30_000)]);
