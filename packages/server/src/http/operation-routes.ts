@@ -32,9 +32,16 @@ export function operationResolver(
       context: HandlerContext,
     ) => Promise<AnyReply>;
     const route: Partial<RouteOptions> = {
-      preValidation: async (request) => {
-        requireDeclaredBody(request, definition);
-        requireRepresentableJson(request);
+      // A callback hook (checks are synchronous): no promise per request; a failure goes to done().
+      preValidation: (request, _reply, done) => {
+        try {
+          requireDeclaredBody(request, definition);
+          requireRepresentableJson(request);
+        } catch (error) {
+          done(error as Error);
+          return;
+        }
+        done();
       },
       handler: async (request, reply) => {
         const result = await handler({ params: request.params, query: request.query, body: request.body }, contextOf(request, reply));

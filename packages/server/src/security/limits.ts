@@ -17,10 +17,14 @@ const ALWAYS_ANSWERED = new Set(['/healthz', '/metrics']);
  * high) and the URI length bound (414), for every route, before anything else runs.
  */
 export async function installOverloadProtection(app: FastifyInstance, limits: SecurityConfig['limits']): Promise<void> {
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook: it runs on every request and decides synchronously (an async one costs a
+  // promise and a turn per request). Answering without calling done() ends the request here.
+  app.addHook('onRequest', (request, reply, done) => {
     if (request.url.length > limits.maxUrlLength) {
-      return sendProblem(reply, problem('URI_TOO_LONG', `The request URI is longer than ${limits.maxUrlLength} characters.`));
+      sendProblem(reply, problem('URI_TOO_LONG', `The request URI is longer than ${limits.maxUrlLength} characters.`));
+      return;
     }
+    done();
   });
   const { overload } = limits;
   if (!overload.enabled) return;
