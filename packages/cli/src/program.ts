@@ -1,0 +1,26 @@
+import { createRequire } from 'node:module';
+import { Command } from 'commander';
+import { callCommand } from './commands/call.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** The `mmtel` program: every command, with the usage and errors commander gives. */
+export function createProgram(): Command {
+  const program = new Command('mmtel')
+    .description(
+      'The MMTel command line: place calls, watch and forward notifications, drive the simulated IMS network and read its delivery record (3GPP TS 29.392).',
+    )
+    .version(version)
+    .showHelpAfterError('(mmtel --help lists the commands; mmtel <command> --help their options)')
+    .configureHelp({ showGlobalOptions: false })
+    .exitOverride();
+  for (const command of [callCommand()]) program.addCommand(inherit(command, program));
+  return program;
+}
+
+/** addCommand does not pass settings down as .command() does: exitOverride, help after an error, at every level. */
+function inherit(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inherit(sub, command);
+  return command;
+}
