@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
 import { publishedSpecs, siteMap } from './docs-site/index.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { bundledSpecsDir } from '../bundled-specs-dir.js';
 
 /** What a published document describes: an API this server serves, or what an AS's notification receiver serves. */
 export type SpecRole = 'api' | 'receiver';
@@ -15,8 +16,6 @@ export interface PublishedSpec {
   /** The generated file in specs/bundled/. */
   bundle: string;
 }
-
-const bundledDir = new URL('../../../../specs/bundled/', import.meta.url);
 
 /**
  * The documents the server publishes: both TS 29.392 APIs, the simulator's API when it is served,
@@ -78,6 +77,6 @@ export class SpecFiles {
 }
 
 async function readSpec(bundle: string): Promise<SpecFile> {
-  const yaml = await readFile(fileURLToPath(new URL(bundle, bundledDir)), 'utf8');
+  const yaml = await readFile(fileURLToPath(new URL(bundle, bundledSpecsDir)), 'utf8');
   return { yaml, json: JSON.stringify(parse(yaml)) };
 }

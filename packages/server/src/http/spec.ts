@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { bundledSpecsDir } from '../bundled-specs-dir.js';
 import { bundledSpecs } from '../generated/bundled-specs.gen.js';
 
 /** A bundled (single-file) OpenAPI document as a plain object. */
@@ -8,11 +9,9 @@ export type OpenApiDocument = Record<string, unknown> & {
   components?: { schemas?: Record<string, unknown>; [other: string]: unknown };
 };
 
-const bundledDir = new URL('../../../../specs/bundled/', import.meta.url);
-
 /** Reads one of the generated `*.bundled.yaml` files (fastify-openapi-glue takes single-file specs only). */
 export function loadBundledSpec(name: string): OpenApiDocument {
-  return parse(readFileSync(fileURLToPath(new URL(name, bundledDir)), 'utf8')) as OpenApiDocument;
+  return parse(readFileSync(fileURLToPath(new URL(name, bundledSpecsDir)), 'utf8')) as OpenApiDocument;
 }
 
 /**
