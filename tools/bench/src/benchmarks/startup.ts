@@ -1,6 +1,6 @@
 /**
  * Start-up time to ready: builds the server (`pnpm --filter @mmtel/server build`, before any
- * timing), then spawns `node packages/server/dist/bin/main.js` as `pnpm start` runs it (production
+ * timing), then spawns `node packages/server/dist/main.js` as `pnpm start` runs it (production
  * profile, a fresh temporary MMTEL_DATA_DIR, a free PORT) and times spawn → first 200 from
  * /readyz, `runs` times. The floor is a plain node:http server of a few lines under the same
  * `node`: what Node itself costs before any server code runs.
@@ -18,7 +18,7 @@ import { parseBenchArgs, positive, writeResult } from '../result-file.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SERVER_PACKAGE = join(REPO_ROOT, 'packages/server');
-const MAIN = join(SERVER_PACKAGE, 'dist/bin/main.js');
+const MAIN = join(SERVER_PACKAGE, 'dist/main.js');
 /** The floor: answers /readyz as soon as it listens. */
 const FLOOR = `import { createServer } from 'node:http';
 createServer((request, response) => response.writeHead(request.url === '/readyz' ? 200 : 404).end())
@@ -71,7 +71,11 @@ async function timeToReady(script: string, args: string[], env: Record<string, s
 
 const args = parseBenchArgs({ runs: { type: 'string', default: '3' } });
 // `pnpm --filter @mmtel/server build`, without pnpm's own start-up in the way.
-execFileSync(join(SERVER_PACKAGE, 'node_modules/.bin/tsup'), [], { cwd: SERVER_PACKAGE, stdio: 'ignore' });
+execFileSync(join(SERVER_PACKAGE, 'node_modules/.bin/tsup'), [], {
+  cwd: SERVER_PACKAGE,
+  stdio: 'ignore',
+  env: { ...process.env, DECLARATIONS: 'off' },
+});
 const runs = positive('runs', args.runs);
 const serverMs: number[] = [];
 const floorMs: number[] = [];
