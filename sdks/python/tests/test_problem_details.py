@@ -44,7 +44,8 @@ def test_a_bad_called_party_is_answered_400_with_problem_details(sessions_api):
     invalid = problem.invalid_params[0]
     assert isinstance(invalid, InvalidParam)
     assert invalid.param == "/imsSessionInfo/calledParty"
-    assert "pattern" in invalid.reason
+    # The reason says in words what the ImsPublicId pattern asks for, with examples.
+    assert "SIP URI" in invalid.reason and "tel URI" in invalid.reason
 
 
 def test_the_sdk_refuses_a_bad_called_party_before_sending():
