@@ -57,11 +57,11 @@ export const stateCodec = {
     const present = buffer[2] ?? 0;
     let at = FIXED_SIZE;
     const stream = readString(buffer, at);
-    at += 4 + buffer.readUInt32LE(at);
+    at += 4 + stringFieldLength(buffer, at);
     const target = readString(buffer, at);
-    at += 4 + buffer.readUInt32LE(at);
+    at += 4 + stringFieldLength(buffer, at);
     // A lease owner written by an older version: skipped (the lease is released at open).
-    if ((present & LEASE_OWNER) !== 0) at += 4 + buffer.readUInt32LE(at);
+    if ((present & LEASE_OWNER) !== 0) at += 4 + stringFieldLength(buffer, at);
     const lastError = (present & LAST_ERROR) !== 0 ? readString(buffer, at) : undefined;
     const state = STATES[buffer[1] ?? -1];
     if (state === undefined) throw new Error(`unknown outbox delivery state code ${String(buffer[1])}`);
@@ -89,14 +89,38 @@ export function hasStoredLease(bytes: Uint8Array): boolean {
   return ((bytes[2] ?? 0) & (LEASE_OWNER | LEASE_UNTIL)) !== 0;
 }
 
-/** Writes `value` as a u32 byte length and its UTF-8 bytes at `at`; returns the end. */
+/**
+ * A length with this bit set says the bytes are UTF-16LE: a string that is not well-formed UTF-16
+ * (a lone surrogate, which a client may send in a notifUri) has no UTF-8 form, and would come back
+ * as U+FFFD. Records written before the bit existed never set it (their lengths are far below 2^31).
+ */
+const UTF16 = 0x8000_0000;
+
+/** Writes `value` as a u32 byte length (and encoding bit) and its bytes at `at`; returns the end. */
 function writeString(buffer: Buffer, at: number, value: string): number {
-  const length = buffer.write(value, at + 4, 'utf8');
-  buffer.writeUInt32LE(length, at);
+  if (isWellFormed(value)) {
+    const length = buffer.write(value, at + 4, 'utf8');
+    buffer.writeUInt32LE(length, at);
+    return at + 4 + length;
+  }
+  const length = buffer.write(value, at + 4, 'utf16le');
+  buffer.writeUInt32LE((length | UTF16) >>> 0, at);
   return at + 4 + length;
+}
+
+/** String.prototype.isWellFormed: in Node 20, but in TypeScript's ES2024 lib, not the ES2023 one we compile against. */
+function isWellFormed(value: string): boolean {
+  return (value as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 function readString(buffer: Buffer, at: number): string {
   const start = at + 4;
-  return buffer.toString('utf8', start, start + buffer.readUInt32LE(at));
+  const header = buffer.readUInt32LE(at);
+  const length = header & ~UTF16;
+  return buffer.toString((header & UTF16) !== 0 ? 'utf16le' : 'utf8', start, start + length);
+}
+
+/** The byte length of a string field at `at`, encoding bit cleared. */
+export function stringFieldLength(buffer: Buffer, at: number): number {
+  return buffer.readUInt32LE(at) & ~UTF16;
 }

@@ -9,10 +9,9 @@ const root = await mkdtemp(join(tmpdir(), 'mmtel-lmdb-async-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 // MMTEL_SYNCHRONOUS_COMMIT=off changes when a durable write answers (committed, not yet fsynced),
-// never what the store does: the whole contract holds as with synchronous commits. Same known
-// gaps as lmdb-store.test.ts.
+// never what the store does: the whole contract holds as with synchronous commits.
 describeStoreConformance(
   'LMDB with synchronous commit off',
   (place, options) => openLmdbStore({ path: join(root, place), synchronousCommit: false, ...options }),
-  { multiInstance: false, knownGaps: ['over-long ids', 'lone surrogates in outbox text'] },
+  { multiInstance: false },
 );
