@@ -1,3 +1,4 @@
+import { parseJsonText } from '@mmtel/validation';
 import { WebSocket, type RawData } from 'ws';
 import { dispatchNotification, servedCallbacks } from './dispatch.js';
 import { NotificationError, type NotificationErrorHook } from './notification-error.js';
@@ -77,7 +78,8 @@ export async function connectNotificationWebSocket(
     }
     let body: unknown;
     try {
-      body = JSON.parse(textOf(data));
+      // The rule the HTTP path's parser applies: prototype keys are refused, not kept.
+      body = parseJsonText(textOf(data));
     } catch (cause) {
       report(new NotificationError('INVALID_JSON', 'a WebSocket message that is not JSON', { transport: 'websocket', callback, cause }));
       return;

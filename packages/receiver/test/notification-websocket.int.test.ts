@@ -88,6 +88,23 @@ describe('connectNotificationWebSocket', () => {
     expect(errors[0]).toMatchObject({ code: 'INVALID_JSON', transport: 'websocket' });
   });
 
+  it('refuses a message with a __proto__ key as INVALID_JSON, as the HTTP path does, and hands nothing to the handler', async () => {
+    const { uri, accepted } = await startSocketServer();
+    const errors: NotificationError[] = [];
+    const received: ImsSessionEventNotification[] = [];
+    const socket = await connectNotificationWebSocket(
+      uri,
+      { onImsSessionEvent: (n) => void received.push(n) },
+      { onError: (error) => errors.push(error) },
+    );
+    onTestFinished(() => socket.close().then(() => undefined));
+    const json = JSON.stringify(imsSessionEvent());
+    (await accepted).send(`${json.slice(0, -1)},"__proto__":{"polluted":true}}`);
+    await eventually(() => errors.length === 1);
+    expect(errors[0]).toMatchObject({ code: 'INVALID_JSON', transport: 'websocket' });
+    expect(received).toEqual([]);
+  });
+
   it('reports a binary message as UNSUPPORTED_MEDIA_TYPE', async () => {
     const { uri, accepted } = await startSocketServer();
     const errors: NotificationError[] = [];

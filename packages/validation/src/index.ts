@@ -14,5 +14,5 @@ export { causeOfBodyError, causeOfStatus, sendProblem, type BodyProtocolCause } 
 export { toInvalidParams } from './invalid-params.js';
 export { unsupportedMediaType } from './media-types.js';
 export { reasonOf, type Reason } from './reasons.js';
-export { installJsonBodyParser } from './json-body-parser.js';
+export { installJsonBodyParser, parseJsonText } from './json-body-parser.js';
 export { closeLingeringReads, LINGERING_READ, readRestOfRefusedBody, type LingeringReadBounds } from './refused-body.js';

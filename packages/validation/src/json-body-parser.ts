@@ -17,6 +17,20 @@ export function utf8JsonText(body: Uint8Array): string {
 }
 
 /**
+ * Parses JSON text that did not come through Fastify's body parser (a WebSocket message) with
+ * the same rule: a `__proto__` key, or a `constructor` key holding a `prototype`, is refused
+ * (prototype poisoning, fuzz finding F6) instead of becoming an own property that a later
+ * Object.assign would turn into a prototype. Throws a SyntaxError, like JSON.parse.
+ */
+export function parseJsonText(text: string): unknown {
+  return JSON.parse(text, function refusePrototypeKeys(this: unknown, key: string, value: unknown) {
+    if (key === '__proto__' || (key === 'constructor' && value !== null && typeof value === 'object' && 'prototype' in value))
+      throw new SyntaxError(`Object contains forbidden prototype property "${key}"`);
+    return value;
+  });
+}
+
+/**
  * Makes `contentTypes` the only request content types `scope` parses, so that any other gets 415:
  * the bytes must be UTF-8, and the text is parsed by Fastify's own JSON parser, which refuses
  * `__proto__` and `constructor.prototype` keys (prototype poisoning) rather than dropping them.
