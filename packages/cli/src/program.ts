@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { callCommand } from './commands/call.js';
+import { listenCommand } from './commands/listen.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -14,7 +15,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(mmtel --help lists the commands; mmtel <command> --help their options)')
     .configureHelp({ showGlobalOptions: false })
     .exitOverride();
-  for (const command of [callCommand()]) program.addCommand(inherit(command, program));
+  for (const command of [callCommand(), listenCommand()]) program.addCommand(inherit(command, program));
   return program;
 }
 
