@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { callCommand } from './commands/call.js';
 import { listenCommand } from './commands/listen.js';
+import { triggerCommand } from './commands/trigger.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -14,8 +15,10 @@ export function createProgram(): Command {
     .version(version)
     .showHelpAfterError('(mmtel --help lists the commands; mmtel <command> --help their options)')
     .configureHelp({ showGlobalOptions: false })
-    .exitOverride();
-  for (const command of [callCommand(), listenCommand()]) program.addCommand(inherit(command, program));
+    .exitOverride()
+    // `mmtel deliveries retry <id> --api-root …`: both levels take --api-root; each option belongs to the command it follows.
+    .enablePositionalOptions();
+  for (const command of [callCommand(), listenCommand(), triggerCommand()]) program.addCommand(inherit(command, program));
   return program;
 }
 
