@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { callCommand } from './commands/call.js';
+import { deliveriesCommand } from './commands/deliveries.js';
 import { listenCommand } from './commands/listen.js';
 import { triggerCommand } from './commands/trigger.js';
 
@@ -18,7 +19,8 @@ export function createProgram(): Command {
     .exitOverride()
     // `mmtel deliveries retry <id> --api-root …`: both levels take --api-root; each option belongs to the command it follows.
     .enablePositionalOptions();
-  for (const command of [callCommand(), listenCommand(), triggerCommand()]) program.addCommand(inherit(command, program));
+  for (const command of [callCommand(), listenCommand(), triggerCommand(), deliveriesCommand()])
+    program.addCommand(inherit(command, program));
   return program;
 }
 
