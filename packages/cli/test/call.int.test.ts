@@ -55,7 +55,7 @@ describe('mmtel call', () => {
     const apiRoot = await referenceServer({ MMTEL_SIM_STEP_MS: '200' });
     const { code, stdout } = await runCli(['call', ...PARTIES, '--api-root', apiRoot, '--scenario', 'remote-release', '--hold']);
     expect(stdout).toMatch(/SESSION_ESTABLISHMENT_SUCCESS[\s\S]*holding the call[\s\S]*SESSION_TERMINATION/);
-    expect(stdout).toContain('answered, then released by the remote party');
+    expect(stdout).toContain('answered, then released by the remote party (cause BYE)');
     expect(code).toBe(0);
   });
 

@@ -179,8 +179,9 @@ function report(out: Output, ending: Ending, sessionId: string, remotelyEnded: b
   const causeText = cause !== undefined ? ` with SIP cause ${cause}` : '';
   switch (ending) {
     case 'answered':
+      // A termination's cause is the network's reason (BYE, a SIP status), not necessarily a SIP status code.
       out.line(
-        `${color.green('answered')}, ${remotelyEnded ? `then released by the remote party${causeText}` : 'then released'} ${session}`,
+        `${color.green('answered')}, ${remotelyEnded ? `then released by the remote party${cause !== undefined ? ` (cause ${cause})` : ''}` : 'then released'} ${session}`,
       );
       return;
     case 'failed':
