@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { callCommand } from './commands/call.js';
 import { deliveriesCommand } from './commands/deliveries.js';
 import { listenCommand } from './commands/listen.js';
+import { serverCommand } from './commands/server.js';
 import { triggerCommand } from './commands/trigger.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -19,7 +20,7 @@ export function createProgram(): Command {
     .exitOverride()
     // `mmtel deliveries retry <id> --api-root …`: both levels take --api-root; each option belongs to the command it follows.
     .enablePositionalOptions();
-  for (const command of [callCommand(), listenCommand(), triggerCommand(), deliveriesCommand()])
+  for (const command of [serverCommand(), callCommand(), listenCommand(), triggerCommand(), deliveriesCommand()])
     program.addCommand(inherit(command, program));
   return program;
 }
