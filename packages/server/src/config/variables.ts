@@ -385,4 +385,5 @@ export const foreignVariables: Readonly<Record<string, string>> = {
   MMTEL_TOKEN_URL: 'the Java and Python SDK tests, tools/sdkgen',
   MMTEL_CLIENT_ID: 'the Java and Python SDK tests, tools/sdkgen',
   MMTEL_CLIENT_SECRET: 'the Java and Python SDK tests, tools/sdkgen',
+  MMTEL_TOKEN: 'the mmtel command line, packages/cli',
 };
