@@ -6,4 +6,5 @@ export { cacheDir, repoRoot } from './repo-paths.js';
 export { CommandError, runCommand, tail, type RunOptions, type RunResult } from './run-command.js';
 export { parseJUnitXml, readJUnitReports, type JUnitCase } from './junit-report.js';
 export { withFileLock } from './file-lock.js';
+export { ensureDebianTool, type DebianTool } from './debian-package.js';
 export { ensureGoTool, type GoToolSpec } from './go-tool.js';
