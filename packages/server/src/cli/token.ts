@@ -8,26 +8,30 @@
  *                                   endpoint's by default (MMTEL_CAPIF_TOKEN_TTL_S's default)
  *
  * The server trusts the keys with MMTEL_OAUTH_JWKS_FILE=<dir>/jwks.json.
+ *
+ * `mmtel token keygen|mint` (@mmtel/cli) is the command for users; this script stays for the
+ * repository's own scripts and tests (`pnpm --filter @mmtel/server run token`), which run before
+ * anything is built. Both run security/token-minting.ts, so they sign the same way.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
-import { DEFAULT_VALUES } from '../config/defaults.js';
-import { generateSigningKey, readSigningKey } from '../security/signing-key.js';
+import { readSigningKey } from '../security/signing-key.js';
+import {
+  DEFAULT_TOKEN_ISSUER,
+  DEFAULT_TOKEN_SCOPE,
+  DEFAULT_TOKEN_TTL_S,
+  mintAccessToken,
+  writeSigningKeyFiles,
+} from '../security/token-minting.js';
 
 const USAGE = `usage:
   mmtel-token keygen <dir>
   mmtel-token mint --key <signing-key.pem> --sub <af-id> [--scope <scope>] [--ttl <seconds>] [--iss <issuer>] [--aud <audience>]`;
 
 async function keygen(dir: string): Promise<void> {
-  const { key, pem } = await generateSigningKey();
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'signing-key.pem'), pem, { mode: 0o600 });
-  await writeFile(join(dir, 'jwks.json'), `${JSON.stringify({ keys: [key.publicJwk] }, null, 2)}\n`);
+  const written = await writeSigningKeyFiles(dir);
   process.stdout.write(
-    `wrote ${join(dir, 'signing-key.pem')} and ${join(dir, 'jwks.json')} (kid ${key.kid})\nstart the server with MMTEL_AUTH=oauth2 MMTEL_OAUTH_JWKS_FILE=${resolve(dir, 'jwks.json')}\n`,
+    `wrote ${join(dir, 'signing-key.pem')} and ${join(dir, 'jwks.json')} (kid ${written.kid})\nstart the server with MMTEL_AUTH=oauth2 MMTEL_OAUTH_JWKS_FILE=${written.jwksFile}\n`,
   );
 }
 
@@ -37,27 +41,23 @@ async function mint(args: string[]): Promise<void> {
     options: {
       key: { type: 'string' },
       sub: { type: 'string' },
-      scope: { type: 'string', default: 'mmtel-callcontrol mmtel-callevent' },
-      // As long as the token endpoint's tokens live by default.
-      ttl: { type: 'string', default: String(DEFAULT_VALUES.MMTEL_CAPIF_TOKEN_TTL_S) },
-      iss: { type: 'string', default: 'mmtel-token' },
+      scope: { type: 'string', default: DEFAULT_TOKEN_SCOPE },
+      ttl: { type: 'string', default: String(DEFAULT_TOKEN_TTL_S) },
+      iss: { type: 'string', default: DEFAULT_TOKEN_ISSUER },
       aud: { type: 'string' },
     },
   });
   if (values.key === undefined || values.sub === undefined) fail('mint needs --key and --sub');
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) fail(`--ttl ${values.ttl} is not a positive number of seconds`);
-  const key = await readSigningKey(values.key);
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({ scope: values.scope, client_id: values.sub })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-    .setIssuer(values.iss)
-    .setSubject(values.sub)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttl)
-    .setJti(randomUUID());
-  if (values.aud !== undefined) jwt.setAudience(values.aud);
-  process.stdout.write(`${await jwt.sign(key.privateKey)}\n`);
+  const { token } = await mintAccessToken(await readSigningKey(values.key), {
+    subject: values.sub,
+    scope: values.scope,
+    ttlSeconds: ttl,
+    issuer: values.iss,
+    ...(values.aud !== undefined && { audience: values.aud }),
+  });
+  process.stdout.write(`${token}\n`);
 }
 
 function fail(message: string): never {
