@@ -4,6 +4,7 @@ import { callCommand } from './commands/call.js';
 import { deliveriesCommand } from './commands/deliveries.js';
 import { listenCommand } from './commands/listen.js';
 import { serverCommand } from './commands/server.js';
+import { tokenCommand } from './commands/token.js';
 import { triggerCommand } from './commands/trigger.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -20,7 +21,7 @@ export function createProgram(): Command {
     .exitOverride()
     // `mmtel deliveries retry <id> --api-root …`: both levels take --api-root; each option belongs to the command it follows.
     .enablePositionalOptions();
-  for (const command of [serverCommand(), callCommand(), listenCommand(), triggerCommand(), deliveriesCommand()])
+  for (const command of [serverCommand(), callCommand(), listenCommand(), triggerCommand(), deliveriesCommand(), tokenCommand()])
     program.addCommand(inherit(command, program));
   return program;
 }
