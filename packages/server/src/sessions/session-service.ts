@@ -182,11 +182,11 @@ export class SessionService {
 
   /** Releases (deletes) a session. */
   async release(owner: string, sessionId: string): Promise<void> {
-    const current = await this.store.sessions.getSession(sessionId);
-    if (!current || current.owner !== owner) throw notFound(sessionId);
-    // Another request (through this instance or another) may have released it since the read:
-    // only the one whose delete removed it answers 204 (and tells the observer), the others 404.
-    if ((await this.store.sessions.deleteSession(sessionId)) === undefined) throw notFound(sessionId);
+    // One atomic read-and-delete (no read before it: that cost a second decode of the record, and
+    // on PostgreSQL a second round trip). Of concurrent releases only the one whose delete removed
+    // the session answers 204 (and tells the observer), the others 404; another AF's session is
+    // left alone and reported as absent (no existence leak).
+    if ((await this.store.sessions.deleteSession(sessionId, owner)) === undefined) throw notFound(sessionId);
     this.observer?.sessionReleased(sessionId);
   }
 

@@ -34,8 +34,12 @@ export interface SessionStore {
    * session is gone or another writer got there first (the caller re-reads and retries).
    */
   replaceSession(record: SessionRecord): Promise<boolean>;
-  /** Removes the session; returns what was removed, or undefined if there was nothing. */
-  deleteSession(sessionId: string): Promise<SessionRecord | undefined>;
+  /**
+   * Removes the session, in one atomic read and delete: only if it belongs to `owner` when an
+   * owner is given (another owner's session is left alone, as if absent). Returns what was
+   * removed, or undefined if nothing was.
+   */
+  deleteSession(sessionId: string, owner?: string): Promise<SessionRecord | undefined>;
   /** Number of stored sessions. */
   countSessions(): Promise<number>;
 }

@@ -38,11 +38,12 @@ export function createLmdbSessions({ sessions }: LmdbDatabases, durably: Durably
       });
     },
 
-    async deleteSession(sessionId) {
+    async deleteSession(sessionId, owner) {
       if (!canBeKey(sessionId)) return undefined;
       return durably(() => {
         const current = sessions.get(sessionId);
-        if (current !== undefined) void sessions.remove(sessionId);
+        if (current === undefined || (owner !== undefined && current.owner !== owner)) return undefined;
+        void sessions.remove(sessionId);
         return current;
       });
     },

@@ -43,10 +43,14 @@ export function createPostgresSessions(db: PostgresPool, t: TableNames): Session
       return rowCount === 1;
     },
 
-    async deleteSession(sessionId) {
-      const { rows } = await db.query<SessionRecord>(`DELETE FROM ${t.sessions} WHERE session_id = $1 RETURNING ${SESSION}`, [
-        toStoredText(sessionId),
-      ]);
+    async deleteSession(sessionId, owner) {
+      const { rows } =
+        owner === undefined
+          ? await db.query<SessionRecord>(`DELETE FROM ${t.sessions} WHERE session_id = $1 RETURNING ${SESSION}`, [toStoredText(sessionId)])
+          : await db.query<SessionRecord>(`DELETE FROM ${t.sessions} WHERE session_id = $1 AND owner = $2 RETURNING ${SESSION}`, [
+              toStoredText(sessionId),
+              toStoredText(owner),
+            ]);
       return rows[0] && fromRow(rows[0]);
     },
 

@@ -64,6 +64,20 @@ export function describeSessions({ fresh, close }: ConformanceContext): void {
       expect(await store.sessions.getSession('s1')).toBeUndefined();
     });
 
+    it('deletes a session with its owner named and returns what it removed', async () => {
+      const { store } = await fresh();
+      await store.sessions.insertSession(session('s1'));
+      expect(await store.sessions.deleteSession('s1', 'af-1')).toEqual(session('s1'));
+      expect(await store.sessions.getSession('s1')).toBeUndefined();
+    });
+
+    it("leaves another owner's session in place when deleting with an owner named", async () => {
+      const { store } = await fresh();
+      await store.sessions.insertSession(session('s1'));
+      expect(await store.sessions.deleteSession('s1', 'af-2')).toBeUndefined();
+      expect(await store.sessions.getSession('s1')).toEqual(session('s1'));
+    });
+
     it('answers undefined when deleting a session that does not exist', async () => {
       const { store } = await fresh();
       expect(await store.sessions.deleteSession('nope')).toBeUndefined();
