@@ -1,6 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { ImsSessionEvent, MmtelProblemError, type CallControlClient } from '@mmtel/client';
-import { createReceiver, type ImsSessionEventNotification } from '@mmtel/receiver';
+import {
+  connectNotificationWebSocket,
+  createReceiver,
+  type ImsSessionEventNotification,
+  type NotificationWebSocket,
+} from '@mmtel/receiver';
 import { Command, Option } from 'commander';
 import { afIdOfToken, callControlClient, type ApiOptions, withApiOptions } from '../api.js';
 import { describeReport } from '../notification-text.js';
@@ -15,8 +20,15 @@ interface CallOptions extends ApiOptions {
   hold?: number | true;
   timeout: number;
   receiverHost: string;
+  websocket?: boolean;
   json?: boolean;
 }
+
+/** How a notification reached this command. */
+type Transport = 'http' | 'websocket';
+
+/** Feature 1 of MMTel_CallControl's supportedFeatures, Notification_websocket (TS 29.122 clause 5.2.5.4). */
+const NOTIFICATION_WEBSOCKET_FEATURE = '1';
 
 /** How a call ended, and the exit status that says it. */
 type Ending = 'answered' | 'failed' | 'timeout' | 'interrupted';
@@ -56,6 +68,10 @@ export function callCommand(): Command {
       "the address of this machine that the server sends notifications to (the receiver's notifUri)",
       '127.0.0.1',
     )
+    .option(
+      '--websocket',
+      'receive the notifications over the WebSocket the server offers (feature Notification_websocket), e.g. when it cannot reach this machine',
+    )
     .option('--json', 'one JSON object per line: created, each report, released, and the outcome')
     .action(async (callingParty: string, calledParty: string, options: CallOptions) => {
       process.exitCode = await call(callingParty, calledParty, options);
@@ -68,27 +84,30 @@ async function call(callingParty: string, calledParty: string, options: CallOpti
   const started = Date.now();
   const reports: ImsSessionEventReport[] = [];
   let created = false;
-  const pending: ImsSessionEventReport[] = [];
   const waiters = new Set<() => void>();
-  const print = (report: ImsSessionEventReport) => {
-    out.line(`  ${color.dim(`+${String(Date.now() - started).padStart(5)} ms`)}  ${describeReport(report, color)}`);
-    out.record({ kind: 'report', ...report });
+  const pending: { report: ImsSessionEventReport; via: Transport }[] = [];
+  // With --websocket a report says how it came: the server POSTs to the notifUri while the socket is not open.
+  const print = (report: ImsSessionEventReport, via: Transport) => {
+    const transport = options.websocket === true ? color.dim(via === 'websocket' ? '  (WebSocket)' : '  (HTTP)') : '';
+    out.line(`  ${color.dim(`+${String(Date.now() - started).padStart(5)} ms`)}  ${describeReport(report, color)}${transport}`);
+    out.record({ kind: 'report', ...report, ...(options.websocket === true && { via }) });
   };
+  const onNotification = (notification: ImsSessionEventNotification, via: Transport) => {
+    for (const report of notification.eventReports) {
+      reports.push(report);
+      // Events that beat the 201 to the terminal are held back so that the session line comes first.
+      if (created) print(report, via);
+      else pending.push({ report, via });
+    }
+    for (const wake of waiters) wake();
+  };
+  const onRefused = (error: Error) => out.error(`a notification was refused: ${error.message}`);
 
   const receiver = createReceiver({
-    handlers: {
-      onImsSessionEvent: (notification) => {
-        for (const report of notification.eventReports) {
-          reports.push(report);
-          // Events that beat the 201 to the terminal are held back so that the session line comes first.
-          if (created) print(report);
-          else pending.push(report);
-        }
-        for (const wake of waiters) wake();
-      },
-    },
-    onError: (error) => out.error(`a notification was refused: ${error.message}`),
+    handlers: { onImsSessionEvent: (notification) => onNotification(notification, 'http') },
+    onError: onRefused,
   });
+  let socket: NotificationWebSocket | undefined;
   const host = options.receiverHost;
   await receiver.listen({ host, port: 0 });
   const interrupt = interruption();
@@ -99,14 +118,24 @@ async function call(callingParty: string, calledParty: string, options: CallOpti
     const afId = options.afId ?? (options.token !== undefined ? afIdOfToken(options.token) : undefined) ?? 'default';
     out.line(`calling ${color.bold(calledParty)} from ${color.bold(callingParty)} through ${options.apiRoot}`);
     const { data } = await mmtel.createImsSession(
-      { afId, imsSessionInfo: { callingParty, calledParty }, notifUri },
+      {
+        afId,
+        imsSessionInfo: { callingParty, calledParty },
+        notifUri,
+        ...(options.websocket === true && {
+          suppFeat: NOTIFICATION_WEBSOCKET_FEATURE,
+          websockNotifConfig: { requestWebsocketUri: true },
+        }),
+      },
       options.scenario !== undefined ? { headers: { 'x-mmtel-sim-scenario': options.scenario } } : {},
     );
     const { sessionId, location } = data;
     out.line(`session ${color.cyan(sessionId)} created (${location}), notifications to ${notifUri}`);
     out.record({ kind: 'created', sessionId, location, notifUri });
     created = true;
-    for (const report of pending.splice(0)) print(report);
+    for (const { report, via } of pending.splice(0)) print(report, via);
+    if (options.websocket === true)
+      socket = await openWebSocket(data.session.websockNotifConfig?.websocketUri, options, out, onNotification, onRefused);
 
     // Wakes up on every notification; resolves once `done` holds, or with the timer or Ctrl-C.
     const until = (done: () => boolean, ms: number | undefined, onTimeout: Ending): Promise<Ending | 'done'> =>
@@ -158,7 +187,42 @@ async function call(callingParty: string, calledParty: string, options: CallOpti
     return ending === 'interrupted' && has(ImsSessionEvent.SESSION_ESTABLISHMENT_SUCCESS) ? 0 : EXIT_STATUS[ending];
   } finally {
     interrupt.dispose();
+    await socket?.close();
     await receiver.close();
+  }
+}
+
+/**
+ * Opens the notification WebSocket the server granted (TS 29.122 clause 5.2.5.4), with the token
+ * the API calls carry. Without one (the server does not offer the feature), or if it cannot be
+ * opened, the notifications still come to the notifUri: the call goes on, and the line says so.
+ */
+async function openWebSocket(
+  websocketUri: string | undefined,
+  options: CallOptions,
+  out: Output,
+  onNotification: (notification: ImsSessionEventNotification, via: Transport) => void,
+  onRefused: (error: Error) => void,
+): Promise<NotificationWebSocket | undefined> {
+  if (websocketUri === undefined) {
+    out.line(out.color.yellow('the server offers no notification WebSocket (Notification_websocket): notifications come over HTTP'));
+    out.record({ kind: 'websocket', offered: false });
+    return undefined;
+  }
+  try {
+    const socket = await connectNotificationWebSocket(
+      websocketUri,
+      { onImsSessionEvent: (notification) => onNotification(notification, 'websocket') },
+      { onError: onRefused, ...(options.token !== undefined && { headers: { authorization: `Bearer ${options.token}` } }) },
+    );
+    out.line(`notifications over the WebSocket ${websocketUri}`);
+    out.record({ kind: 'websocket', offered: true, websocketUri });
+    return socket;
+  } catch (error) {
+    out.error(
+      `the WebSocket ${websocketUri} could not be opened (${error instanceof Error ? error.message : String(error)}): notifications come over HTTP`,
+    );
+    return undefined;
   }
 }
 
