@@ -24,7 +24,7 @@ export const GENERATED_REGIONS: readonly GeneratedRegion[] = [
   {
     id: 'configuration',
     source: () => CONFIGURATION_SCHEMA,
-    render: () => `${variablesTable(['server', 'store', 'notifications', 'simulator'])}\n\n${foreignVariablesNote()}`,
+    render: () => `${variablesTable(['server', 'store', 'notifications', 'simulator', 'network'])}\n\n${foreignVariablesNote()}`,
   },
   { id: 'configuration-security', source: () => CONFIGURATION_SCHEMA, render: () => variablesTable(['security']) },
   { id: 'configuration-limits', source: () => CONFIGURATION_SCHEMA, render: () => variablesTable(['limits']) },

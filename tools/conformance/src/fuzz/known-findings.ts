@@ -1,6 +1,4 @@
-import type { AttackKind } from './body-attacks.js';
-import type { Expectation, MutationOptions } from './mutations.js';
-import type { WireRequest } from './wire.js';
+import type { AttackKind, Expectation, MutationOptions, WireRequest } from '@mmtel/check/attacks';
 
 // The findings of the fuzz tests (the story of each, with its seed, is in fuzz-seeds.md): the
 // limits that keep the properties green while a finding is open, and every failing request as

@@ -3,10 +3,7 @@ import { startReferenceServer } from '@mmtel/server';
 import { createReceiver, type NotificationContext } from '@mmtel/receiver';
 import fc from 'fast-check';
 import { engineSetting, type StoreEngine } from '../../../../packages/server/test/support/store-engines.js';
-import { AnswerJudge } from './answer-check.js';
-import type { Expectation } from './mutations.js';
-import type { SpecDocument } from './spec-documents.js';
-import { curlOf, send, type WireAnswer, type WireRequest } from './wire.js';
+import { AnswerJudge, curlOf, send, type Expectation, type SpecDocument, type WireAnswer, type WireRequest } from '@mmtel/check/attacks';
 
 /** Both targets get this body limit: small, so that 413 attacks stay cheap. */
 export const FUZZ_BODY_LIMIT = 65_536;
