@@ -21,9 +21,11 @@ export const Feature = {
   NOTIFICATION_TEST_EVENT: 2,
 } as const;
 
-/** Told of session life-cycle changes: the IMS network simulator. */
+/** Told of session life-cycle changes: the network (network/network-adapter.ts), simulated or SIP. */
 export interface SessionObserver {
   sessionCreated(record: SessionRecord, scenario: string | undefined): void;
+  /** A PUT or PATCH changed the session (`previous` is what it was); the network may change the call's media. */
+  sessionModified?(record: SessionRecord, previous: SessionRecord): void;
   sessionReleased(sessionId: string): void;
 }
 
@@ -159,7 +161,7 @@ export class SessionService {
     return this.update(owner, sessionId, (current) => {
       rejectImmutableChanges(this.representation(current), input);
       return this.keepServerSet(current, { ...input });
-    });
+    }).then((change) => this.modified(change));
   }
 
   /** Modifies a session with an RFC 7396 merge patch (PATCH); the result must still be an ImsSession. */
@@ -177,7 +179,13 @@ export class SessionService {
       if (invalid.length > 0)
         throw new ProblemError('MANDATORY_IE_INCORRECT', 'The patched IMS session is not a valid ImsSession.', invalid);
       return this.keepServerSet(current, merged);
-    });
+    }).then((change) => this.modified(change));
+  }
+
+  /** Tells the observer of a PUT or PATCH (the network may change the call's media). */
+  private modified({ record, previous }: { record: SessionRecord; previous: SessionRecord }): SessionRecord {
+    this.observer?.sessionModified?.(record, previous);
+    return record;
   }
 
   /** Releases (deletes) a session. */
@@ -292,7 +300,11 @@ export class SessionService {
     return kept as ImsSession;
   }
 
-  private async update(owner: string, sessionId: string, change: (current: SessionRecord) => ImsSession): Promise<SessionRecord> {
+  private async update(
+    owner: string,
+    sessionId: string,
+    change: (current: SessionRecord) => ImsSession,
+  ): Promise<{ record: SessionRecord; previous: SessionRecord }> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       if (attempt > 0) await contentionPause(attempt);
       const current = await this.store.sessions.getSession(sessionId);
@@ -303,7 +315,7 @@ export class SessionService {
         version: current.version + 1,
         updatedAt: new Date().toISOString(),
       };
-      if (await this.store.sessions.replaceSession(next)) return next;
+      if (await this.store.sessions.replaceSession(next)) return { record: next, previous: current };
     }
     throw sessionContended(sessionId);
   }
