@@ -42,7 +42,31 @@ export interface ServerConfig {
     /** Delay before the remote party hangs up in `remote-release`, ms. */
     releaseAfterMs: number;
   };
+  network: NetworkConfig;
   security: SecurityConfig;
+}
+
+/** What plays the calls (`MMTEL_NETWORK`) and, for the SIP adapter, how it reaches the network (`MMTEL_SIP_*`). */
+export interface NetworkConfig {
+  kind: ConfigValues['MMTEL_NETWORK'];
+  sip: SipSettings;
+}
+
+/** The SIP adapter's settings. */
+export interface SipSettings {
+  /** Address the SIP stack binds (UDP and TCP) and names in its Contact and Via. */
+  listenHost: string;
+  listenPort: number;
+  /** Transport of the requests it sends. */
+  transport: ConfigValues['MMTEL_SIP_TRANSPORT'];
+  /** Every initial request is routed through this proxy, if set. */
+  outboundProxy?: string;
+  /** The domain a tel: party is put under, if set. */
+  domain?: string;
+  /** The next hop (`address:port`) of requests to a party's domain, without an outbound proxy. */
+  routes: Record<string, string>;
+  /** A called party alerted this long is cancelled, ms. */
+  noAnswerMs: number;
 }
 
 /** How notifications are delivered and kept (`MMTEL_NOTIFY_*`). */
@@ -143,7 +167,25 @@ export function toServerConfig(values: ConfigValues, cwd: string): ServerConfig 
       stepDelayMs: values.MMTEL_SIM_STEP_MS,
       releaseAfterMs: values.MMTEL_SIM_RELEASE_AFTER_MS,
     },
+    network: networkConfig(values),
     security: securityConfig(values),
+  };
+}
+
+function networkConfig(values: ConfigValues): NetworkConfig {
+  // The pattern of MMTEL_SIP_LISTEN guarantees one colon before the port.
+  const colon = values.MMTEL_SIP_LISTEN.lastIndexOf(':');
+  return {
+    kind: values.MMTEL_NETWORK,
+    sip: {
+      listenHost: values.MMTEL_SIP_LISTEN.slice(0, colon),
+      listenPort: Number(values.MMTEL_SIP_LISTEN.slice(colon + 1)),
+      transport: values.MMTEL_SIP_TRANSPORT,
+      ...(values.MMTEL_SIP_OUTBOUND_PROXY !== undefined && { outboundProxy: values.MMTEL_SIP_OUTBOUND_PROXY }),
+      ...(values.MMTEL_SIP_DOMAIN !== undefined && { domain: values.MMTEL_SIP_DOMAIN }),
+      routes: values.MMTEL_SIP_ROUTES,
+      noAnswerMs: values.MMTEL_SIP_NO_ANSWER_MS,
+    },
   };
 }
 

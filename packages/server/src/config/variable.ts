@@ -5,7 +5,7 @@
  */
 
 /** The tables of the documentation; each variable is listed in exactly one. */
-export type VariableGroup = 'server' | 'store' | 'notifications' | 'simulator' | 'security' | 'limits';
+export type VariableGroup = 'server' | 'store' | 'notifications' | 'simulator' | 'network' | 'security' | 'limits';
 
 /** The server's two profiles; some defaults differ between them. */
 export type Profile = 'development' | 'production';

@@ -195,6 +195,60 @@ export const variables = {
     description: 'when the remote party hangs up in `remote-release`',
   }),
 
+  MMTEL_NETWORK: oneOf(['simulator', 'sip'], {
+    group: 'network',
+    default: 'simulator',
+    description:
+      'what plays the calls of IMS sessions: the simulated network, or `sip` (experimental): third-party call control over SIP between `callingParty` and `calledParty` (docs/sip-adapter.md)',
+  }),
+  MMTEL_SIP_LISTEN: text({
+    group: 'network',
+    default: '127.0.0.1:5060',
+    pattern: '^[A-Za-z0-9.-]+:[0-9]{1,5}$',
+    expected: 'an IPv4 address or host name and a port, such as 127.0.0.1:5060',
+    allowed: '`<address>:<port>`',
+    description: 'with `MMTEL_NETWORK=sip`: where the SIP adapter listens (UDP and TCP), and the address of its Contact',
+  }),
+  MMTEL_SIP_TRANSPORT: oneOf(['udp', 'tcp'], {
+    group: 'network',
+    default: 'udp',
+    description: 'with `MMTEL_NETWORK=sip`: the transport of the requests the adapter sends',
+  }),
+  MMTEL_SIP_OUTBOUND_PROXY: text({
+    group: 'network',
+    pattern: '^sip:[^\\s]+$',
+    expected: 'a sip: URI such as sip:127.0.0.1:5060',
+    allowed: 'sip URI',
+    description:
+      'with `MMTEL_NETWORK=sip`: every initial request goes through this proxy (a loose-routing Route); `tel:` parties then go to it as they are. Unset: requests go to the party URI itself',
+  }),
+  MMTEL_SIP_DOMAIN: text({
+    group: 'network',
+    pattern: '^[A-Za-z0-9.-]+(:[0-9]{1,5})?$',
+    expected: 'a host name or address, optionally with a port',
+    allowed: '`<host>[:<port>]`',
+    description:
+      'with `MMTEL_NETWORK=sip`: a `tel:` party becomes `sip:<number>@<domain>;user=phone` (RFC 3261 clause 19.1.6); needed for `tel:` parties without an outbound proxy',
+  }),
+  MMTEL_SIP_ROUTES: pairs({
+    group: 'network',
+    form: '<domain>=<address>:<port>',
+    value: { type: 'string', pattern: '^[A-Za-z0-9.-]+:[0-9]{1,5}$' },
+    expectedEntry: 'an address and a port, such as 127.0.0.1:5070',
+    allowed: '`<domain>=<address>:<port>`, …',
+    description:
+      'with `MMTEL_NETWORK=sip` and no outbound proxy: the next hop of the requests to a party of that domain (`sip:bob@bob.test`), for a lab without DNS: `bob.test=127.0.0.1:5070` (a party URI cannot name an address or a port: ImsPublicId)',
+  }),
+  MMTEL_SIP_NO_ANSWER_MS: integer({
+    group: 'network',
+    min: 1_000,
+    max: 600_000,
+    default: 60_000,
+    unit: 'ms',
+    description:
+      'with `MMTEL_NETWORK=sip`: a called party alerted this long without answering is cancelled (CANCEL; reported as no answer, 480)',
+  }),
+
   MMTEL_AUTH: oneOf(['none', 'oauth2'], {
     group: 'security',
     default: 'none',

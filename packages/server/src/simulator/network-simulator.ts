@@ -5,7 +5,8 @@ import type { ServerConfig } from '../config.js';
 import { ProblemError } from '../http/problem.js';
 import type { Notifier } from '../notifications/notification-queue.js';
 import type { SessionEventTarget } from '../notifications/session-event-target.js';
-import type { SessionObserver, SessionService } from '../sessions/session-service.js';
+import type { NetworkAdapter } from '../network/network-adapter.js';
+import type { SessionService } from '../sessions/session-service.js';
 import type { DeliveryState, NewNotification, Outbox, SessionRecord } from '../store/store.js';
 import { DeliveryRecord } from './delivery-record.js';
 import { type Scenario, scenarios } from './scenarios.js';
@@ -36,7 +37,8 @@ export interface NetworkSimulatorOptions {
  * injected network events into Session Event Notifications (and IMS Session Notifications for
  * the sessions of MMTel_CallControl).
  */
-export class NetworkSimulator implements SessionObserver {
+export class NetworkSimulator implements NetworkAdapter {
+  readonly kind = 'simulator';
   private readonly timers = new Map<string, Set<NodeJS.Timeout>>();
   private readonly sessions: SessionService;
   private readonly notifier: Notifier;
@@ -165,8 +167,11 @@ export class NetworkSimulator implements SessionObserver {
     return this.deliveryRecord.list(filter);
   }
 
+  /** Nothing to open: the simulated network lives in this process. */
+  async start(): Promise<void> {}
+
   /** Stops every running scenario. */
-  stop(): void {
+  async stop(): Promise<void> {
     for (const id of [...this.timers.keys()]) this.sessionReleased(id);
   }
 
