@@ -1,0 +1,56 @@
+/*
+ * The little SDP handling third-party call control needs (RFC 3264, RFC 3725): the controller
+ * passes each party's session description to the other, written under its own origin line, and
+ * answers the first offer with one that holds the media until the other party has answered.
+ */
+
+/** The o= line the adapter writes in one dialog: its version grows with each description sent (RFC 3264 clause 8). */
+export class SdpOrigin {
+  private version = 0;
+  private readonly sessionId = String(Date.now());
+
+  constructor(private readonly address: string) {}
+
+  /** The next o= line. */
+  next(): string {
+    this.version += 1;
+    return `o=mmtel ${this.sessionId} ${this.version} IN IP4 ${this.address}`;
+  }
+}
+
+/** `sdp` with its o= line replaced by ours, lines ending in CRLF. */
+export function withOrigin(sdp: string, origin: SdpOrigin): string {
+  const originLine = origin.next();
+  return `${lines(sdp)
+    .map((line) => (line.startsWith('o=') ? originLine : line))
+    .join('\r\n')}\r\n`;
+}
+
+/**
+ * An answer to `offer` that accepts each of its streams but sends and receives nothing: the
+ * offer's lines, each stream marked `a=inactive` (RFC 3264 clause 5.1) and its connection
+ * address 0.0.0.0, so no media flows until the re-INVITE that connects the parties (RFC 3725
+ * flow IV's held answer).
+ */
+export function heldAnswer(offer: string, origin: SdpOrigin): string {
+  const out: string[] = [];
+  let inMedia = false;
+  for (const line of lines(offer)) {
+    if (/^a=(sendrecv|sendonly|recvonly|inactive)$/.test(line)) continue;
+    if (line.startsWith('c=')) {
+      out.push('c=IN IP4 0.0.0.0');
+      continue;
+    }
+    if (line.startsWith('m=')) {
+      if (inMedia) out.push('a=inactive');
+      inMedia = true;
+    }
+    out.push(line.startsWith('o=') ? origin.next() : line);
+  }
+  out.push('a=inactive');
+  return `${out.join('\r\n')}\r\n`;
+}
+
+function lines(sdp: string): string[] {
+  return sdp.split(/\r?\n/).filter((line) => line.length > 0);
+}
