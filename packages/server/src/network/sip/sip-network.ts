@@ -1,0 +1,116 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Message, Remote } from 'sip';
+import type { SipSettings } from '../../config/server-config.js';
+import type { SessionService } from '../../sessions/session-service.js';
+import type { SessionRecord } from '../../store/store.js';
+import type { NetworkAdapter } from '../network-adapter.js';
+import { type CallReport, failed } from './call-reports.js';
+import { routeTo, UnroutableParty } from './party-uri.js';
+import { SipStack } from './sip-stack.js';
+import { ThirdPartyCall } from './third-party-call.js';
+
+/** What the SIP adapter is built from. */
+export interface SipNetworkOptions {
+  settings: SipSettings;
+  /** Where the calls' events are reported (they become IMS Session Notifications). */
+  sessions: Pick<SessionService, 'report'>;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * The SIP network adapter (experimental, `MMTEL_NETWORK=sip`): each IMS session becomes a call
+ * placed by third-party call control between its callingParty and calledParty
+ * (third-party-call.ts); a DELETE ends it. Incoming requests reach the call whose dialog they
+ * belong to; a new INVITE is refused (network-originated sessions are the simulator's only).
+ */
+export class SipNetwork implements NetworkAdapter {
+  readonly kind = 'sip';
+  private readonly stack: SipStack;
+  private readonly calls = new Map<string, ThirdPartyCall>();
+  private readonly byCallId = new Map<string, ThirdPartyCall>();
+  private readonly settings: SipSettings;
+  private readonly sessions: Pick<SessionService, 'report'>;
+  private readonly log: FastifyBaseLogger;
+
+  constructor(options: SipNetworkOptions) {
+    this.settings = options.settings;
+    this.sessions = options.sessions;
+    this.log = options.log.child({ network: 'sip' });
+    this.stack = new SipStack(
+      options.settings,
+      (request, remote) => this.onRequest(request, remote),
+      (err: unknown) => this.log.warn({ err }, 'SIP stack error'),
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.stack.start();
+    const { listenHost, listenPort, transport } = this.settings;
+    this.log.info({ listen: `${listenHost}:${listenPort}`, transport }, 'SIP adapter listening');
+  }
+
+  async stop(): Promise<void> {
+    for (const call of this.calls.values()) call.release();
+    this.calls.clear();
+    this.byCallId.clear();
+    // The BYEs and CANCELs just sent leave before the sockets close.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    this.stack.stop();
+  }
+
+  sessionCreated(record: SessionRecord): void {
+    const { sessionId } = record;
+    const { callingParty, calledParty } = record.session.imsSessionInfo;
+    // Reports are chained: each waits for the previous one, so notifications keep the call's order.
+    let chain = Promise.resolve();
+    const report = (event: CallReport) => {
+      chain = chain
+        .then(async () => {
+          await this.sessions.report(
+            sessionId,
+            { event: event.event, ...(event.initiator && { eventInitiator: event.initiator }), ...(event.cause && { cause: event.cause }) },
+            event.state,
+          );
+        })
+        .catch((err: unknown) => this.log.error({ err, sessionId }, 'reporting a SIP call event failed'));
+    };
+    let call: ThirdPartyCall;
+    try {
+      call = new ThirdPartyCall({
+        stack: this.stack,
+        calling: { identity: callingParty, route: routeTo(callingParty, this.settings) },
+        called: { identity: calledParty, route: routeTo(calledParty, this.settings) },
+        noAnswerMs: this.settings.noAnswerMs,
+        report,
+        onEnded: () => this.forget(sessionId, call),
+      });
+    } catch (error) {
+      if (!(error instanceof UnroutableParty)) throw error;
+      this.log.warn({ sessionId, reason: error.message }, 'IMS session party not reachable over SIP');
+      // 416 Unsupported URI Scheme: what a SIP proxy answers for a URI it cannot route.
+      report(failed('416', 'SERVED_IMS_SUBSCRIBER'));
+      return;
+    }
+    this.calls.set(sessionId, call);
+    for (const callId of call.callIds) this.byCallId.set(callId, call);
+    call.start();
+  }
+
+  sessionReleased(sessionId: string): void {
+    this.calls.get(sessionId)?.release();
+  }
+
+  private onRequest(request: Message, _remote: Remote): void {
+    const call = this.byCallId.get(String(request.headers['call-id']));
+    if (call !== undefined) return call.handle(request);
+    if (request.method === 'ACK') return;
+    if (request.method === 'INVITE' && request.headers.to?.params.tag === undefined)
+      return this.stack.respond(request, 403, 'Forbidden (this enabler places calls, it does not take them)');
+    this.stack.respond(request, 481, 'Call/Transaction Does Not Exist');
+  }
+
+  private forget(sessionId: string, call: ThirdPartyCall): void {
+    if (this.calls.get(sessionId) === call) this.calls.delete(sessionId);
+    for (const callId of call.callIds) this.byCallId.delete(callId);
+  }
+}
