@@ -84,8 +84,16 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
 
   return {
     ...client,
+    use(...middleware) {
+      client.use(...middleware);
+      for (const installed of middleware) transport.callerMiddleware.add(installed);
+    },
+    eject(...middleware) {
+      client.eject(...middleware);
+      for (const ejected of middleware) transport.callerMiddleware.delete(ejected);
+    },
     async createImsSession(body, options = {}) {
-      const result = await client.POST('/ims-sessions', { body, ...options });
+      const result = await transport.typedCall(() => client.POST('/ims-sessions', { body, ...options }));
       if (!result.response.ok || result.data === undefined) return failure(result);
       const { data: session, response } = result;
       const location = new URL(response.headers.get('location') ?? session.self ?? '', response.url || base).href;
@@ -93,13 +101,17 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
       return { data: { session, sessionId, location }, response };
     },
     async updateImsSession(sessionId, body, options = {}) {
-      return settle(await client.PUT('/ims-sessions/{sessionId}', { params: path(sessionId), body, ...options }));
+      return settle(
+        await transport.typedCall(() => client.PUT('/ims-sessions/{sessionId}', { params: path(sessionId), body, ...options })),
+      );
     },
     async modifyImsSession(sessionId, patch, options = {}) {
-      return settle(await client.PATCH('/ims-sessions/{sessionId}', { params: path(sessionId), body: patch, ...options }));
+      return settle(
+        await transport.typedCall(() => client.PATCH('/ims-sessions/{sessionId}', { params: path(sessionId), body: patch, ...options })),
+      );
     },
     async releaseImsSession(sessionId, options = {}) {
-      return settle(await client.DELETE('/ims-sessions/{sessionId}', { params: path(sessionId), ...options }));
+      return settle(await transport.typedCall(() => client.DELETE('/ims-sessions/{sessionId}', { params: path(sessionId), ...options })));
     },
     sessionUri(sessionId) {
       return transport.redirects.resolve(`${base}/ims-sessions/${encodeURIComponent(sessionId)}`);

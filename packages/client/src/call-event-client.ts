@@ -33,8 +33,16 @@ export function createCallEventClient(options: MmtelClientOptions): CallEventCli
   client.use(...transport.middleware);
   return {
     ...client,
+    use(...middleware) {
+      client.use(...middleware);
+      for (const installed of middleware) transport.callerMiddleware.add(installed);
+    },
+    eject(...middleware) {
+      client.eject(...middleware);
+      for (const ejected of middleware) transport.callerMiddleware.delete(ejected);
+    },
     async subscribe(body, options = {}) {
-      return settle(await client.POST('/session-event-subscriptions', { body, ...options }));
+      return settle(await transport.typedCall(() => client.POST('/session-event-subscriptions', { body, ...options })));
     },
   };
 }

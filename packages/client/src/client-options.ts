@@ -2,7 +2,8 @@ import type { HeadersOptions, Middleware } from 'openapi-fetch';
 import { withConnectionErrors } from './connection-error.js';
 import { composeFetch, type FetchLike, type FetchWrapper } from './fetch.js';
 import { clientCredentials, withBearerToken, type AccessTokenSource, type ClientCredentialsOptions } from './middleware/oauth2.js';
-import { ReplayableRequest, sendRequest } from './middleware/replay.js';
+import { responseSettled } from './attempt-timeout.js';
+import { ReplayableRequest, sendRequest, withBody, withLeanRequest } from './middleware/replay.js';
 import { withRedirects, type RedirectOptions, type RedirectWrapper } from './middleware/redirect.js';
 import { withRetry, type RetryOptions } from './middleware/retry.js';
 import { checkTimeout, withTimeout } from './middleware/timeout.js';
@@ -68,6 +69,14 @@ export interface Transport {
   Request: typeof Request;
   redirects: RedirectWrapper;
   middleware: Middleware[];
+  /** The caller's middleware installed on the client: `client.use` adds, `client.eject` removes. */
+  callerMiddleware: Set<Middleware>;
+  /**
+   * Runs the openapi-fetch call of a typed operation: with a lean Request while no middleware of
+   * the caller's is installed (none can see the Request), and clears the timeout of its last
+   * attempt once openapi-fetch has read the answer.
+   */
+  typedCall<T extends { response: Response }>(call: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -90,12 +99,24 @@ export function createTransport(options: MmtelClientOptions): Transport {
   }
   let send: FetchLike;
   if (injected === undefined) send = sendRequest(timeoutMs);
-  else {
+  else if (timeoutMs !== undefined) {
     send = injected;
-    if (timeoutMs !== undefined) wrappers.push(withTimeout(timeoutMs));
-  }
+    wrappers.push(withTimeout(timeoutMs));
+  } else send = (request) => injected(withBody(request));
   // openapi-fetch runs onResponse last-installed first: installed first, the throwing middleware
   // lets the caller's middleware see the failed response before it throws.
   const middleware = [...(options.throwOnError ? [throwOnProblem()] : []), ...(options.middleware ?? [])];
-  return { fetch: composeFetch(send, ...wrappers), Request: ReplayableRequest, redirects, middleware };
+  const callerMiddleware = new Set(options.middleware ?? []);
+  return {
+    fetch: composeFetch(send, ...wrappers),
+    Request: ReplayableRequest,
+    redirects,
+    middleware,
+    callerMiddleware,
+    async typedCall(call) {
+      const result = await (callerMiddleware.size === 0 ? withLeanRequest(call) : call());
+      responseSettled(result.response);
+      return result;
+    },
+  };
 }

@@ -1,3 +1,5 @@
+import { responseSettled } from './attempt-timeout.js';
+
 /** A fetch that takes one `Request`: what openapi-fetch calls, and what every wrapper returns. */
 export type FetchLike = (request: Request) => Promise<Response>;
 
@@ -32,5 +34,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Discards a response that will not be returned, so that its connection is freed. */
 export async function discard(response: Response): Promise<void> {
+  responseSettled(response);
   await response.body?.cancel().catch(() => undefined);
 }

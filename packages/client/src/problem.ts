@@ -1,5 +1,6 @@
 import type { CallControl } from '@mmtel/types';
 import type { Middleware } from 'openapi-fetch';
+import { responseSettled } from './attempt-timeout.js';
 
 /** TS 29.122 ProblemDetails: the body of every 4xx/5xx answer. */
 export type ProblemDetails = CallControl.components['schemas']['ProblemDetails'];
@@ -56,6 +57,8 @@ export function throwOnProblem(): Middleware {
     async onResponse({ response }) {
       if (response.ok) return undefined;
       const text = await response.clone().text();
+      // The answer is read: its attempt's timeout has nothing left to bound.
+      responseSettled(response);
       let body: unknown = text;
       try {
         body = JSON.parse(text);

@@ -1,17 +1,20 @@
+import { startAttempt } from '../attempt-timeout.js';
 import type { FetchWrapper } from '../fetch.js';
-import { anySignal, givenSignal, replayable } from './replay.js';
+import { givenSignal, replayable } from './replay.js';
 
 /**
  * Aborts an attempt, reading its response body included, that takes longer than `timeoutMs`; the
  * request's own signal still applies. The attempt rejects with a `TimeoutError` DOMException,
- * which the retry wrapper treats as a network error. (The clients apply their `timeoutMs` in
+ * which the retry wrapper treats as a network error. Its timer is cleared when the attempt fails
+or its response is discarded or read by a typed operation. (The clients apply their `timeoutMs` in
  * their last step; this wrapper is for chains of your own.)
  */
 export function withTimeout(timeoutMs: number): FetchWrapper {
   checkTimeout(timeoutMs);
   return (next) => async (request) => {
     const copy = await replayable(request);
-    return next(copy({ signal: anySignal(givenSignal(request), AbortSignal.timeout(timeoutMs)) }));
+    const attempt = startAttempt(givenSignal(request), timeoutMs);
+    return attempt.watch(next(copy({ signal: attempt.signal })));
   };
 }
 
