@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { callCommand } from './commands/call.js';
+import { checkCommand } from './commands/check.js';
 import { deliveriesCommand } from './commands/deliveries.js';
 import { listenCommand } from './commands/listen.js';
 import { serverCommand } from './commands/server.js';
@@ -21,7 +22,15 @@ export function createProgram(): Command {
     .exitOverride()
     // `mmtel deliveries retry <id> --api-root …`: both levels take --api-root; each option belongs to the command it follows.
     .enablePositionalOptions();
-  for (const command of [serverCommand(), callCommand(), listenCommand(), triggerCommand(), deliveriesCommand(), tokenCommand()])
+  for (const command of [
+    serverCommand(),
+    callCommand(),
+    listenCommand(),
+    triggerCommand(),
+    deliveriesCommand(),
+    tokenCommand(),
+    checkCommand(),
+  ])
     program.addCommand(inherit(command, program));
   return program;
 }
