@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { FastifyServerOptions } from 'fastify';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { ServerConfig } from './config.js';
 
 /** How the server writes its logs: one readable line per event, or one JSON object per line. */
@@ -50,6 +51,9 @@ export function loggerOptions(
   destination: NodeJS.WritableStream = process.stdout,
 ): NonNullable<FastifyServerOptions['logger']> {
   if (style === 'json') return { level: config.logLevel, stream: destination };
+  // Required only for the readable style (pino-pretty and its colour and time libraries cost up to
+  // ~100 ms of start-up); synchronously, as Fastify takes its logger options (pino-pretty is CommonJS).
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   const stream = pretty({
     destination,
     colorize: 'isTTY' in destination && destination.isTTY === true,

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { bundledSpecsDir } from '../bundled-specs-dir.js';
 
 /** What a published document describes: an API this server serves, or what an AS's notification receiver serves. */
@@ -78,5 +77,7 @@ export class SpecFiles {
 
 async function readSpec(bundle: string): Promise<SpecFile> {
   const yaml = await readFile(fileURLToPath(new URL(bundle, bundledSpecsDir)), 'utf8');
+  // Loaded at the first spec served, not at start (~100 ms of module loading).
+  const { parse } = await import('yaml');
   return { yaml, json: JSON.stringify(parse(yaml)) };
 }

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openLmdbStore } from './lmdb/lmdb-store.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store.js';
 
 /**
@@ -21,6 +20,8 @@ export async function openStore(config: {
     ...(config.synchronousCommit !== undefined && { synchronousCommit: config.synchronousCommit }),
   };
   if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
+    // Loaded only for PostgreSQL: pg is ~70–150 ms of module loading that an LMDB start does not need.
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
     return openPostgresStore({ connectionString: config.databaseUrl, ...lease });
   }
   await mkdir(config.dataDir, { recursive: true });
