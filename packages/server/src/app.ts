@@ -9,6 +9,7 @@ import type { HandlerContext } from './handler-context.js';
 import { handlers } from './handlers/index.js';
 import { installErrorHandling, sendProblem } from './http/error-handler.js';
 import { jsonText } from './http/json-text.js';
+import { LazyValidators } from './http/lazy-validators.js';
 import { OneLineRequestLog } from './http/request-log.js';
 import { httpServerOptions } from './http/http-server.js';
 import { operationResolver } from './http/operation-routes.js';
@@ -87,7 +88,8 @@ declare module 'fastify' {
  */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const app = createFastify(config, options.logger, options.logStyle);
+  const validators = new LazyValidators();
+  const app = createFastify(config, options.logger, options.logStyle, validators);
   await installOverloadProtection(app, config.security.limits);
   const targets = await notificationTargets(config, options.resolveTarget);
   const signingKey = await tokenSigningKey(config);
@@ -144,7 +146,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   app.decorate('mmtel', { sessions, simulator, notifications, engine, store, metrics });
   runBackgroundWork(app, { engine, simulator, store, retentionMs: config.notifications.retentionMs });
-  warmUpOnceReady(app, [() => notifications.warmUp(), () => validateSession.warmUp()]);
+  warmUpOnceReady(app, [() => validators.warmUp(), () => notifications.warmUp(), () => validateSession.warmUp()]);
 
   // Before any scope is registered: a scope inherits the hooks its parent has when it is registered.
   installAfterResponse(app, metrics);
@@ -196,7 +198,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 }
 
 /** Fastify with the server's HTTP options, serializer, JSON parsers and ProblemDetails errors. */
-function createFastify(config: ServerConfig, logger: BuildOptions['logger'], style: LogStyle | undefined): FastifyInstance {
+function createFastify(
+  config: ServerConfig,
+  logger: BuildOptions['logger'],
+  style: LogStyle | undefined,
+  validators: LazyValidators,
+): FastifyInstance {
   const oneLinePerRequest = logger === undefined && style === 'pretty';
   const app = Fastify({
     logger: logger ?? (style !== undefined ? loggerOptions(config, style) : { level: config.logLevel }),
@@ -209,6 +216,8 @@ function createFastify(config: ServerConfig, logger: BuildOptions['logger'], sty
     // 10 s default has been seen to trip there.
     pluginTimeout: 60_000,
     ajv: { customOptions: ajvOptions, plugins: [ajvFormats] },
+    // Route validators compiled at first use or once ready, not before ready (http/lazy-validators.ts).
+    schemaController: validators.schemaController(),
     ...httpServerOptions(config.security),
     frameworkErrors: routingProblem,
   });
