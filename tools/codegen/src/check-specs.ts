@@ -2,7 +2,8 @@
  * Independent checks of the hand-authored 3GPP-style specs:
  *   - redocly lint (CLI, `--format=json`) with /redocly.yaml: `recommended` adjusted to 3GPP plus
  *     the `3gpp` plugin (tools/codegen/lint/redocly-3gpp.js);
- *   - swagger-parser `validate` on each API root (what the 3GPP mirror CI runs); its errors carry
+ *   - swagger-parser `validate` on each API root (what the 3GPP mirror CI runs; its OpenAPI schema
+ *     compiled once for all roots, openapi-schema-check.ts); its errors carry
  *     no line, so they are mapped back to a file and line here (JSON path through the $refs, or the
  *     offending $ref itself);
  *   - optionally spectral (CLI, `--format json`) with tools/codegen/lint/spectral.yaml;
@@ -19,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import SwaggerParser from '@apidevtools/swagger-parser';
+import { validateWithSwaggerParser } from './openapi-schema-check.js';
 import { positionOf, YamlCache } from './spec-positions.js';
 
 export type SpecTool = 'redocly' | 'swagger-parser' | 'spectral' | 'openapi-generator';
@@ -181,7 +182,7 @@ interface AjvError {
 
 async function runSwaggerParser(root: string, file: string): Promise<SpecDiagnostic[]> {
   try {
-    await new SwaggerParser().validate(file);
+    await validateWithSwaggerParser(file);
     return [];
   } catch (error) {
     return swaggerParserDiagnostics(root, file, error, new YamlCache());
