@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_TOKEN_ISSUER, DEFAULT_TOKEN_SCOPE } from '@mmtel/server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { referenceServer, runCli } from './support/cli.js';
 
@@ -126,6 +127,14 @@ describe('mmtel token mint', () => {
       kid: expect.any(String),
       expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
+  });
+
+  it("names the server's own defaults in its help (it loads the server only to run)", async () => {
+    const { code, stdout } = await runCli(['token', 'mint', '--help']);
+    expect(code).toBe(0);
+    const help = stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`(default: "${DEFAULT_TOKEN_SCOPE}", both APIs)`);
+    expect(help).toContain(`(default: "${DEFAULT_TOKEN_ISSUER}")`);
   });
 
   it('exits 2 with the usage when --sub is missing', async () => {

@@ -1,23 +1,24 @@
 import { join } from 'node:path';
-import {
-  DEFAULT_TOKEN_ISSUER,
-  DEFAULT_TOKEN_SCOPE,
-  DEFAULT_TOKEN_TTL_S,
-  mintAccessToken,
-  readSigningKey,
-  writeSigningKeyFiles,
-} from '@mmtel/server';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createOutput } from '../output.js';
 
 interface MintOptions {
   key: string;
   sub: string;
-  scope: string;
-  ttl: number;
-  iss: string;
+  scope?: string;
+  ttl?: number;
+  iss?: string;
   aud?: string;
   json?: boolean;
+}
+
+/**
+ * @mmtel/server's signing code, loaded when a token command runs: the package entry brings the
+ * whole server (Fastify, the spec parser), about half a second that every other command would
+ * pay at start-up. Its defaults are therefore named in the help, not read from it.
+ */
+function signing(): Promise<typeof import('@mmtel/server')> {
+  return import('@mmtel/server');
 }
 
 /**
@@ -43,7 +44,7 @@ export function tokenCommand(): Command {
       .option('--json', 'print the files written and the key id as one JSON object')
       .action(async (dir: string, options: { json?: boolean }) => {
         const out = createOutput(options.json === true);
-        const written = await writeSigningKeyFiles(dir);
+        const written = await (await signing()).writeSigningKeyFiles(dir);
         // The paths as given (as the server's token script printed them); the variable with the absolute path, to paste.
         out.line(`wrote ${join(dir, 'signing-key.pem')} and ${join(dir, 'jwks.json')} (kid ${written.kid})`);
         out.line(`start the server with MMTEL_AUTH=oauth2 MMTEL_OAUTH_JWKS_FILE=${written.jwksFile}`);
@@ -59,27 +60,29 @@ export function tokenCommand(): Command {
       )
       .requiredOption('--key <file>', 'the signing key (signing-key.pem from mmtel token keygen)')
       .requiredOption('--sub <afId>', 'the AF the token stands for (sub and client_id)')
-      .option('--scope <scope>', 'the scopes, space-separated', DEFAULT_TOKEN_SCOPE)
+      .option('--scope <scope>', 'the scopes, space-separated (default: "mmtel-callcontrol mmtel-callevent", both APIs)')
       .addOption(
-        new Option('--ttl <seconds>', "the token's lifetime (the token endpoint's by default)")
-          .default(DEFAULT_TOKEN_TTL_S)
-          .argParser(wholeSeconds),
+        new Option('--ttl <seconds>', "the token's lifetime (default: the token endpoint's, MMTEL_CAPIF_TOKEN_TTL_S's default)").argParser(
+          wholeSeconds,
+        ),
       )
-      .option('--iss <issuer>', 'the issuer (checked by the server only with MMTEL_OAUTH_ISSUER)', DEFAULT_TOKEN_ISSUER)
+      .option('--iss <issuer>', 'the issuer, checked by the server only with MMTEL_OAUTH_ISSUER (default: "mmtel-token")')
       .option('--aud <audience>', 'the audience (checked by the server only with MMTEL_OAUTH_AUDIENCE)')
       .option('--json', 'print the token, its subject, scope and expiry as one JSON object')
       .action(async (options: MintOptions) => {
         const out = createOutput(options.json === true);
+        const { DEFAULT_TOKEN_SCOPE, mintAccessToken, readSigningKey } = await signing();
         const key = await readSigningKey(options.key);
+        const scope = options.scope ?? DEFAULT_TOKEN_SCOPE;
         const { token, expiresAt } = await mintAccessToken(key, {
           subject: options.sub,
-          scope: options.scope,
-          ttlSeconds: options.ttl,
-          issuer: options.iss,
+          scope,
+          ...(options.ttl !== undefined && { ttlSeconds: options.ttl }),
+          ...(options.iss !== undefined && { issuer: options.iss }),
           ...(options.aud !== undefined && { audience: options.aud }),
         });
         out.line(token);
-        out.record({ token, sub: options.sub, scope: options.scope, kid: key.kid, expiresAt: new Date(expiresAt * 1000).toISOString() });
+        out.record({ token, sub: options.sub, scope, kid: key.kid, expiresAt: new Date(expiresAt * 1000).toISOString() });
       }),
   );
   return token;
