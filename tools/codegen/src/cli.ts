@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkSpecs, formatDiagnostics } from './check-specs.js';
+import type { SpecDiagnostic } from './check-specs.js';
 import { projectConfig } from './layout.js';
 
 /** The CLI's one output channel. */
@@ -10,9 +10,10 @@ const out = {
 };
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const usage = `usage: codegen <generate [--check] | check> [--root DIR]
+const usage = `usage: codegen <generate [--check] [--no-record] | check> [--root DIR]
   generate          check the specs, then regenerate every generated file
   generate --check  exit 1 when the generated files differ from what the specs produce
+  --no-record       check and generate even when nothing they read changed since the last run
   check             run every spec check (redocly, swagger-parser, spectral, openapi-generator)
   --root DIR        work on another checkout (default: this repository)`;
 
@@ -25,12 +26,26 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
 
   if (command === 'check') {
+    const { checkSpecs } = await import('./check-specs.js');
     return report(await checkSpecs({ root, files: specFiles, spectral: true, openapiGenerator: true }), started);
   }
   if (command !== 'generate') {
     out.error(usage);
     return 2;
   }
+  const check = flags.includes('--check');
+  // Modules load on demand: when nothing changed, this run reads files and hashes them, no more.
+  const { hashInputs, recordIfUnchanged, unchangedSinceRecord } = await import('./generation-record.js');
+  const inputs = await hashInputs(config);
+  if (!flags.includes('--no-record') && (await unchangedSinceRecord(root, inputs))) {
+    out.info(
+      check
+        ? `generated files are up to date (${elapsed(started)}; specs and generator unchanged since the last run)`
+        : `generated files unchanged, in ${elapsed(started)} (specs and generator unchanged since the last run)`,
+    );
+    return 0;
+  }
+  const { checkSpecs } = await import('./check-specs.js');
   // Generation runs in memory while the checks run (redocly lints in a child process); nothing is
   // written unless the checks pass, and their diagnostics win over any error a broken spec causes.
   // The generator's modules (TypeScript, openapi-typescript) take a second to load: they load
@@ -47,17 +62,20 @@ async function main(argv: string[]): Promise<number> {
   if (diagnostics.length > 0) return report(diagnostics, started);
   if ('error' in generated) throw generated.error;
   const { output } = generated;
-  if (flags.includes('--check')) {
+  if (check) {
     const drift = await findDrift(root, output);
     if (drift.length > 0) {
       out.error(`Generated files are out of date:\n${drift.map((p) => `  ${p}`).join('\n')}\nTo fix: pnpm generate`);
       return 1;
     }
+    await recordIfUnchanged(config, inputs, output);
     out.info(`generated files are up to date (${elapsed(started)})`);
     return 0;
   }
   const { writeOutput } = await import('./write-output.js');
   const written = await writeOutput(root, output);
+  // A scaffolded handler changes the inputs (the handler names): the next run hashes them anew.
+  if (written.scaffolded.length === 0) await recordIfUnchanged(config, inputs, output);
   for (const path of written.written) out.info(`wrote      ${path}`);
   for (const path of written.removed) out.info(`removed    ${path}`);
   for (const path of written.scaffolded) out.info(`scaffolded ${path} (implement it and add it to handlers/index.ts)`);
@@ -65,11 +83,12 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-function report(diagnostics: Awaited<ReturnType<typeof checkSpecs>>, started: number): number {
+async function report(diagnostics: SpecDiagnostic[], started: number): Promise<number> {
   if (diagnostics.length === 0) {
     out.info(`specs pass every check (${elapsed(started)})`);
     return 0;
   }
+  const { formatDiagnostics } = await import('./check-specs.js');
   out.error(formatDiagnostics(diagnostics));
   out.error(`${diagnostics.length} spec problem(s); nothing was generated.`);
   return 1;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,5 +57,30 @@ describe('pnpm generate', () => {
     const result = await runCli(['generate', '--check']);
     expect(result.stdout + result.stderr).toContain('generated files are up to date');
     expect(result.code).toBe(0);
+  });
+
+  it('skips a run whose specs and generator did not change, and still fails --check on an edited generated file', {
+    timeout: 180_000,
+  }, async () => {
+    const root = await scratchCheckout();
+    // The lint plugin imports yaml, which resolves from the copy's tools/codegen/node_modules.
+    const modules = join(root, 'tools/codegen/node_modules');
+    await symlink(fileURLToPath(new URL('../node_modules', import.meta.url)), modules, 'dir');
+    try {
+      // The first run scaffolds the handler modules (not recorded); the second is recorded.
+      for (let run = 0; run < 2; run++) expect((await runCli(['generate', '--root', root])).code).toBe(0);
+      const again = await runCli(['generate', '--check', '--root', root]);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('unchanged since the last run');
+
+      const edited = 'packages/types/src/enums.gen.ts';
+      await writeFile(join(root, edited), `${await readFile(join(root, edited), 'utf8')}// edited by hand\n`);
+      const check = await runCli(['generate', '--check', '--root', root]);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain(`  ${edited}\nTo fix: pnpm generate`);
+    } finally {
+      // The link goes first, on its own: the scratch's removal must never walk into it.
+      await unlink(modules);
+    }
   });
 });
