@@ -23,12 +23,15 @@ export interface Running {
   exited: Promise<Finished>;
 }
 
+/** Registers a clean-up for the end of the test: vitest's `onTestFinished`, or in a concurrent test that test's own (its context's). */
+export type OnFinished = (cleanup: () => void) => void;
+
 /**
  * Starts `mmtel <args>` as a user's shell would run the bin, on the sources (node with tsx and
  * the workspace's source condition), stdout and stderr piped: what a script sees. The
  * environment has no colour settings of its own unless `env` gives them.
  */
-export function startCli(args: string[], env: Record<string, string> = {}): Running {
+export function startCli(args: string[], env: Record<string, string> = {}, onFinished: OnFinished = onTestFinished): Running {
   const { FORCE_COLOR: _force, NO_COLOR: _no, MMTEL_API_ROOT: _root, MMTEL_TOKEN: _token, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--conditions=@mmtel/source', '--import', 'tsx', BIN, ...args], {
     env: { ...inherited, ...env },
@@ -46,7 +49,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-  onTestFinished(() => {
+  onFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return {
@@ -90,8 +93,8 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
 }
 
 /** Runs `mmtel <args>` to its end. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<Finished> {
-  return startCli(args, env).exited;
+export function runCli(args: string[], env: Record<string, string> = {}, onFinished: OnFinished = onTestFinished): Promise<Finished> {
+  return startCli(args, env, onFinished).exited;
 }
 
 /** A reference server on loopback for this test, stopped after it; its {apiRoot}. */
