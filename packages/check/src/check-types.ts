@@ -41,6 +41,8 @@ export interface CheckResult {
   outcome: CheckOutcome;
   /** Why it failed (each rule broken, with its clause) or why it was skipped. */
   details: string[];
+  /** Set when the check was skipped because the mode does not allow it: the mode it needs. */
+  needs?: CheckMode;
   /** Requests the check made. */
   exchanges: number;
   ms: number;

@@ -52,7 +52,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     for (const check of CHECKS) {
       const result =
         RANK[check.mode] > RANK[mode]
-          ? skipped(check, `needs --${check.mode === 'hostile' ? 'hostile' : 'create (the default, not --read-only)'}`)
+          ? {
+              ...skipped(check, `needs --${check.mode === 'hostile' ? 'hostile' : 'create (the default, not --read-only)'}`),
+              needs: check.mode,
+            }
           : signal.aborted
             ? skipped(check, 'interrupted')
             : await runOne(check, new CheckContext(settings, judge, inbox, sessions, shared, check.clause));
