@@ -5,7 +5,7 @@ import { freePort, startReferenceServer, type ReferenceServer } from '@mmtel/ser
 import { parseJUnitXml } from '@mmtel/toolchain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Breakage, startBrokenServer } from './support/broken-server.js';
-import { runCli } from './support/cli.js';
+import { runCli, startCli } from './support/cli.js';
 
 // One reference server for the file (starting one takes seconds on a loaded machine), its
 // Session Event Notifications configured to the port the passing run's receiver listens on.
@@ -80,11 +80,12 @@ const withoutCause: Breakage = {
 
 // Each case has a broken server of its own and the kit a receiver of its own: they run side by
 // side, which keeps the file within a minute on a loaded machine (each spawn starts tsx: ~4 s).
+// Clean-ups go to each test's own onTestFinished (the global one cannot tell concurrent tests apart).
 describe.concurrent('mmtel check against a broken server', () => {
-  it('writes JUnit XML: one testcase per check, the clause as classname, the failure with the rule broken', async () => {
-    const broken = await startBrokenServer(server.apiRoot, withoutCause);
+  it('writes JUnit XML: one testcase per check, the clause as classname, the failure with the rule broken', async ({ onTestFinished }) => {
+    const broken = await startBrokenServer(server.apiRoot, withoutCause, onTestFinished);
     const junit = join(await mkdtemp(join(tmpdir(), 'mmtel-check-')), 'report.xml');
-    const { code } = await runCli(['check', broken, '--read-only', '--junit', junit]);
+    const { code } = await runCli(['check', broken, '--read-only', '--junit', junit], {}, onTestFinished);
     const cases = parseJUnitXml(await readFile(junit, 'utf8'));
     expect(cases).toHaveLength(18);
     expect(cases.filter((c) => c.outcome === 'failed')).toEqual([
@@ -99,7 +100,30 @@ describe.concurrent('mmtel check against a broken server', () => {
     expect(code).toBe(1);
   });
 
-  it.each<[string, { breakage: Breakage; args?: string[]; failed: string; rule: string }]>([
+  it('releases the session it created when interrupted with Ctrl-C, and exits 130', async ({ onTestFinished }) => {
+    const releases: string[] = [];
+    const broken = await startBrokenServer(
+      server.apiRoot,
+      {
+        // Notifications are swallowed, so that the kit is still waiting for one when Ctrl-C comes.
+        notification: () => undefined,
+        answer: (request, answer) => {
+          if (request.method === 'DELETE') releases.push(`${request.path} ${answer.status}`);
+          return answer;
+        },
+      },
+      onTestFinished,
+    );
+    const cli = startCli(['check', broken, '--notify-timeout', '60'], {}, onTestFinished);
+    await cli.waitFor(/✓ TS 29\.392 6\.4\.3\.2\.3\.1 {2}POST ims-sessions answers 201/);
+    cli.child.kill('SIGINT');
+    const { code, stderr } = await cli.exited;
+    expect(stderr).toContain('interrupted: releasing the sessions created');
+    expect(releases).toContainEqual(expect.stringMatching(/\/ims-sessions\/[0-9a-f-]{36} 204$/));
+    expect(code).toBe(130);
+  });
+
+  it.for<[string, { breakage: Breakage; args?: string[]; failed: string; rule: string }]>([
     [
       'a 201 without Location',
       {
@@ -168,9 +192,9 @@ describe.concurrent('mmtel check against a broken server', () => {
         rule: 'answered 500: a server error',
       },
     ],
-  ])('fails against %s, naming the clause', async (_, { breakage, args = [], failed, rule }) => {
-    const broken = await startBrokenServer(server.apiRoot, breakage);
-    const { code, stdout } = await runCli(['check', broken, ...args]);
+  ])('fails against %s, naming the clause', async ([, { breakage, args = [], failed, rule }], { onTestFinished }) => {
+    const broken = await startBrokenServer(server.apiRoot, breakage, onTestFinished);
+    const { code, stdout } = await runCli(['check', broken, ...args], {}, onTestFinished);
     expect(stdout).toContain(failed);
     expect(stdout).toContain(rule);
     expect(stdout).toMatch(/[1-9]\d* failed/);

@@ -152,9 +152,14 @@ function outcomeText(result: CheckResult, color: Colors): string {
   return result.outcome === 'passed' ? color.green(symbol) : result.outcome === 'failed' ? color.red(symbol) : color.yellow(symbol);
 }
 
-/** One line per check as it ends; a failure's broken rules and a skip's reason indented below it. */
+/**
+ * One line per check as it ends; a failure's broken rules and a skip's reason indented below it.
+ * On a terminal the summary table lists every check at the end, so only what needs reading (the
+ * failures and the reasons for skips) is printed as it comes.
+ */
 function printResult(out: Output, result: CheckResult): void {
   const { color } = out;
+  if ((process.stdout.isTTY === true && result.outcome === 'passed') || result.needs !== undefined) return;
   out.line(`${outcomeText(result, color)} ${color.dim(result.clause)}  ${result.title}`);
   for (const detail of result.details) {
     const text = detail.replaceAll('\n', '\n      ');
@@ -173,7 +178,8 @@ function printSummary(out: Output, report: CheckReport, junit: string | undefine
       wordWrap: true,
       colWidths: [null, null, 70, null],
     });
-    for (const result of report.results) table.push([outcomeText(result, color), result.clause, result.title, String(result.ms)]);
+    for (const result of report.results.filter((r) => r.needs === undefined))
+      table.push([outcomeText(result, color), result.clause, result.title, String(result.ms)]);
     out.line(table.toString());
   }
   const counts = [
@@ -181,7 +187,14 @@ function printSummary(out: Output, report: CheckReport, junit: string | undefine
     report.failed > 0 ? color.red(`${report.failed} failed`) : `${report.failed} failed`,
     color.yellow(`${report.skipped} skipped`),
   ].join(', ');
+  const notInMode = report.results.filter((r) => r.needs !== undefined).length;
   out.line(`${counts} in ${(report.ms / 1000).toFixed(1)} s`);
+  if (notInMode > 0)
+    out.line(
+      color.dim(
+        `${notInMode} of the skipped need more than ${report.mode === 'read-only' ? '--read-only allows (the default creates sessions; --hostile adds hostile input)' : 'the default mode (--hostile)'}`,
+      ),
+    );
   if (report.seed !== undefined)
     out.line(
       color.dim(

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
+import type { OnFinished } from './cli.js';
 
 /** A request as it reached the broken server. */
 export interface BrokenRequest {
@@ -21,7 +22,7 @@ export interface BrokenAnswer {
 /** The one rule a broken server breaks: a change to the upstream's answers, or to the notifications it sends. */
 export interface Breakage {
   answer?(request: BrokenRequest, answer: BrokenAnswer): BrokenAnswer;
-  /** Changes the body of every IMS Session Notification on its way to the AS. */
+  /** Changes the body of every IMS Session Notification on its way to the AS; undefined swallows it (answered 204). */
   notification?(body: Record<string, unknown>): unknown;
 }
 
@@ -30,12 +31,13 @@ const RELAY = '/relay';
 /**
  * A small upstream in front of the reference server at `upstream` that passes everything through
  * but breaks one rule, as tools/conformance's prism-detection test does for Prism: a kit that only
- * ever sees a conforming server could be blind and still pass. URLs of the reference server in
+ * ever sees a conforming server could be blind and still pass (`onFinished`: the test context's hook in a
+ * concurrent test). URLs of the reference server in
  * answers (Location, `self`) are rewritten to lead back through it; with a `notification`
  * breakage, the notifUri of each session is rewritten to a relay here that changes each
  * notification and passes it on to the AS's own notifUri. Stopped after the test.
  */
-export async function startBrokenServer(upstream: string, breakage: Breakage): Promise<string> {
+export async function startBrokenServer(upstream: string, breakage: Breakage, onFinished: OnFinished = onTestFinished): Promise<string> {
   let self = '';
   const server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
@@ -56,7 +58,10 @@ export async function startBrokenServer(upstream: string, breakage: Breakage): P
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   self = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  onTestFinished(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+  onFinished(() => {
+    server.closeAllConnections();
+    server.close();
+  });
   return self;
 }
 
@@ -100,6 +105,7 @@ function throughRelay(body: Buffer, self: string): Buffer {
 async function relay(request: BrokenRequest, breakage: Breakage): Promise<BrokenAnswer> {
   const to = new URL(request.path, 'http://relay').searchParams.get('to') ?? '';
   const body = breakage.notification?.(JSON.parse(request.body.toString('utf8')) as Record<string, unknown>);
+  if (body === undefined) return { status: 204, headers: {}, body: '' };
   const answered = await fetch(to, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const headers: Record<string, string> = {};
   const type = answered.headers.get('content-type');
