@@ -37,6 +37,8 @@ import { generateSigningKey, readSigningKey, type SigningKey } from './security/
 import { TargetPolicy } from './security/target-policy.js';
 import { registerTokenEndpoint } from './security/token-endpoint.js';
 import { TokenVerifier } from './security/token-verifier.js';
+import type { NetworkAdapter } from './network/network-adapter.js';
+import { selectNetwork } from './network/select-network.js';
 import { NetworkSimulator } from './simulator/network-simulator.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -129,7 +131,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     config: config.simulator,
     log: app.log,
   });
-  if (config.simulator.enabled) sessions.observe(simulator);
+  const network = await selectNetwork({ config, simulator, sessions, log: app.log });
+  if (network !== undefined) sessions.observe(network);
   const websockets = new WebSocketHub();
   const engine = new NotificationEngine({
     store,
@@ -145,7 +148,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     deliveredLogLevel: config.profile === 'development' ? 'info' : 'debug',
   });
   app.decorate('mmtel', { sessions, simulator, notifications, engine, store, metrics });
-  runBackgroundWork(app, { engine, simulator, store, retentionMs: config.notifications.retentionMs });
+  runBackgroundWork(app, { engine, simulator, network, store, retentionMs: config.notifications.retentionMs });
   warmUpOnceReady(app, [() => validators.warmUp(), () => notifications.warmUp(), () => validateSession.warmUp()]);
 
   // Before any scope is registered: a scope inherits the hooks its parent has when it is registered.
@@ -268,15 +271,23 @@ function deliveryPolicy(config: ServerConfig, leaseMs: number): DeliveryPolicy {
 
 /**
  * What runs beside the requests: the engine delivers from ready to close, finished notifications
- * leave the delivery record once their retention has passed, and the simulator's scenarios stop
- * at close.
+ * leave the delivery record once their retention has passed, and the network (the simulator's
+ * scenarios, the SIP adapter's calls) stops at close.
  */
 function runBackgroundWork(
   app: FastifyInstance,
-  parts: { engine: NotificationEngine; simulator: NetworkSimulator; store: Store; retentionMs: number },
+  parts: {
+    engine: NotificationEngine;
+    simulator: NetworkSimulator;
+    network: NetworkAdapter | undefined;
+    store: Store;
+    retentionMs: number;
+  },
 ): void {
-  const { engine, simulator, store, retentionMs } = parts;
+  const { engine, simulator, network, store, retentionMs } = parts;
   app.addHook('onReady', async () => engine.start());
+  // The SIP adapter binds its sockets here, not in buildApp, which never listens.
+  if (network !== undefined) app.addHook('onReady', async () => network.start());
   const pruning = setInterval(
     () => {
       store.outbox.prune(Date.now() - retentionMs).catch((err: unknown) => app.log.warn({ err }, 'pruning the outbox failed'));
@@ -285,7 +296,8 @@ function runBackgroundWork(
   ).unref();
   app.addHook('onClose', async () => clearInterval(pruning));
   app.addHook('preClose', async () => {
-    simulator.stop();
+    await simulator.stop();
+    if (network !== undefined && network !== simulator) await network.stop();
     await engine.stop();
   });
 }
