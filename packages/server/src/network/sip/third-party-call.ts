@@ -46,6 +46,8 @@ interface Leg {
   cancelPending: boolean;
   /** A re-INVITE we sent awaits its final response (a party's re-INVITE meanwhile gets 491). */
   reinviting: boolean;
+  /** A BYE waits for the ACK of that re-INVITE (a BYE overtaking it confuses the party). */
+  byePending: boolean;
   over: boolean;
 }
 
@@ -214,8 +216,10 @@ export class ThirdPartyCall {
         this.a.lastSdp = sdp;
         this.sendAck(this.a, request);
         if (this.phase === 'connecting') this.phase = 'established';
+        if (this.a.byePending) this.sendBye(this.a);
         return;
       }
+      if (this.a.byePending) return this.sendBye(this.a);
       if (status === 491 && attempts > 1) {
         // Glare: we made the Call-ID, and RFC 3261 clause 14.1 has its owner retry after 2.1–4 s.
         setTimeout(() => this.reconnect(answer, attempts - 1), 2100 + Math.random() * 1900).unref();
@@ -259,11 +263,17 @@ export class ThirdPartyCall {
     if (current.over) return;
     if (current.dialog !== undefined) {
       current.over = true;
-      this.options.stack.send(current.dialog.request('BYE'), () => undefined);
+      if (current.reinviting) current.byePending = true;
+      else this.sendBye(current);
     } else if (current.invite !== undefined) {
       if (current.provisional) this.cancel(current);
       else current.cancelPending = true;
     } else current.over = true;
+  }
+
+  private sendBye(current: Leg): void {
+    current.byePending = false;
+    this.options.stack.send(current.dialog!.request('BYE'), () => undefined);
   }
 
   private cancel(current: Leg): void {
@@ -365,5 +375,5 @@ export class ThirdPartyCall {
 }
 
 function leg(name: 'a' | 'b', party: Party, callId: string, origin: SdpOrigin): Leg {
-  return { name, party, callId, origin, provisional: false, cancelPending: false, reinviting: false, over: false };
+  return { name, party, callId, origin, provisional: false, cancelPending: false, reinviting: false, byePending: false, over: false };
 }
