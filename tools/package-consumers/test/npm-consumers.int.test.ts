@@ -129,9 +129,11 @@ async function packServer(destination: string): Promise<string> {
   const stage = join(destination, 'server-package');
   await mkdir(stage);
   await sh(join(dir, 'node_modules/.bin/tsup'), ['--out-dir', join(stage, 'dist')], dir);
-  // The package's prepack script puts the LICENSE into packages/server; it goes to the stage with the other files.
+  // The package's prepack script puts the LICENSE into packages/server; it goes to the stage with the other files,
+  // and its postpack script takes it away again.
   await sh('npm', ['run', '--silent', 'prepack'], dir);
   for (const file of ['package.json', 'README.md', 'LICENSE']) await copyFile(join(dir, file), join(stage, file));
+  await sh('npm', ['run', '--silent', 'postpack'], dir);
   // Without scripts: the prepack script, run from the stage, would look for the LICENSE two levels above it.
   const packed = JSON.parse(await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], stage)) as [
     { filename: string },
