@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useServer } from '../support/server.js';
+import { eventually } from '../support/process.js';
+import { SESSIONS, useServer } from '../support/server.js';
 import { type AsReceiver, startAsReceiver } from './support/as-receiver.js';
 import { createCall, eventsUntil, releaseCall, simulatedSequence } from './support/sip-call.js';
 import { type AgentOptions, type Agents, agentRoutes, exitCodes, startAgents } from './support/agents.js';
@@ -24,6 +25,7 @@ const BASE = {
   noAnswer: 25140,
   calledHangsUp: 25150,
   callingHangsUp: 25160,
+  mediaChange: 25170,
 } as const;
 const ROUTES = agentRoutes(Object.values(BASE));
 /** The TCP case's agents, called by a second adapter on SIP_PORT + 1. */
@@ -127,6 +129,33 @@ describe('the SIP adapter against SIPp user agents (UDP, direct)', () => {
       ...answered,
       { event: 'SESSION_TERMINATION', state: 'TERMINATED', initiator: 'SERVED_IMS_SUBSCRIBER', cause: 'BYE' },
     ]);
+  });
+
+  it('re-INVITEs both parties when a PATCH puts the call on SENDONLY, and reports MEDIA_CHANGE_SUCCESS', async () => {
+    const { a, b, parties } = await agents(
+      BASE.mediaChange,
+      { scenario: 'calling-media-change.xml' },
+      { scenario: 'called-media-change.xml' },
+    );
+    const sessionId = await createCall(sip, receiver, parties);
+    await eventsUntil(receiver, sessionId, 'ESTABLISHED');
+    const patch = await sip.request('PATCH', `${SESSIONS}/${sessionId}`, {
+      json: { imsSessionInfo: { mediaComponents: { m1: { mediaId: 'm1', mediaType: 'AUDIO', mediaDirection: 'SENDONLY' } } } },
+      contentType: 'application/merge-patch+json',
+    });
+    expect(patch.status).toBe(200);
+    const events = await eventually(() => {
+      const received = receiver.events(sessionId);
+      return received.at(-1)?.event.startsWith('MEDIA_CHANGE') === true ? received : undefined;
+    });
+    await releaseCall(sip, sessionId);
+    expect(await exitCodes({ a, b })).toEqual([0, 0]);
+    expect(events.at(-1)).toEqual({
+      event: 'MEDIA_CHANGE_SUCCESS',
+      state: 'ESTABLISHED',
+      initiator: 'SERVED_IMS_SUBSCRIBER',
+      cause: undefined,
+    });
   });
 });
 

@@ -31,6 +31,14 @@ export function released(initiator: KnownEventInitiator, cause = 'BYE'): CallRep
   return { event: 'SESSION_TERMINATION', state: 'TERMINATED', initiator, cause };
 }
 
+/** Both parties took the media change a PUT or PATCH asked for (their re-INVITEs got 2xx). */
+export const MEDIA_CHANGED: CallReport = { event: 'MEDIA_CHANGE_SUCCESS', state: 'ESTABLISHED', initiator: 'SERVED_IMS_SUBSCRIBER' };
+
+/** A party refused the media change (its re-INVITE's final status is the cause); the call goes on. */
+export function mediaChangeFailed(cause: string): CallReport {
+  return { event: 'MEDIA_CHANGE_FAILURE', state: 'ESTABLISHED', initiator: 'SERVED_IMS_SUBSCRIBER', cause };
+}
+
 /**
  * The cause reported for a called party that did not answer in time: the adapter's CANCEL
  * ends the INVITE with 487, but what happened to the call is "no answer", 480 as the simulator's

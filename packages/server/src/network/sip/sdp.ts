@@ -54,3 +54,31 @@ export function heldAnswer(offer: string, origin: SdpOrigin): string {
 function lines(sdp: string): string[] {
   return sdp.split(/\r?\n/).filter((line) => line.length > 0);
 }
+
+/** The media directions of an ImsSessionInfo's media component (MediaDirection, as seen from the calling party). */
+export type Direction = 'SENDRECV' | 'SENDONLY' | 'RECVONLY' | 'INACTIVE';
+
+/** The same direction seen from the other end: what one sends only, the other receives only. */
+export function mirrored(direction: Direction): Direction {
+  return direction === 'SENDONLY' ? 'RECVONLY' : direction === 'RECVONLY' ? 'SENDONLY' : direction;
+}
+
+/**
+ * `sdp` with every stream in `direction` (RFC 3264 clause 5.1, the offerer's view): each stream's
+ * direction attribute replaced, or added, and our origin.
+ */
+export function withDirection(sdp: string, direction: Direction, origin: SdpOrigin): string {
+  const attribute = `a=${direction.toLowerCase()}`;
+  const out: string[] = [];
+  let inMedia = false;
+  for (const line of lines(withOrigin(sdp, origin))) {
+    if (/^a=(sendrecv|sendonly|recvonly|inactive)$/.test(line)) continue;
+    if (line.startsWith('m=')) {
+      if (inMedia) out.push(attribute);
+      inMedia = true;
+    }
+    out.push(line);
+  }
+  out.push(attribute);
+  return `${out.join('\r\n')}\r\n`;
+}

@@ -6,6 +6,7 @@ import type { SessionRecord } from '../../store/store.js';
 import type { NetworkAdapter } from '../network-adapter.js';
 import { type CallReport, failed } from './call-reports.js';
 import { routeTo, UnroutableParty } from './party-uri.js';
+import type { Direction } from './sdp.js';
 import { SipStack } from './sip-stack.js';
 import { ThirdPartyCall } from './third-party-call.js';
 
@@ -96,6 +97,13 @@ export class SipNetwork implements NetworkAdapter {
     call.start();
   }
 
+  /** A PUT or PATCH: a new media direction becomes re-INVITEs of both parties (see ThirdPartyCall.changeDirection). */
+  sessionModified(record: SessionRecord, previous: SessionRecord): void {
+    const direction = mediaDirection(record);
+    if (direction !== undefined && direction !== (mediaDirection(previous) ?? 'SENDRECV'))
+      this.calls.get(record.sessionId)?.changeDirection(direction);
+  }
+
   sessionReleased(sessionId: string): void {
     this.calls.get(sessionId)?.release();
   }
@@ -113,4 +121,17 @@ export class SipNetwork implements NetworkAdapter {
     if (this.calls.get(sessionId) === call) this.calls.delete(sessionId);
     for (const callId of call.callIds) this.byCallId.delete(callId);
   }
+}
+
+const DIRECTIONS: readonly string[] = ['SENDRECV', 'SENDONLY', 'RECVONLY', 'INACTIVE'];
+
+/**
+ * The media direction a session asks for: that of its audio component (else its first), one for
+ * the whole call; undefined when it names none (or one this version does not know).
+ */
+function mediaDirection(record: SessionRecord): Direction | undefined {
+  const components = Object.values(record.session.imsSessionInfo.mediaComponents ?? {});
+  const chosen = components.find((component) => component.mediaType === 'AUDIO') ?? components[0];
+  const direction = chosen?.mediaDirection;
+  return direction !== undefined && DIRECTIONS.includes(direction) ? (direction as Direction) : undefined;
 }

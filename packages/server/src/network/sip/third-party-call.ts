@@ -1,8 +1,18 @@
 import type { Message, NameAddr } from 'sip';
-import { ALERTING, ANSWERED, type CallReport, failed, NO_ANSWER_CAUSE, PROGRESS, released } from './call-reports.js';
+import {
+  ALERTING,
+  ANSWERED,
+  type CallReport,
+  failed,
+  MEDIA_CHANGED,
+  mediaChangeFailed,
+  NO_ANSWER_CAUSE,
+  PROGRESS,
+  released,
+} from './call-reports.js';
 import { copyNameAddr, Dialog } from './dialog.js';
 import type { PartyRoute } from './party-uri.js';
-import { heldAnswer, SdpOrigin, withOrigin } from './sdp.js';
+import { type Direction, heldAnswer, mirrored, SdpOrigin, withDirection, withOrigin } from './sdp.js';
 import { newCallId, newTag } from './sip-identifiers.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -73,6 +83,11 @@ export class ThirdPartyCall {
   private releasing = false;
   private noAnswer: NodeJS.Timeout | undefined;
   private cancelledForNoAnswer = false;
+  /** A media direction asked for before the call was connected: applied once it is. */
+  private pendingDirection: Direction | undefined;
+  /** The media direction the parties were last re-INVITEd with. */
+  private direction: Direction = 'SENDRECV';
+  private changingMedia = false;
 
   constructor(private readonly options: ThirdPartyCallOptions) {
     const host = options.stack.host;
@@ -97,6 +112,63 @@ export class ThirdPartyCall {
     this.clearNoAnswer();
     for (const current of [this.a, this.b]) this.hangUp(current);
     this.endIfOver();
+  }
+
+  /**
+   * The AS changed the media direction (a PUT or PATCH of mediaComponents, as seen from the
+   * calling party): both parties are re-INVITEd, each with the other's description in that
+   * direction (the calling party's view to the called party, the mirror to the calling party),
+   * and MEDIA_CHANGE_SUCCESS or MEDIA_CHANGE_FAILURE reported. Before the call is connected
+   * the change waits for it.
+   */
+  changeDirection(direction: Direction): void {
+    if (this.phase === 'ended' || this.releasing) return;
+    if (this.phase !== 'established' || this.changingMedia) {
+      this.pendingDirection = direction;
+      return;
+    }
+    if (direction === this.direction) return;
+    this.changingMedia = true;
+    const toCalling = withDirection(this.a.lastSdp ?? '', mirrored(direction), this.a.origin);
+    const toCalled = withDirection(this.b.lastSdp ?? '', direction, this.b.origin);
+    void this.reinvite(this.a, toCalling)
+      .then((status) => (status < 300 ? this.reinvite(this.b, toCalled) : status))
+      .then((status) => {
+        this.changingMedia = false;
+        if (this.phase === 'ended' || this.releasing) return;
+        if (status < 300) {
+          this.direction = direction;
+          this.a.lastSdp = toCalling;
+          this.b.lastSdp = toCalled;
+          this.report(MEDIA_CHANGED);
+        } else this.report(mediaChangeFailed(String(status)));
+        this.applyPendingDirection();
+      });
+  }
+
+  private applyPendingDirection(): void {
+    const pending = this.pendingDirection;
+    this.pendingDirection = undefined;
+    if (pending !== undefined) this.changeDirection(pending);
+  }
+
+  /** A re-INVITE of an answered leg with `sdp`; resolves with its final status once ACKed (a BYE waiting for it then goes). */
+  private reinvite(current: Leg, sdp: string): Promise<number> {
+    const dialog = current.dialog;
+    if (dialog === undefined || current.over) return Promise.resolve(481);
+    const request = dialog.request('INVITE', { content: sdp, contentType: 'application/sdp', contact: this.options.stack.contact });
+    current.reinviting = true;
+    return new Promise((resolve) => {
+      this.options.stack.send(request, (response) => {
+        const status = response.status ?? 500;
+        if (status < 200) return;
+        if (status < 300) this.sendAck(current, request);
+        if (!current.reinviting) return; // a retransmitted 2xx: ACKed again above
+        current.reinviting = false;
+        if (current.byePending) this.sendBye(current);
+        resolve(status);
+      });
+    });
   }
 
   /** A request of one of the call's dialogs (its Call-ID is one of ours). */
@@ -217,6 +289,7 @@ export class ThirdPartyCall {
         this.sendAck(this.a, request);
         if (this.phase === 'connecting') this.phase = 'established';
         if (this.a.byePending) this.sendBye(this.a);
+        else this.applyPendingDirection();
         return;
       }
       if (this.a.byePending) return this.sendBye(this.a);
