@@ -148,4 +148,17 @@ describe('the dialog layer (RFC 3261 clause 12)', () => {
     dialog.request('BYE').headers.route?.shift();
     expect(dialog.request('BYE').headers.route).toHaveLength(2);
   });
+
+  it('confirms an early dialog with the 2xx of its tag: route set and target from the 2xx, CSeq numbers going on', () => {
+    const early = Dialog.fromResponse(invite(), answer({ 'record-route': [] }));
+    early.request('PRACK');
+    expect(early.confirm(answer({ contact: [{ uri: 'sip:bob@10.0.0.9:5070', params: {} }] }))).toBe(true);
+    const bye = early.request('BYE');
+    expect([bye.uri, bye.headers.route?.length, bye.headers.cseq?.seq]).toEqual(['sip:bob@10.0.0.9:5070', 2, 9]);
+  });
+
+  it('does not confirm an early dialog with the 2xx of another fork', () => {
+    const early = Dialog.fromResponse(invite(), answer());
+    expect(early.confirm(answer({ to: { uri: 'sip:bob@bob.test', params: { tag: 'other-fork' } } }))).toBe(false);
+  });
 });

@@ -26,6 +26,7 @@ const BASE = {
   calledHangsUp: 25150,
   callingHangsUp: 25160,
   mediaChange: 25170,
+  reliable183: 25180,
 } as const;
 const ROUTES = agentRoutes(Object.values(BASE));
 /** The TCP case's agents, called by a second adapter on SIP_PORT + 1. */
@@ -156,6 +157,19 @@ describe('the SIP adapter against SIPp user agents (UDP, direct)', () => {
       initiator: 'SERVED_IMS_SUBSCRIBER',
       cause: undefined,
     });
+  });
+
+  it('PRACKs a reliable 183 (100rel) and connects the call as the simulator scenario answer', async () => {
+    const { a, b, parties } = await agents(
+      BASE.reliable183,
+      { scenario: 'calling-connected.xml' },
+      { scenario: 'called-reliable-183.xml' },
+    );
+    const sessionId = await createCall(sip, receiver, parties);
+    const events = await eventsUntil(receiver, sessionId, 'ESTABLISHED');
+    await releaseCall(sip, sessionId);
+    expect(await exitCodes({ a, b })).toEqual([0, 0]);
+    expect(events).toEqual(await simulatedSequence(simulator, receiver, 'answer', 'ESTABLISHED'));
   });
 });
 

@@ -6,6 +6,8 @@ export interface DialogRequestOptions {
   contentType?: string;
   /** Our Contact: sent with target-refresh requests (re-INVITE). */
   contact?: NameAddr;
+  /** Further headers by name (the RAck of a PRACK). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -26,8 +28,8 @@ export class Dialog {
     private remoteSeq: number | undefined,
     /** Where our requests go: the Contact of their 2xx, refreshed by their target-refresh requests. */
     private target: string,
-    /** The Record-Route of their 2xx, reversed; fixed for the dialog's life (clause 12.1.2). */
-    readonly routeSet: readonly NameAddr[],
+    /** The Record-Route of their 2xx (or reliable 1xx), reversed; fixed once the dialog is confirmed (clause 12.1.2). */
+    private routes: readonly NameAddr[],
   ) {}
 
   /**
@@ -51,6 +53,26 @@ export class Dialog {
       contact.uri,
       routeSet,
     );
+  }
+
+  /**
+   * Confirms an early dialog (made from a reliable 1xx) with the 2xx of the same INVITE: the
+   * route set and the remote target are taken again from the 2xx; the CSeq numbers go on
+   * (a PRACK has used one). False when the 2xx is of another dialog (another fork).
+   *
+   * @see RFC 3261 clause 13.2.2.4
+   */
+  confirm(response: Message): boolean {
+    if (response.headers.to?.params.tag !== this.remote.params.tag) return false;
+    this.routes = [...(response.headers['record-route'] ?? [])].reverse().map(copyNameAddr);
+    const contact = firstContact(response);
+    if (contact !== undefined) this.target = contact.uri;
+    return true;
+  }
+
+  /** The route set, in the order of the Route header of our requests. */
+  get routeSet(): readonly NameAddr[] {
+    return this.routes;
   }
 
   /** The dialog's identity: Call-ID, local tag, remote tag. */
@@ -133,9 +155,10 @@ export class Dialog {
         'call-id': this.callId,
         cseq,
         'max-forwards': 70,
-        ...(this.routeSet.length > 0 && { route: this.routeSet.map(copyNameAddr) }),
+        ...(this.routes.length > 0 && { route: this.routes.map(copyNameAddr) }),
         ...(options.contact !== undefined && { contact: [copyNameAddr(options.contact)] }),
         ...(options.contentType !== undefined && { 'content-type': options.contentType }),
+        ...options.headers,
       },
       ...(options.content !== undefined && { content: options.content }),
     };

@@ -48,6 +48,10 @@ interface Leg {
   /** The INVITE's Route before the `sip` package consumed it (a CANCEL repeats it). */
   inviteRoute?: NameAddr[];
   dialog?: Dialog;
+  /** The early dialog of a reliable provisional response (RFC 3262), confirmed by the 2xx. */
+  early?: Dialog;
+  /** The RSeq of the last reliable provisional response acknowledged (a PRACK sent). */
+  lastRSeq?: number;
   origin: SdpOrigin;
   /** The description we last sent in the dialog (what a re-INVITE of the party is answered with). */
   lastSdp?: string;
@@ -194,6 +198,7 @@ export class ThirdPartyCall {
     const status = response.status ?? 500;
     if (status < 200) {
       this.a.provisional = true;
+      this.acknowledgeReliable(this.a, response);
       if (this.a.cancelPending) this.cancel(this.a);
       return;
     }
@@ -238,6 +243,7 @@ export class ThirdPartyCall {
     const status = response.status ?? 500;
     if (status < 200) {
       this.b.provisional = true;
+      this.acknowledgeReliable(this.b, response);
       if (this.b.cancelPending) this.cancel(this.b);
       if (!this.progressed) this.progress();
       if (status === 180 && !this.alerted) {
@@ -385,7 +391,8 @@ export class ThirdPartyCall {
         cseq: { seq: 1, method: 'INVITE' },
         contact: [this.options.stack.contact],
         'max-forwards': 70,
-        allow: 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO',
+        allow: 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK',
+        supported: '100rel',
         ...(route !== undefined && { route }),
         ...(sdp !== undefined && { 'content-type': 'application/sdp' }),
       },
@@ -396,9 +403,31 @@ export class ThirdPartyCall {
     this.options.stack.send(invite, onResponse);
   }
 
+  /**
+   * PRACKs a reliable provisional response (Require: 100rel, RSeq) in its early dialog, once
+   * per RSeq (a retransmission is not acknowledged again).
+   *
+   * @see RFC 3262 clause 4
+   */
+  private acknowledgeReliable(current: Leg, response: Message): void {
+    const rseq = Number(response.headers.rseq);
+    const require = response.headers.require;
+    if (typeof require !== 'string' || !/\b100rel\b/i.test(require) || !Number.isInteger(rseq)) return;
+    if (current.lastRSeq !== undefined && rseq <= current.lastRSeq) return;
+    try {
+      current.early ??= Dialog.fromResponse(current.invite!, response);
+    } catch {
+      return; // no To tag or Contact: no early dialog to PRACK in
+    }
+    current.lastRSeq = rseq;
+    const rack = `${rseq} ${current.invite!.headers.cseq!.seq} INVITE`;
+    // Written RAck: the sip package capitalises each word of a lower-case name (Rack), which some agents (SIPp) do not match.
+    this.options.stack.send(current.early.request('PRACK', { headers: { RAck: rack } }), () => undefined);
+  }
+
   private establish(current: Leg, response: Message): Dialog | undefined {
     try {
-      current.dialog = Dialog.fromResponse(current.invite!, response);
+      current.dialog = current.early?.confirm(response) === true ? current.early : Dialog.fromResponse(current.invite!, response);
       return current.dialog;
     } catch {
       // A 2xx without To tag or Contact cannot be ACKed in a dialog: the leg is lost.
