@@ -194,9 +194,9 @@ describe('the SIP adapter against SIPp user agents (TCP, direct)', () => {
     expect(events).toEqual(await simulatedSequence(simulator, receiver, 'answer', 'ESTABLISHED'));
   });
 
-  // Over TCP: over UDP a 180 was lost now and then among 50 calls (a provisional response is sent
-  // once, RFC 3261 clause 17.1.1; a reliable one needs 100rel, not supported), and that call had
-  // no ALERTING: a true report, but not the simulator's sequence.
+  // Over TCP: over UDP a 180 was lost now and then among 50 calls on a loaded machine (an
+  // unreliable provisional response is sent once, RFC 3261 clause 17.1.1), and that call had no
+  // ALERTING: a true report, but not the simulator's sequence.
   it("connects 50 calls placed at once over TCP, each with the simulator scenario answer's sequence, and releases them", {
     timeout: 90_000,
   }, async () => {
