@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startReferenceServer, type ReferenceServer } from '@mmtel/server';
+import { freePort, mintAccessToken, readSigningKey, startReferenceServer, writeSigningKeyFiles, type ReferenceServer } from '@mmtel/server';
 import { parseJUnitXml } from '@mmtel/toolchain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Breakage, startBrokenServer } from './support/broken-server.js';
@@ -81,7 +81,22 @@ const withoutCause: Breakage = {
 // Each case has a broken server of its own and the kit a receiver of its own: they run side by
 // side, which keeps the file within a minute on a loaded machine (each spawn starts tsx: ~4 s).
 // Clean-ups go to each test's own onTestFinished (the global one cannot tell concurrent tests apart).
-describe.concurrent('mmtel check against a broken server', () => {
+describe.concurrent('mmtel check against other servers', () => {
+  it("passes against a server that requires OAuth 2.0 tokens, with --token (the token's subject as afId)", async ({ onTestFinished }) => {
+    const keys = await writeSigningKeyFiles(await mkdtemp(join(tmpdir(), 'mmtel-check-keys-')));
+    const { token } = await mintAccessToken(await readSigningKey(keys.signingKeyFile), { subject: 'as1' });
+    const secured = await startReferenceServer({
+      MMTEL_SIM_SCENARIO: 'answer',
+      MMTEL_AUTH: 'oauth2',
+      MMTEL_OAUTH_JWKS_FILE: keys.jwksFile,
+    });
+    onTestFinished(() => secured.close());
+    const { code, stdout } = await runCli(['check', secured.apiRoot, '--token', token], {}, onTestFinished);
+    expect(stdout).toContain('✓ TS 29.392 6.4.3.2.3.1  POST ims-sessions answers 201');
+    expect(stdout).toMatch(/ 0 failed, /);
+    expect(code).toBe(0);
+  });
+
   it('writes JUnit XML: one testcase per check, the clause as classname, the failure with the rule broken', async ({ onTestFinished }) => {
     const broken = await startBrokenServer(server.apiRoot, withoutCause, onTestFinished);
     const junit = join(await mkdtemp(join(tmpdir(), 'mmtel-check-')), 'report.xml');

@@ -14,7 +14,7 @@ interface CheckCommandOptions {
   token?: string;
   afId?: string;
   notifyHost: string;
-  notifyPort: number;
+  notifyPort?: number;
   notifyTimeout: number;
   bodyLimit: number;
   junit?: string;
@@ -49,7 +49,7 @@ export function checkCommand(): Command {
     .addOption(new Option('--token <token>', 'an OAuth 2.0 access token, sent as a bearer token').env('MMTEL_TOKEN'))
     .option('--af-id <id>', 'the afId of the sessions the kit creates (default: the token\'s subject, else "default")')
     .option('--notify-host <host>', "the address of this machine the target sends notifications to (the kit's receiver)", '127.0.0.1')
-    .addOption(new Option('--notify-port <port>', "the kit's receiver's port (default: a free one)").default(0).argParser(port))
+    .addOption(new Option('--notify-port <port>', "the kit's receiver's port (default: a free one)").argParser(port))
     .addOption(
       new Option('--notify-timeout <seconds>', 'how long to wait for a notification')
         .default(10)
@@ -123,7 +123,7 @@ async function check(apiRoot: string, options: CheckCommandOptions): Promise<num
       mode,
       runs: options.runs,
       notifyHost: options.notifyHost,
-      notifyPort: options.notifyPort,
+      notifyPort: options.notifyPort ?? 0,
       notifyTimeoutMs: options.notifyTimeout * 1000,
       bodyLimit: options.bodyLimit,
       signal: abort.signal,
