@@ -159,12 +159,17 @@ function outcomeText(result: CheckResult, color: Colors): string {
  */
 function printResult(out: Output, result: CheckResult): void {
   const { color } = out;
-  if ((process.stdout.isTTY === true && result.outcome === 'passed') || result.needs !== undefined) return;
+  if ((process.stdout.isTTY === true && result.outcome === 'passed') || result.needs !== undefined || isInterrupted(result)) return;
   out.line(`${outcomeText(result, color)} ${color.dim(result.clause)}  ${result.title}`);
   for (const detail of result.details) {
     const text = detail.replaceAll('\n', '\n      ');
     out.line(`    ${result.outcome === 'failed' ? color.red(text) : color.dim(text)}`);
   }
+}
+
+/** A check that Ctrl-C stopped or kept from running: one line of the summary says how many. */
+function isInterrupted(result: CheckResult): boolean {
+  return result.outcome === 'skipped' && result.details[0] === 'interrupted';
 }
 
 function printSummary(out: Output, report: CheckReport, junit: string | undefined): void {
@@ -189,6 +194,8 @@ function printSummary(out: Output, report: CheckReport, junit: string | undefine
   ].join(', ');
   const notInMode = report.results.filter((r) => r.needs !== undefined).length;
   out.line(`${counts} in ${(report.ms / 1000).toFixed(1)} s`);
+  const interrupted = report.results.filter(isInterrupted).length;
+  if (interrupted > 0) out.line(color.dim(`${interrupted} of the skipped did not run: interrupted`));
   if (notInMode > 0)
     out.line(
       color.dim(
