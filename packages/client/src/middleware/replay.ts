@@ -5,9 +5,11 @@
 // fetch a URL and an init rather than the Request.
 //
 // A typed operation of a client where no middleware of the caller's can see its Request goes
-// further: its Request is built without the body (a lean Request), which then lives only in the
-// memory; fetch's own Request is the one per call that carries it. In Node 20 a Request with a
-// string body costs three to four times one without (its body becomes a ReadableStream).
+// further: openapi-fetch is handed a request plan instead of a Request (a lean request): an
+// object of this class that holds the URL, method, headers, signal and redirect mode the chain
+// reads, with the body in the memory, and that never reaches code outside the client. fetch's
+// own Request is then the one Request of the call; in Node 20 each Request costs an
+// AbortController, a headers list and, with a string body, a ReadableStream.
 
 import { startAttempt } from '../attempt-timeout.js';
 
@@ -18,7 +20,7 @@ type ReusableBody = string | ArrayBuffer | URLSearchParams | Blob | null;
 interface Memory {
   body: ReusableBody;
   signal: AbortSignal | undefined;
-  /** The body is only here: the Request itself was built without it. */
+  /** A request plan, not a Request: it must be built before it leaves the client. */
   lean?: true;
 }
 
@@ -33,25 +35,49 @@ function reusable(body: BodyInit | null | undefined): body is Exclude<ReusableBo
  * stream. The clients build their requests with it (openapi-fetch's `Request` option).
  */
 export class ReplayableRequest extends Request {
-  constructor(input: RequestInfo | URL, init?: RequestInit) {
-    const lean = leanNext && !(input instanceof Request) && reusable(init?.body);
+  constructor(input: RequestInfo | URL, init: RequestInit = {}) {
+    const given = init.body ?? null;
+    const lean = leanNext && !(input instanceof Request) && (given === null || reusable(given));
     leanNext = false;
-    super(input, lean ? { ...init, body: null } : init);
+    // A constructor may return another object: the plan stands in for the Request it skips.
+    if (lean) return requestPlan(input instanceof URL ? input.href : input, init, given);
+    super(input, init);
     if (input instanceof Request) return;
-    const body = init?.body;
-    const signal = init?.signal ?? undefined;
+    const body = init.body;
+    const signal = init.signal ?? undefined;
     if (body === undefined || body === null) memories.set(this, { body: null, signal });
-    else if (reusable(body)) memories.set(this, lean ? { body, signal, lean } : { body, signal });
+    else if (reusable(body)) memories.set(this, { body, signal });
   }
+}
+
+// The signal of a plan made without one: nothing aborts it (a Request's own signal, likewise).
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * A lean request: the fields of a Request that the fetch chain reads, as own properties of an
+ * object of the ReplayableRequest class (which Request's other members, unused here, would
+ * refuse), and its body in the memory.
+ */
+function requestPlan(url: string, init: RequestInit, body: ReusableBody): ReplayableRequest {
+  // Object.create returns any: this object is the ReplayableRequest the constructor returns.
+  const plan = Object.create(ReplayableRequest.prototype) as ReplayableRequest;
+  Object.defineProperties(plan, {
+    url: { value: new URL(url).href },
+    method: { value: init.method ?? 'GET' },
+    headers: { value: new Headers(init.headers) },
+    signal: { value: init.signal ?? NEVER_ABORTED },
+    redirect: { value: init.redirect ?? 'follow' },
+  });
+  memories.set(plan, { body, signal: init.signal ?? undefined, lean: true });
+  return plan;
 }
 
 let leanNext = false;
 
 /**
  * Runs `call`, which must build its one ReplayableRequest synchronously (an openapi-fetch call
- * does, before its first await), with that Request lean: its body only in the memory. Only for
- * calls whose Request no code of the caller's sees: a middleware could read the body from it, or
- * copy it with `new Request(request)` and lose the body.
+ * does, before its first await), with a lean request (a plan) in place of that Request. Only for
+ * calls whose request no code of the caller's sees: a middleware could read its body or copy it.
  */
 export function withLeanRequest<T>(call: () => T): T {
   leanNext = true;
@@ -63,7 +89,7 @@ export function withLeanRequest<T>(call: () => T): T {
   }
 }
 
-/** The request with its body in it: a lean request is rebuilt (for a fetch that is not ours). */
+/** A real Request with its body: a lean request (a plan) is built (for a fetch that is not ours). */
 export function withBody(request: Request): Request {
   const memory = memories.get(request);
   if (memory?.lean !== true) return request;
