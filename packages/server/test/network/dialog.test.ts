@@ -1,4 +1,4 @@
-import type { Message } from 'sip';
+import type { Message } from '../../src/network/sip/sip-package.js';
 import { describe, expect, it } from 'vitest';
 import { Dialog } from '../../src/network/sip/dialog.js';
 

@@ -1,4 +1,4 @@
-import type { CSeq, Message, NameAddr } from 'sip';
+import type { CSeq, Message, NameAddr } from './sip-package.js';
 
 /** What an in-dialog request may carry besides the headers the dialog sets. */
 export interface DialogRequestOptions {

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Message, Remote } from 'sip';
+import type { Message, Remote } from './sip-package.js';
 import type { SipSettings } from '../../config/server-config.js';
 import type { SessionService } from '../../sessions/session-service.js';
 import type { SessionRecord } from '../../store/store.js';

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { create, makeResponse, type Message, type NameAddr, type Remote, type Stack } from 'sip';
+import { type Message, type NameAddr, type Remote, type SipPackage, type Stack, sip } from './sip-package.js';
 import type { SipSettings } from '../../config/server-config.js';
 
 /** Receives the requests that reach the stack (retransmissions are absorbed by its transactions). */
@@ -37,7 +37,7 @@ export class SipStack {
   async start(): Promise<void> {
     const { listenHost, listenPort } = this.settings;
     await probePorts(listenHost, listenPort);
-    this.stack = create(
+    this.stack = sip.create(
       {
         address: listenHost,
         port: listenPort,
@@ -55,8 +55,8 @@ export class SipStack {
   }
 
   /** Answers a request. */
-  respond(request: Message, status: number, reason: string, extension?: Parameters<typeof makeResponse>[3]): void {
-    this.stack?.send(makeResponse(request, status, reason, extension));
+  respond(request: Message, status: number, reason: string, extension?: Parameters<SipPackage['makeResponse']>[3]): void {
+    this.stack?.send(sip.makeResponse(request, status, reason, extension));
   }
 
   /** Closes the sockets (transactions in progress end). */

@@ -1,4 +1,4 @@
-import type { Message, NameAddr } from 'sip';
+import type { Message, NameAddr } from './sip-package.js';
 import {
   ALERTING,
   ANSWERED,
