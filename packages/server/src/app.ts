@@ -33,10 +33,9 @@ import { SessionService, type SessionValidator } from './sessions/session-servic
 import { authenticate, type AuthenticationOptions } from './security/authentication.js';
 import { installOverloadProtection, installRateLimit } from './security/limits.js';
 import { ApiName } from './security/scopes.js';
-import { generateSigningKey, readSigningKey, type SigningKey } from './security/signing-key.js';
+import type { SigningKey } from './security/signing-key.js';
+import type { TokenVerifier } from './security/token-verifier.js';
 import { TargetPolicy } from './security/target-policy.js';
-import { registerTokenEndpoint } from './security/token-endpoint.js';
-import { TokenVerifier } from './security/token-verifier.js';
 import type { NetworkAdapter } from './network/network-adapter.js';
 import { selectNetwork } from './network/select-network.js';
 import { NetworkSimulator } from './simulator/network-simulator.js';
@@ -95,13 +94,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await installOverloadProtection(app, config.security.limits);
   const targets = await notificationTargets(config, options.resolveTarget);
   const signingKey = await tokenSigningKey(config);
-  const auth: AuthenticationOptions = {
-    verifier:
-      config.security.auth === 'oauth2'
-        ? await TokenVerifier.create(config.security.oauth2, signingKey ? [signingKey.publicJwk] : [])
-        : undefined,
-    identify: options.identify,
-  };
+  const auth: AuthenticationOptions = { verifier: await tokenVerifier(config, signingKey), identify: options.identify };
   const callControl = bundledSpec('callcontrol');
   const callEvent = bundledSpec('callevent');
   const simulatorSpec = bundledSpec('simulator');
@@ -153,12 +146,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Before any scope is registered: a scope inherits the hooks its parent has when it is registered.
   installAfterResponse(app, metrics);
-  if (signingKey !== undefined)
+  if (signingKey !== undefined) {
+    const { registerTokenEndpoint } = await import('./security/token-endpoint.js');
     await registerTokenEndpoint(app, {
       config: { ...config.security.tokenEndpoint, ...config.security.oauth2 },
       key: signingKey,
       defaultIssuer: `${config.apiRoot}/capif-security/v1`,
     });
+  }
   const contextOf = (request: FastifyRequest): HandlerContext => ({
     owner: request.afId,
     sessions,
@@ -373,7 +368,16 @@ function forGlue(spec: OpenApiDocument): OpenApiDocument {
 async function tokenSigningKey(config: ServerConfig): Promise<SigningKey | undefined> {
   const { tokenEndpoint } = config.security;
   if (!tokenEndpoint.enabled) return undefined;
+  // Loaded only here: jose (~45–55 ms of start-up) serves only the token endpoint and OAuth 2.0.
+  const { generateSigningKey, readSigningKey } = await import('./security/signing-key.js');
   return tokenEndpoint.signingKeyFile !== undefined ? readSigningKey(tokenEndpoint.signingKeyFile) : (await generateSigningKey()).key;
+}
+
+/** The Bearer token verifier of the `oauth2` mode; none in the `none` mode, which then never loads jose. */
+async function tokenVerifier(config: ServerConfig, signingKey: SigningKey | undefined): Promise<TokenVerifier | undefined> {
+  if (config.security.auth !== 'oauth2') return undefined;
+  const { TokenVerifier } = await import('./security/token-verifier.js');
+  return TokenVerifier.create(config.security.oauth2, signingKey ? [signingKey.publicJwk] : []);
 }
 
 function basePathOf(spec: OpenApiDocument): string {

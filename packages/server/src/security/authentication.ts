@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendProblem } from '../http/error-handler.js';
 import { problem } from '../http/problem.js';
 import type { ApiName } from './scopes.js';
-import { AuthError, type TokenVerifier } from './token-verifier.js';
+import { AuthError } from './auth-error.js';
+import type { TokenVerifier } from './token-verifier.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -11,19 +11,9 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { SecurityConfig } from '../config.js';
+import { AuthError } from './auth-error.js';
 import { ASYMMETRIC_ALGORITHMS, algorithmOf } from './signing-key.js';
 import { type ApiName, scopeGrants } from './scopes.js';
-
-/** Why a request is refused: RFC 6750 error codes. */
-export class AuthError extends Error {
-  override name = 'AuthError';
-  constructor(
-    readonly error: 'invalid_token' | 'insufficient_scope',
-    readonly description: string,
-  ) {
-    super(description);
-  }
-}
 
 /** Who a verified token speaks for. */
 export interface TokenIdentity {
