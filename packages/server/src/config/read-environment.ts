@@ -1,7 +1,7 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { invalidNetwork } from '../security/target-policy.js';
 import { ConfigError } from './config-error.js';
 import { closestName } from './did-you-mean.js';
+import { schemaErrors, type FormatCheck, type SchemaError } from './schema-check.js';
 import { withDefaults, type ConfigValues } from './values.js';
 import { URL_FORMATS, type JsonSchema } from './variable.js';
 import { foreignVariables, variables, type VariableName } from './variables.js';
@@ -15,19 +15,16 @@ export function environmentSchema(): { type: 'object'; properties: Record<Variab
   return { type: 'object', properties };
 }
 
-let compiled: ValidateFunction | undefined;
-
-/** Compiled once per process: loadConfig runs once per server, but many times in a test run. */
-function validator(): ValidateFunction {
-  if (compiled !== undefined) return compiled;
-  const ajv = new Ajv({ strict: true, allErrors: true });
-  for (const [format, protocols] of Object.entries(URL_FORMATS)) {
-    ajv.addFormat(format, (value: string) => URL.canParse(value) && (protocols as readonly string[]).includes(new URL(value).protocol));
-  }
-  ajv.addFormat('ip-network', (value: string) => invalidNetwork([value]) === undefined);
-  compiled = ajv.compile(environmentSchema());
-  return compiled;
-}
+/** The formats the variables name: URLs of given protocols, and IP networks (CIDR) or addresses. */
+export const ENVIRONMENT_FORMATS: Readonly<Record<string, FormatCheck>> = {
+  ...Object.fromEntries(
+    Object.entries(URL_FORMATS).map(([format, protocols]): [string, FormatCheck] => [
+      format,
+      (value) => URL.canParse(value) && (protocols as readonly string[]).includes(new URL(value).protocol),
+    ]),
+  ),
+  'ip-network': (value) => invalidNetwork([value]) === undefined,
+};
 
 const PREFIX = 'MMTEL_';
 
@@ -48,8 +45,10 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
     texts[name] = text;
     given[name] = variables[name].read(text);
   }
-  const validate = validator();
-  const problems = validate(given) ? [] : valueProblems(validate.errors ?? [], texts, given);
+  const errors = Object.entries(given).flatMap(([name, value]) =>
+    schemaErrors(variables[name as VariableName].schema, value, ENVIRONMENT_FORMATS, `/${name}`),
+  );
+  const problems = valueProblems(errors, texts, given);
   problems.push(...unknownVariables(env));
   if (problems.length > 0) throw new ConfigError(problems);
   return withDefaults(given);
@@ -57,7 +56,7 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
 
 /** One problem per variable (its first error), in the order of declaration. */
 function valueProblems(
-  errors: readonly ErrorObject[],
+  errors: readonly SchemaError[],
   texts: Partial<Record<VariableName, string>>,
   given: Partial<Record<VariableName, unknown>>,
 ): string[] {

@@ -1,5 +1,5 @@
 /*
- * How one environment variable is declared: its JSON Schema (what Ajv checks), its default, its
+ * How one environment variable is declared: its JSON Schema (what schema-check.ts checks), its default, its
  * description, and the words that both the start-up error and the documentation table use for
  * what it accepts, so that the two never say different things.
  */
@@ -13,7 +13,7 @@ export type Profile = 'development' | 'production';
 /** What a number counts, for the documentation (`90000` → `90000` (90 s)). */
 export type Unit = 'ms' | 's' | 'bytes';
 
-/** The JSON Schema subset the variables use (Ajv checks values against it). */
+/** The JSON Schema subset the variables use (schema-check.ts checks values against it, as Ajv would). */
 export interface JsonSchema {
   type?: 'integer' | 'boolean' | 'string' | 'array' | 'object';
   minimum?: number;
@@ -164,7 +164,7 @@ export function text(options: TextOptions & { default?: string | DerivedDefault<
   };
 }
 
-/** The Ajv formats of URLs, by the protocols they allow. */
+/** The formats of URLs, by the protocols they allow. */
 export const URL_FORMATS = { 'http-url': ['http:', 'https:'], 'postgres-url': ['postgres:', 'postgresql:'] } as const;
 
 type UrlOptions = Common & { format: keyof typeof URL_FORMATS };
