@@ -15,23 +15,30 @@ const created: Reply = {
 };
 
 /**
- * The Timeout objects created with `timeoutMs` (an unusual value, so that undici's and the test
- * server's timers are not counted) that have been neither cleared nor fired.
+ * Watches the timers of attempts with `timeoutMs` (an unusual value, so that undici's and the
+ * test server's timers are not counted): those created while watching, and those still armed.
  */
-function watchTimers(timeoutMs: number): { live: () => Promise<number>; stop: () => void } {
+function watchTimers(timeoutMs: number): { created: () => number; live: () => Promise<number>; stop: () => void } {
+  let created = 0;
   const live = new Set<number>();
   const hook = createHook({
     init(asyncId, type, _trigger, resource) {
-      // Node's Timeout keeps its delay in _idleTimeout: the one way to tell our timers apart.
-      if (type === 'Timeout' && (resource as { _idleTimeout?: unknown })._idleTimeout === timeoutMs) live.add(asyncId);
+      // Node's Timeout keeps its delay in _idleTimeout (a shared timer's is a little shorter).
+      const delay = (resource as { _idleTimeout?: unknown })._idleTimeout;
+      if (type !== 'Timeout' || typeof delay !== 'number' || delay <= timeoutMs - 5 || delay > timeoutMs) return;
+      created++;
+      live.add(asyncId);
     },
     destroy(asyncId) {
       live.delete(asyncId);
     },
   }).enable();
-  // Node reports a cleared timer's destruction on a later turn of the event loop.
-  const count = async () => (await new Promise((resolve) => setImmediate(resolve)), live.size);
-  return { live: count, stop: () => hook.disable() };
+  return {
+    created: () => created,
+    // Node reports a timer's destruction on a later turn of the event loop.
+    live: async () => (await new Promise((resolve) => setImmediate(resolve)), live.size),
+    stop: () => hook.disable(),
+  };
 }
 
 describe('the cost of a typed call', () => {
@@ -80,46 +87,58 @@ describe('the cost of a typed call', () => {
     expect(server.requests.map((r) => r.body)).toEqual([JSON.stringify(body)]);
   });
 
-  it('leaves no timeout timer behind once typed calls have returned', async () => {
+  it('arms at most one timer for any number of calls with a timeout', async () => {
     const server = await startHttpServer((request) => (request.method === 'POST' ? created : { status: 204 }));
+    const client = createCallControlClient({ baseUrl: server.url, timeoutMs: 12_345 });
+    await client.releaseImsSession('s-0');
     const timers = watchTimers(12_345);
     try {
-      const client = createCallControlClient({ baseUrl: server.url, timeoutMs: 12_345 });
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 10; i++) {
         await client.createImsSession(body);
         await client.releaseImsSession('s-1');
       }
+      expect(timers.created()).toBe(0);
+    } finally {
+      timers.stop();
+    }
+  });
+
+  it('leaves no timer armed once the calls are over', async () => {
+    const server = await startHttpServer(() => ({ status: 404, json: { status: 404 } }));
+    const timers = watchTimers(50);
+    try {
+      const client = createCallControlClient({ baseUrl: server.url, timeoutMs: 50, retry: false });
+      const thrower = createCallControlClient({ baseUrl: server.url, timeoutMs: 50, retry: false, throwOnError: true });
+      for (let i = 0; i < 5; i++) expect((await client.releaseImsSession('s-1')).error).toMatchObject({ status: 404 });
+      await expect(thrower.releaseImsSession('s-1')).rejects.toMatchObject({ status: 404 });
+      await expect(
+        createCallControlClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 50, retry: false }).releaseImsSession('s-1'),
+      ).rejects.toThrow(TypeError);
+      // The shared timer fires once at the deadline it was armed for, finds no attempt, stays off.
+      await new Promise((resolve) => setTimeout(resolve, 120));
       expect(await timers.live()).toBe(0);
     } finally {
       timers.stop();
     }
   });
 
-  it('leaves no timeout timer behind after failed, retried and thrown calls', async () => {
-    const server = await startHttpServer((_r, i) =>
-      i % 2 === 0 ? { status: 503, json: { status: 503, cause: 'NF_CONGESTION' } } : { status: 404, json: { status: 404 } },
-    );
-    const timers = watchTimers(12_346);
-    try {
-      const client = createCallControlClient({ baseUrl: server.url, timeoutMs: 12_346, retry: { baseDelayMs: 1 } });
-      const thrower = createCallControlClient({ baseUrl: server.url, timeoutMs: 12_346, retry: false, throwOnError: true });
-      expect((await client.releaseImsSession('s-1')).error).toMatchObject({ status: 404 });
-      await expect(thrower.releaseImsSession('s-1')).rejects.toMatchObject({ status: 503 });
-      expect(server.requests).toHaveLength(3);
-      expect(await timers.live()).toBe(0);
-    } finally {
-      timers.stop();
-    }
+  it('still times out an attempt after many fast ones', async () => {
+    let slow = false;
+    const server = await startHttpServer(() => ({ status: 204, ...(slow && { delayMs: 500 }) }));
+    const client = createCallControlClient({ baseUrl: server.url, timeoutMs: 100, retry: false });
+    for (let i = 0; i < 5; i++) await client.releaseImsSession('s-1');
+    slow = true;
+    await expect(client.releaseImsSession('s-1')).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
-  it('leaves no timeout timer behind after a connection error', async () => {
-    const timers = watchTimers(12_347);
-    try {
-      const client = createCallControlClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 12_347, retry: false });
-      await expect(client.releaseImsSession('s-1')).rejects.toThrow(TypeError);
-      expect(await timers.live()).toBe(0);
-    } finally {
-      timers.stop();
-    }
+  it('times out the attempts of clients with different timeouts each at its own deadline', async () => {
+    const server = await startHttpServer(() => ({ status: 204, delayMs: 400 }));
+    const patient = createCallControlClient({ baseUrl: server.url, timeoutMs: 5_000, retry: false });
+    const hasty = createCallControlClient({ baseUrl: server.url, timeoutMs: 100, retry: false });
+    const started = performance.now();
+    const [slow, fast] = await Promise.allSettled([patient.releaseImsSession('s-1'), hasty.releaseImsSession('s-2')]);
+    expect(fast).toMatchObject({ status: 'rejected', reason: { name: 'TimeoutError' } });
+    expect(slow).toMatchObject({ status: 'fulfilled' });
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
