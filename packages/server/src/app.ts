@@ -142,7 +142,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   app.decorate('mmtel', { sessions, simulator, notifications, engine, store, metrics });
   runBackgroundWork(app, { engine, simulator, network, store, retentionMs: config.notifications.retentionMs });
-  warmUpOnceReady(app, [() => validators.warmUp(), () => notifications.warmUp(), () => validateSession.warmUp()]);
+  warmUpOnceReady(app, [() => metrics.load(), () => validators.warmUp(), () => notifications.warmUp(), () => validateSession.warmUp()]);
 
   // Before any scope is registered: a scope inherits the hooks its parent has when it is registered.
   installAfterResponse(app, metrics);
@@ -348,8 +348,9 @@ function registerOperationsRoutes(app: FastifyInstance, store: Store, metrics: M
     }
   });
   app.get('/metrics', async (_request, reply) => {
-    reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
+    const { contentType, text } = await metrics.exposition();
+    reply.type(contentType);
+    return text;
   });
 }
 
