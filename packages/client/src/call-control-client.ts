@@ -2,6 +2,7 @@ import type { CallControl } from '@mmtel/types';
 import type { Middleware } from 'openapi-fetch';
 import { createTransport, type CallOptions, type MmtelClientOptions, type Outcome } from './client-options.js';
 import { apiUrl, CALL_CONTROL_API, createCallControlFetchClient, type CallControlFetchClient } from './generated/clients.gen.js';
+import { markMergePatch } from './merge-patch.js';
 import { failure, settle } from './settle.js';
 
 /** An Individual IMS Session resource. */
@@ -70,7 +71,7 @@ export function createCallControlClient(options: MmtelClientOptions & { throwOnE
 /** Creates a MMTel_CallControl client; `baseUrl` is the server's {apiRoot}. */
 export function createCallControlClient(options: MmtelClientOptions): CallControlClient;
 export function createCallControlClient(options: MmtelClientOptions): CallControlClient<boolean> {
-  const transport = createTransport(options);
+  const transport = createTransport(options, apiUrl(options.baseUrl, CALL_CONTROL_API.basePath));
   const client = createCallControlFetchClient({
     apiRoot: options.baseUrl,
     fetch: transport.fetch,
@@ -81,6 +82,8 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
   client.use(mergePatchBodies, ...transport.middleware);
   const base = apiUrl(options.baseUrl, CALL_CONTROL_API.basePath);
   const path = (sessionId: string) => ({ path: { sessionId } });
+  // What openapi-fetch's path serializer makes of /ims-sessions/{sessionId}.
+  const sessionPath = (sessionId: string) => `/ims-sessions/${encodeURIComponent(sessionId)}`;
 
   return {
     ...client,
@@ -93,7 +96,9 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
       for (const ejected of middleware) transport.callerMiddleware.delete(ejected);
     },
     async createImsSession(body, options = {}) {
-      const result = await transport.typedCall(() => client.POST('/ims-sessions', { body, ...options }));
+      const result = await transport.typedCall({ method: 'POST', path: '/ims-sessions', body, options }, () =>
+        client.POST('/ims-sessions', { body, ...options }),
+      );
       if (!result.response.ok || result.data === undefined) return failure(result);
       const { data: session, response } = result;
       const location = new URL(response.headers.get('location') ?? session.self ?? '', response.url || base).href;
@@ -102,16 +107,24 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
     },
     async updateImsSession(sessionId, body, options = {}) {
       return settle(
-        await transport.typedCall(() => client.PUT('/ims-sessions/{sessionId}', { params: path(sessionId), body, ...options })),
+        await transport.typedCall({ method: 'PUT', path: sessionPath(sessionId), body, options }, () =>
+          client.PUT('/ims-sessions/{sessionId}', { params: path(sessionId), body, ...options }),
+        ),
       );
     },
     async modifyImsSession(sessionId, patch, options = {}) {
       return settle(
-        await transport.typedCall(() => client.PATCH('/ims-sessions/{sessionId}', { params: path(sessionId), body: patch, ...options })),
+        await transport.typedCall({ method: 'PATCH', path: sessionPath(sessionId), body: patch, options }, () =>
+          client.PATCH('/ims-sessions/{sessionId}', { params: path(sessionId), body: patch, ...options }),
+        ),
       );
     },
     async releaseImsSession(sessionId, options = {}) {
-      return settle(await transport.typedCall(() => client.DELETE('/ims-sessions/{sessionId}', { params: path(sessionId), ...options })));
+      return settle(
+        await transport.typedCall({ method: 'DELETE', path: sessionPath(sessionId), options }, () =>
+          client.DELETE('/ims-sessions/{sessionId}', { params: path(sessionId), ...options }),
+        ),
+      );
     },
     sessionUri(sessionId) {
       return transport.redirects.resolve(`${base}/ims-sessions/${encodeURIComponent(sessionId)}`);
@@ -119,16 +132,10 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
   };
 }
 
-/**
- * openapi-fetch sends every body as application/json; the one PATCH of the API takes only a JSON
- * Merge Patch, so its requests say so (raw `client.PATCH` calls included).
- *
- * @see IETF RFC 7396
- */
+/** The merge-patch content type on the openapi-fetch client's own PATCH requests (raw calls included). */
 const mergePatchBodies: Middleware = {
   onRequest({ request }) {
-    if (request.method === 'PATCH' && request.headers.get('content-type') === 'application/json')
-      request.headers.set('content-type', 'application/merge-patch+json');
+    markMergePatch(request.method, request.headers);
     return undefined;
   },
 };

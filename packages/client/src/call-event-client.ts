@@ -1,5 +1,5 @@
 import { createTransport, type CallOptions, type MmtelClientOptions, type Outcome } from './client-options.js';
-import { createCallEventFetchClient, type CallEventFetchClient } from './generated/clients.gen.js';
+import { apiUrl, CALL_EVENT_API, createCallEventFetchClient, type CallEventFetchClient } from './generated/clients.gen.js';
 import { settle } from './settle.js';
 
 /** The typed operation of MMTel_CallEvent, named after its operationId. */
@@ -22,7 +22,7 @@ export function createCallEventClient(options: MmtelClientOptions & { throwOnErr
 /** Creates a MMTel_CallEvent client; `baseUrl` is the server's {apiRoot}. */
 export function createCallEventClient(options: MmtelClientOptions): CallEventClient;
 export function createCallEventClient(options: MmtelClientOptions): CallEventClient<boolean> {
-  const transport = createTransport(options);
+  const transport = createTransport(options, apiUrl(options.baseUrl, CALL_EVENT_API.basePath));
   const client = createCallEventFetchClient({
     apiRoot: options.baseUrl,
     fetch: transport.fetch,
@@ -42,7 +42,11 @@ export function createCallEventClient(options: MmtelClientOptions): CallEventCli
       for (const ejected of middleware) transport.callerMiddleware.delete(ejected);
     },
     async subscribe(body, options = {}) {
-      return settle(await transport.typedCall(() => client.POST('/session-event-subscriptions', { body, ...options })));
+      return settle(
+        await transport.typedCall({ method: 'POST', path: '/session-event-subscriptions', body, options }, () =>
+          client.POST('/session-event-subscriptions', { body, ...options }),
+        ),
+      );
     },
   };
 }

@@ -3,11 +3,14 @@ import { withConnectionErrors } from './connection-error.js';
 import { composeFetch, type FetchLike, type FetchWrapper } from './fetch.js';
 import { clientCredentials, withBearerToken, type AccessTokenSource, type ClientCredentialsOptions } from './middleware/oauth2.js';
 import { responseSettled } from './attempt-timeout.js';
-import { ReplayableRequest, sendRequest, withBody, withLeanRequest } from './middleware/replay.js';
+import { markMergePatch } from './merge-patch.js';
+import { ReplayableRequest, requestPlan, sendRequest, withBody } from './middleware/replay.js';
+import { mergeHeaders } from './request-headers.js';
 import { withRedirects, type RedirectOptions, type RedirectWrapper } from './middleware/redirect.js';
 import { withRetry, type RetryOptions } from './middleware/retry.js';
 import { checkTimeout, withTimeout } from './middleware/timeout.js';
-import { throwOnProblem, type ProblemDetails } from './problem.js';
+import { MmtelProblemError, problemOf, throwOnProblem, type ProblemDetails } from './problem.js';
+import type { FetchResult } from './settle.js';
 
 /** Options of `createCallControlClient` and `createCallEventClient`. */
 export interface MmtelClientOptions {
@@ -72,18 +75,29 @@ export interface Transport {
   /** The caller's middleware installed on the client: `client.use` adds, `client.eject` removes. */
   callerMiddleware: Set<Middleware>;
   /**
-   * Runs the openapi-fetch call of a typed operation: with a lean Request while no middleware of
-   * the caller's is installed (none can see the Request), and clears the timeout of its last
-   * attempt once openapi-fetch has read the answer.
+   * Sends the request of a typed operation. While no middleware of the caller's is installed
+   * (none can see the request), the client sends it itself, without openapi-fetch and without a
+   * Request of its own; otherwise `viaClient` sends it through openapi-fetch and its middleware.
+   * Either way the timeout of the last attempt is cleared once the answer has been read.
    */
-  typedCall<T extends { response: Response }>(call: () => Promise<T>): Promise<T>;
+  typedCall<T>(request: TypedRequest, viaClient: () => Promise<FetchResult<T>>): Promise<FetchResult<T>>;
+}
+
+/** The request of a typed operation: what openapi-fetch would be asked to send. */
+export interface TypedRequest {
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Under the API's base URL, path parameters filled in and encoded as openapi-fetch does. */
+  path: string;
+  /** The body, sent as JSON. */
+  body?: unknown;
+  options: CallOptions;
 }
 
 /**
  * Builds the fetch chain: redirects, then retries, then the bearer token, then the send itself
  * with the timeout of each attempt.
  */
-export function createTransport(options: MmtelClientOptions): Transport {
+export function createTransport(options: MmtelClientOptions, apiBase: string): Transport {
   const timeoutMs = options.timeoutMs === false ? undefined : (options.timeoutMs ?? 30_000);
   if (timeoutMs !== undefined) checkTimeout(timeoutMs);
   const injected = options.fetch;
@@ -107,16 +121,51 @@ export function createTransport(options: MmtelClientOptions): Transport {
   // lets the caller's middleware see the failed response before it throws.
   const middleware = [...(options.throwOnError ? [throwOnProblem()] : []), ...(options.middleware ?? [])];
   const callerMiddleware = new Set(options.middleware ?? []);
+  const fetchChain = composeFetch(send, ...wrappers);
+
+  /** A typed operation sent as openapi-fetch would send it and its answer read as it would read it. */
+  async function sendTyped<T>({ method, path, body, options: call }: TypedRequest): Promise<FetchResult<T>> {
+    const text = body === undefined ? null : JSON.stringify(body);
+    const headers = mergeHeaders(text === null ? {} : { 'Content-Type': 'application/json' }, options.headers, call.headers);
+    markMergePatch(method, headers);
+    const url = new URL(`${apiBase}${path}`).href;
+    const response = await fetchChain(requestPlan({ url, method, headers, signal: call.signal, body: text }));
+    if (!response.ok && options.throwOnError) {
+      // As throwOnProblem: the ProblemDetails from a copy, the response's own body left unread.
+      const problem = await response.clone().text();
+      responseSettled(response);
+      throw new MmtelProblemError(problemOf(parseOrText(problem), response), response);
+    }
+    const contentLength = response.headers.get('content-length');
+    if (response.status === 204 || contentLength === '0')
+      return response.ok ? { data: undefined as T, response } : { error: undefined, response };
+    const answer = await response.text();
+    // The generated types describe the answer: JSON is what openapi-fetch would have parsed too.
+    if (response.ok) return { data: (answer === '' && contentLength === null ? undefined : JSON.parse(answer)) as T, response };
+    return { error: parseOrText(answer), response };
+  }
+
   return {
-    fetch: composeFetch(send, ...wrappers),
+    fetch: fetchChain,
     Request: ReplayableRequest,
     redirects,
     middleware,
     callerMiddleware,
-    async typedCall(call) {
-      const result = await (callerMiddleware.size === 0 ? withLeanRequest(call) : call());
-      responseSettled(result.response);
-      return result;
-    },
+    typedCall,
   };
+
+  async function typedCall<T>(request: TypedRequest, viaClient: () => Promise<FetchResult<T>>): Promise<FetchResult<T>> {
+    const result = await (callerMiddleware.size === 0 ? sendTyped<T>(request) : viaClient());
+    responseSettled(result.response);
+    return result;
+  }
+}
+
+/** JSON when the text is JSON, else the text: how openapi-fetch reads an error's body. */
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

@@ -59,6 +59,38 @@ describe('the cost of a typed call', () => {
     ]);
   });
 
+  it("sends the client's headers and the call's, the call's winning", async () => {
+    const server = await startHttpServer(() => ({ status: 204 }));
+    const client = createCallControlClient({ baseUrl: server.url, headers: { 'x-client': 'c', 'x-both': 'client', 'x-list': ['a', 'b'] } });
+    await client.modifyImsSession('s 1', { notifCorreId: 'c-1' }, { headers: { 'x-both': 'call' } });
+    const [sent] = server.requests;
+    expect(sent?.url).toBe('/mmtel-callcontrol/v1/ims-sessions/s%201');
+    expect([sent?.headers['x-client'], sent?.headers['x-both'], sent?.headers['x-list']]).toEqual(['c', 'call', 'a, b']);
+    expect(sent?.headers['content-type']).toBe('application/merge-patch+json');
+  });
+
+  it('sends what it sends through openapi-fetch when a middleware of the caller is installed', async () => {
+    const server = await startHttpServer((request) => (request.method === 'POST' ? created : { status: 204 }));
+    const observer: Middleware = { onRequest: () => undefined };
+    const direct = createCallControlClient({ baseUrl: server.url, headers: { 'x-client': 'c' } });
+    const viaOpenapiFetch = createCallControlClient({ baseUrl: server.url, headers: { 'x-client': 'c' }, middleware: [observer] });
+    for (const client of [direct, viaOpenapiFetch]) {
+      await client.createImsSession(body, { headers: { 'x-call': '1' } });
+      await client.updateImsSession('s/1', body);
+      await client.modifyImsSession('s-1', { notifCorreId: 'c-2' }, { headers: { 'content-type': 'application/json' } });
+      await client.releaseImsSession('s-1');
+    }
+    const seen = server.requests.map((r) => [
+      r.method,
+      r.url,
+      r.headers['content-type'],
+      r.headers['x-client'],
+      r.headers['x-call'],
+      r.body,
+    ]);
+    expect(seen.slice(0, 4)).toEqual(seen.slice(4));
+  });
+
   it("gives the caller's middleware a Request that carries its body", async () => {
     const server = await startHttpServer(() => created);
     const seen: string[] = [];

@@ -4,12 +4,12 @@
 // original first and build copies from that memory only to send again, and the last step hands
 // fetch a URL and an init rather than the Request.
 //
-// A typed operation of a client where no middleware of the caller's can see its Request goes
-// further: openapi-fetch is handed a request plan instead of a Request (a lean request): an
-// object of this class that holds the URL, method, headers, signal and redirect mode the chain
-// reads, with the body in the memory, and that never reaches code outside the client. fetch's
-// own Request is then the one Request of the call; in Node 20 each Request costs an
-// AbortController, a headers list and, with a string body, a ReadableStream.
+// A typed operation of a client where no middleware of the caller's can see its request goes
+// further: it builds no Request at all, but a request plan (requestPlan): an object of the
+// ReplayableRequest class that holds the URL, method, headers, signal and redirect mode the
+// fetch chain reads, with the body in the memory, and that never reaches code outside the
+// client. fetch's own Request is then the one Request of the call; in Node 20 each Request
+// costs an AbortController, a headers list and, with a string body, a ReadableStream.
 
 import { startAttempt } from '../attempt-timeout.js';
 
@@ -35,16 +35,11 @@ function reusable(body: BodyInit | null | undefined): body is Exclude<ReusableBo
  * stream. The clients build their requests with it (openapi-fetch's `Request` option).
  */
 export class ReplayableRequest extends Request {
-  constructor(input: RequestInfo | URL, init: RequestInit = {}) {
-    const given = init.body ?? null;
-    const lean = leanNext && !(input instanceof Request) && (given === null || reusable(given));
-    leanNext = false;
-    // A constructor may return another object: the plan stands in for the Request it skips.
-    if (lean) return requestPlan(input instanceof URL ? input.href : input, init, given);
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
     super(input, init);
     if (input instanceof Request) return;
-    const body = init.body;
-    const signal = init.signal ?? undefined;
+    const body = init?.body;
+    const signal = init?.signal ?? undefined;
     if (body === undefined || body === null) memories.set(this, { body: null, signal });
     else if (reusable(body)) memories.set(this, { body, signal });
   }
@@ -53,40 +48,42 @@ export class ReplayableRequest extends Request {
 // The signal of a plan made without one: nothing aborts it (a Request's own signal, likewise).
 const NEVER_ABORTED = new AbortController().signal;
 
-/**
- * A lean request: the fields of a Request that the fetch chain reads, as own properties of an
- * object of the ReplayableRequest class (which Request's other members, unused here, would
- * refuse), and its body in the memory.
- */
-function requestPlan(url: string, init: RequestInit, body: ReusableBody): ReplayableRequest {
-  // Object.create returns any: this object is the ReplayableRequest the constructor returns.
-  const plan = Object.create(ReplayableRequest.prototype) as ReplayableRequest;
-  Object.defineProperties(plan, {
-    url: { value: new URL(url).href },
-    method: { value: init.method ?? 'GET' },
-    headers: { value: new Headers(init.headers) },
-    signal: { value: init.signal ?? NEVER_ABORTED },
-    redirect: { value: init.redirect ?? 'follow' },
-  });
-  memories.set(plan, { body, signal: init.signal ?? undefined, lean: true });
-  return plan;
+/** What a request plan holds: the fields of a Request that the fetch chain reads. */
+export interface PlannedRequest {
+  url: string;
+  method: string;
+  headers: Headers;
+  signal?: AbortSignal | undefined;
+  body: string | null;
 }
 
-let leanNext = false;
+const planFields = new WeakMap<object, Required<Omit<PlannedRequest, 'body'>>>();
+const field = <K extends keyof Omit<PlannedRequest, 'body'>>(name: K) => ({
+  get(this: object) {
+    return planFields.get(this)?.[name];
+  },
+});
+
+// Request's own getters refuse an object that is not a Request; a plan answers these from its
+// fields instead (Request's other members stay unusable: nothing here calls them on a plan).
+const planPrototype = Object.create(ReplayableRequest.prototype, {
+  url: field('url'),
+  method: field('method'),
+  headers: field('headers'),
+  signal: field('signal'),
+  redirect: { value: 'manual' },
+}) as object;
 
 /**
- * Runs `call`, which must build its one ReplayableRequest synchronously (an openapi-fetch call
- * does, before its first await), with a lean request (a plan) in place of that Request. Only for
- * calls whose request no code of the caller's sees: a middleware could read its body or copy it.
+ * A request plan: what the fetch chain reads of a Request (redirects are the chain's: `manual`),
+ * the body in the memory. Built for a typed operation whose request no code of the caller's sees.
  */
-export function withLeanRequest<T>(call: () => T): T {
-  leanNext = true;
-  try {
-    return call();
-  } finally {
-    // Cleared even if the call built no Request, so that no later Request is lean by mistake.
-    leanNext = false;
-  }
+export function requestPlan(plan: PlannedRequest): Request {
+  // Object.create returns any: the plan stands in for a Request inside the fetch chain only.
+  const request = Object.create(planPrototype) as Request;
+  planFields.set(request, { url: plan.url, method: plan.method, headers: plan.headers, signal: plan.signal ?? NEVER_ABORTED });
+  memories.set(request, { body: plan.body, signal: plan.signal, lean: true });
+  return request;
 }
 
 /** A real Request with its body: a lean request (a plan) is built (for a fetch that is not ours). */
