@@ -298,8 +298,9 @@ function runBackgroundWork(
 }
 
 /**
- * Compiles what the start does not wait for (validators of notification bodies and of merged
- * sessions), in the background once the app is ready, each step on a turn of its own.
+ * Does what the start does not wait for (loading prom-client; compiling the validators of
+ * notification bodies and of merged sessions), in the background once the app is ready, each step
+ * on a turn of its own.
  */
 function warmUpOnceReady(app: FastifyInstance, steps: Array<() => void | Promise<void>>): void {
   app.addHook('onReady', async () => {
@@ -309,7 +310,7 @@ function warmUpOnceReady(app: FastifyInstance, steps: Array<() => void | Promise
           await new Promise((resolve) => setImmediate(resolve));
           await step();
         }
-      })().catch((err: unknown) => app.log.warn({ err }, 'warming up the validators failed'));
+      })().catch((err: unknown) => app.log.warn({ err }, 'warming up after ready failed'));
     });
   });
 }
