@@ -1,11 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort, startReferenceServer, type ReferenceServer } from '@mmtel/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { startBrokenServer } from '../../../packages/cli/test/support/broken-server.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -261,6 +264,67 @@ describe('the packed mmtel command line, installed with npm', () => {
     console.info(`mmtel server + mmtel call from the installed bin: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   });
 
+  it('mmtel check passes against mmtel server and fails against a broken server, naming the clause', async () => {
+    const apiRoot = await installedServer();
+    const passing = await mmtel(['check', apiRoot]);
+    expect(passing.stdout).toMatch(/\d+ passed, 0 failed/);
+    expect(passing.code, passing.stdout + passing.stderr).toBe(0);
+
+    // The one rule broken: DELETE of a session answers 200 where TS 29.392 6.4.3.3.3.3 says 204.
+    const broken = await startBrokenServer(apiRoot, {
+      answer: (request, answer) => (request.method === 'DELETE' && answer.status === 204 ? { ...answer, status: 200 } : answer),
+    });
+    const failing = await mmtel(['check', broken]);
+    expect(failing.stdout).toMatch(/✗ TS 29\.392 6\.4\.3\.3\.3\.3 +DELETE of the session answers 204/);
+    expect(failing.code).toBe(1);
+  });
+
+  it('mmtel listen --forward-to delivers the notifications of a call to a local AS and passes its answers back', async () => {
+    const apiRoot = await installedServer();
+    const received: string[] = [];
+    const as = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        received.push(`${request.url} ${(JSON.parse(body) as { eventReports: Array<{ event: string }> }).eventReports[0]?.event}`);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => as.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => as.close(() => resolve())));
+    const asUrl = `http://127.0.0.1:${(as.address() as AddressInfo).port}`;
+
+    const listen = startMmtel(['listen', '--port', '0', '--forward-to', asUrl]);
+    onTestFinished(() => void listen.child.kill('SIGTERM'));
+    await eventually(
+      () => /forwarding (http:\/\/127\.0\.0\.1:\d+)/.test(listen.output()),
+      30_000,
+      () => listen.output(),
+    );
+    const origin = /forwarding (http:\/\/127\.0\.0\.1:\d+)/.exec(listen.output())![1]!;
+
+    const created = await fetch(`${apiRoot}/mmtel-callcontrol/v1/ims-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        afId: 'as1',
+        imsSessionInfo: { callingParty: 'sip:alice@example.com', calledParty: 'tel:+4930123456' },
+        notifUri: `${origin}/ims-session-notification`,
+      }),
+    });
+    expect(created.status).toBe(201);
+    await eventually(
+      () => received.length === 3 && /: 204[\s\S]*: 204[\s\S]*: 204/.test(listen.output()),
+      30_000,
+      () => listen.output(),
+    );
+    expect(received).toEqual([
+      '/ims-session-notification SESSION_ESTABLISHMENT_PROGRESS',
+      '/ims-session-notification SESSION_ESTABLISHMENT_ALERTING',
+      '/ims-session-notification SESSION_ESTABLISHMENT_SUCCESS',
+    ]);
+  });
+
   it('exits 2 with its usage for an option it does not know', async () => {
     const { code, stderr } = await mmtel(['call', 'sip:alice@example.com', 'tel:+4930123456', '--no-such-option']);
     expect(stderr).toContain("unknown option '--no-such-option'");
@@ -274,6 +338,22 @@ describe('the packed mmtel command line, installed with npm', () => {
     expect(code).toBe(1);
   });
 });
+
+/** Starts the installed `mmtel server` on a free port for the running test (stopped after it) and returns its apiRoot. */
+async function installedServer(): Promise<string> {
+  const port = await freePort();
+  const server = startMmtel(['server', '--port', String(port)]);
+  onTestFinished(async () => {
+    server.child.kill('SIGTERM');
+    await server.finished;
+  });
+  await eventually(
+    () => /MMTel Enabler Server ready/.test(server.output()),
+    60_000,
+    () => server.output(),
+  );
+  return `http://127.0.0.1:${port}`;
+}
 
 /** Polls `check` until it holds, failing after `ms` with what `explain` says. */
 async function eventually(check: () => boolean, ms: number, explain: () => string): Promise<void> {
