@@ -21,7 +21,13 @@ export async function selectNetwork(choice: NetworkChoice): Promise<NetworkAdapt
   const { config } = choice;
   if (config.network.kind === 'sip') {
     const { SipNetwork } = await import('./sip/sip-network.js');
-    return new SipNetwork({ settings: config.network.sip, sessions: choice.sessions, log: choice.log });
+    // The simulator's Session Event Notifications: the AS gets the same ones from either network.
+    return new SipNetwork({
+      settings: config.network.sip,
+      sessions: choice.sessions,
+      sessionEvents: choice.simulator.sessionEvents,
+      log: choice.log,
+    });
   }
   return config.simulator.enabled ? choice.simulator : undefined;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallEvent, Simulator } from '@mmtel/types';
+import type { Simulator } from '@mmtel/types';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import { ProblemError } from '../http/problem.js';
@@ -10,9 +10,8 @@ import type { SessionService } from '../sessions/session-service.js';
 import type { DeliveryState, NewNotification, Outbox, SessionRecord } from '../store/store.js';
 import { DeliveryRecord } from './delivery-record.js';
 import { type Scenario, scenarios } from './scenarios.js';
+import { type MediaInfoList, SessionEvents } from './session-events.js';
 
-type SessionEventNotification = CallEvent.components['schemas']['SessionEventNotification'];
-type MediaInfoList = NonNullable<SessionEventNotification['mediaInfoList']>;
 type Delivery = Simulator.components['schemas']['Delivery'];
 
 /** The part of the server configuration the simulator reads. */
@@ -41,17 +40,16 @@ export class NetworkSimulator implements NetworkAdapter {
   readonly kind = 'simulator';
   private readonly timers = new Map<string, Set<NodeJS.Timeout>>();
   private readonly sessions: SessionService;
-  private readonly notifier: Notifier;
-  private readonly sessionEventTarget: SessionEventTarget;
   private readonly config: SimulatorConfig;
   private readonly log: FastifyBaseLogger;
   /** The delivery record as the simulator's API shows it (list, retry, clear). */
   readonly deliveryRecord: DeliveryRecord;
+  /** Its Session Event Notifications: the SIP adapter sends the same ones (select-network.ts). */
+  readonly sessionEvents: SessionEvents;
 
   constructor(options: NetworkSimulatorOptions) {
     this.sessions = options.sessions;
-    this.notifier = options.notifier;
-    this.sessionEventTarget = options.sessionEventTarget;
+    this.sessionEvents = new SessionEvents(options.notifier, options.sessionEventTarget);
     this.config = options.config;
     this.log = options.log;
     this.deliveryRecord = new DeliveryRecord(options.outbox, options.notifier);
@@ -98,32 +96,16 @@ export class NetworkSimulator implements NetworkAdapter {
 
   /** Offers a new network-originated session to a served user. */
   async injectIncomingCall(call: Simulator.components['schemas']['IncomingCall']): Promise<{ sessionId: string; notifications: string[] }> {
-    if (this.sessionEventTarget.uri === undefined) throw noTarget();
     const sessionId = randomUUID();
-    const body: SessionEventNotification = {
-      notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
-      sessionId,
-      sessionInfo: { callingIdentity: call.callingIdentity, calledIdentity: call.calledIdentity, sessionCase: 'TERMINATING_IMS_SESSION' },
-      ...(call.mediaInfoList !== undefined && { mediaInfoList: call.mediaInfoList }),
-    };
-    return { sessionId, notifications: await this.enqueue([this.sessionEvent(body)]) };
+    const notification = this.sessionEvents.establishmentRequest(call, sessionId);
+    if (notification === undefined) throw noTarget();
+    return { sessionId, notifications: await this.sessionEvents.enqueue([notification]) };
   }
 
   /** The remote party changes the media of a session. */
   async injectMediaChange(sessionId: string, mediaInfoList: MediaInfoList): Promise<{ sessionId: string; notifications: string[] }> {
-    const items: NewNotification[] = [];
     const record = await this.sessions.findAny(sessionId);
-    if (this.sessionEventTarget.uri !== undefined) {
-      items.push(
-        this.sessionEvent({
-          notificationEvent: { eventType: 'MEDIA_CHANGE_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
-          sessionId,
-          ...this.sessionInfo(record),
-          mediaInfoList,
-        }),
-      );
-    }
-    const notifications = await this.enqueue(items, record === undefined);
+    const notifications = await this.enqueue(this.sessionEvents.mediaChangeRequest(sessionId, record, mediaInfoList), record === undefined);
     if (record)
       notifications.push(
         ...(await this.sessions.report(sessionId, {
@@ -137,18 +119,11 @@ export class NetworkSimulator implements NetworkAdapter {
 
   /** The remote party hangs up. */
   async injectRemoteRelease(sessionId: string): Promise<{ sessionId: string; notifications: string[] }> {
-    const items: NewNotification[] = [];
     const record = await this.sessions.findAny(sessionId);
-    if (this.sessionEventTarget.uri !== undefined) {
-      items.push(
-        this.sessionEvent({
-          notificationEvent: { eventType: 'SESSION_TERMINATION', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
-          sessionId,
-          ...this.sessionInfo(record),
-        }),
-      );
-    }
-    const notifications = await this.enqueue(items, record === undefined);
+    const notifications = await this.enqueue(
+      this.sessionEvents.termination(sessionId, record, 'REMOTE_IMS_SUBSCRIBER'),
+      record === undefined,
+    );
     if (record) {
       this.sessionReleased(sessionId);
       notifications.push(
@@ -189,33 +164,13 @@ export class NetworkSimulator implements NetworkAdapter {
     });
   }
 
-  private sessionEvent(body: SessionEventNotification): NewNotification {
-    return {
-      stream: `callevent:${body.sessionId}`,
-      callback: 'sessionEventNotification',
-      target: this.sessionEventTarget.uri!,
-      body,
-      sessionId: body.sessionId,
-    };
-  }
-
-  private sessionInfo(record: SessionRecord | undefined): Pick<SessionEventNotification, 'sessionInfo'> {
-    if (!record) return {};
-    return {
-      sessionInfo: {
-        callingIdentity: record.session.imsSessionInfo.callingParty,
-        calledIdentity: record.session.imsSessionInfo.calledParty,
-        sessionCase: 'ORIGINATING_IMS_SESSION',
-      },
-    };
-  }
-
-  private async enqueue(items: NewNotification[], requireTarget = true): Promise<string[]> {
-    if (items.length === 0) {
+  /** Enqueues a Session Event Notification; none (no SessionEventNotificationUri) is an error when `requireTarget`. */
+  private async enqueue(item: NewNotification | undefined, requireTarget: boolean): Promise<string[]> {
+    if (item === undefined) {
       if (requireTarget) throw noTarget();
       return [];
     }
-    return (await this.notifier.enqueue(items)).map((e) => e.id);
+    return this.sessionEvents.enqueue([item]);
   }
 }
 

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Message, Remote } from './sip-package.js';
 import type { SipSettings } from '../../config/server-config.js';
 import type { SessionService } from '../../sessions/session-service.js';
+import type { SessionEvents } from '../../simulator/session-events.js';
 import type { SessionRecord } from '../../store/store.js';
 import type { NetworkAdapter } from '../network-adapter.js';
 import { type CallReport, failed } from './call-reports.js';
@@ -15,6 +16,8 @@ export interface SipNetworkOptions {
   settings: SipSettings;
   /** Where the calls' events are reported (they become IMS Session Notifications). */
   sessions: Pick<SessionService, 'report'>;
+  /** The Session Event Notifications (MMTel_CallEvent), the simulator's (a hang-up, a call offered to a served user). */
+  sessionEvents: SessionEvents;
   log: FastifyBaseLogger;
 }
 
@@ -31,11 +34,13 @@ export class SipNetwork implements NetworkAdapter {
   private readonly byCallId = new Map<string, ThirdPartyCall>();
   private readonly settings: SipSettings;
   private readonly sessions: Pick<SessionService, 'report'>;
+  private readonly sessionEvents: SessionEvents;
   private readonly log: FastifyBaseLogger;
 
   constructor(options: SipNetworkOptions) {
     this.settings = options.settings;
     this.sessions = options.sessions;
+    this.sessionEvents = options.sessionEvents;
     this.log = options.log.child({ network: 'sip' });
     this.stack = new SipStack(
       options.settings,
@@ -67,6 +72,11 @@ export class SipNetwork implements NetworkAdapter {
     const report = (event: CallReport) => {
       chain = chain
         .then(async () => {
+          // A party hung up: the Session Event Notification goes first, as the simulator's remote release sends it.
+          if (event.event === 'SESSION_TERMINATION')
+            await this.sessionEvents.enqueue([
+              this.sessionEvents.termination(sessionId, record, event.initiator ?? 'REMOTE_IMS_SUBSCRIBER'),
+            ]);
           await this.sessions.report(
             sessionId,
             { event: event.event, ...(event.initiator && { eventInitiator: event.initiator }), ...(event.cause && { cause: event.cause }) },

@@ -8,18 +8,32 @@ export interface ReceivedEvent {
   cause: string | undefined;
 }
 
-/** A plain loopback AS: takes IMS Session Notifications (204) and keeps their event reports by session. */
+/** A Session Event Notification (MMTel_CallEvent) as received: its JSON body. */
+export interface ReceivedSessionEvent {
+  sessionId: string;
+  notificationEvent: { eventType: string; eventInitiator?: string };
+  sessionInfo?: { callingIdentity?: string; calledIdentity?: string; sessionCase?: string };
+  [attribute: string]: unknown;
+}
+
+/**
+ * A plain loopback AS: takes IMS Session Notifications and Session Event Notifications (204),
+ * keeps the event reports of the first by session and the bodies of the second in order.
+ */
 export interface AsReceiver {
-  /** The notifUri to give the sessions. */
+  /** The notifUri to give the sessions (any path of the receiver takes both kinds). */
   uri: string;
   /** The events received for a session, in order of arrival. */
   events(sessionId: string): ReceivedEvent[];
+  /** The Session Event Notifications received, in order of arrival. */
+  sessionEvents(): ReceivedSessionEvent[];
   close(): Promise<void>;
 }
 
-/** Starts the receiver on a free loopback port. */
-export async function startAsReceiver(): Promise<AsReceiver> {
+/** Starts the receiver on `port` of 127.0.0.1 (a free one by default). */
+export async function startAsReceiver(port = 0): Promise<AsReceiver> {
   const bySession = new Map<string, ReceivedEvent[]>();
+  const sessionEvents: ReceivedSessionEvent[] = [];
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -27,8 +41,10 @@ export async function startAsReceiver(): Promise<AsReceiver> {
       const notification = JSON.parse(body) as {
         sessionId?: string;
         eventReports?: { event: string; sessionState?: string; eventInitiator?: string; cause?: string }[];
+        notificationEvent?: unknown;
       };
-      if (notification.sessionId !== undefined) {
+      if (notification.notificationEvent !== undefined) sessionEvents.push(notification as ReceivedSessionEvent);
+      else if (notification.sessionId !== undefined) {
         const list = bySession.get(notification.sessionId) ?? [];
         for (const report of notification.eventReports ?? [])
           list.push({ event: report.event, state: report.sessionState, initiator: report.eventInitiator, cause: report.cause });
@@ -37,11 +53,12 @@ export async function startAsReceiver(): Promise<AsReceiver> {
       response.writeHead(204).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as { port: number }).port;
   return {
-    uri: `http://127.0.0.1:${port}/notify`,
+    uri: `http://127.0.0.1:${bound}/notify`,
     events: (sessionId) => [...(bySession.get(sessionId) ?? [])],
+    sessionEvents: () => [...sessionEvents],
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
