@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { eventually } from '../support/process.js';
 import { type RunningServer, useServer } from '../support/server.js';
 import { type AsReceiver, type ReceivedSessionEvent, startAsReceiver } from './support/as-receiver.js';
 import { agentRoutes, exitCodes, startAgents } from './support/agents.js';
 import { createCall, eventsUntil } from './support/sip-call.js';
-import { ensureSipp } from './support/sipp.js';
+import { ensureSipp, type Sipp, startSipp } from './support/sipp.js';
 
 /*
  * The Session Event Notifications (MMTel_CallEvent) of the SIP adapter, against SIPp user agents
@@ -19,6 +19,8 @@ const SIP_PORT = 25064;
 const BYE_BASE = 25190;
 /** The agents of the calling party's hang-up. */
 const CALLING_BYE_BASE = 25260;
+/** The network callers' SIP ports (their RTP ports two above). */
+const CALLER = { offered: 25230, refused: 25240, notFound: 25250 } as const;
 const AS_PORT = 25490;
 const SESSION_EVENT_URI = `http://127.0.0.1:${AS_PORT}/session-events`;
 
@@ -54,6 +56,13 @@ function sessionEventsWhere(match: (event: ReceivedSessionEvent) => boolean): Pr
 /** A notification without its session id: what must equal between the two networks. */
 function withoutId({ sessionId: _sessionId, ...rest }: ReceivedSessionEvent): Omit<ReceivedSessionEvent, 'sessionId'> {
   return rest;
+}
+
+/** A SIPp network caller playing `scenario` once towards the adapter on `sipPort`, ended by PID when the test finishes. */
+async function networkCaller(scenario: string, port: number, sipPort = SIP_PORT): Promise<Sipp> {
+  const caller = await startSipp(sippPath, { scenario, port, mediaPort: port + 2, remote: `127.0.0.1:${sipPort}`, timeoutS: 20 });
+  onTestFinished(() => caller.kill());
+  return caller;
 }
 
 /** Injects a network event into the simulator of `server` (202); the session id it answers. */
@@ -109,5 +118,45 @@ describe('Session Event Notifications from the SIP adapter', () => {
       },
     ]);
     expect(events.at(-1)?.initiator).toBe('SERVED_IMS_SUBSCRIBER');
+  });
+
+  it('offers a network INVITE to a served user to the AS (SESSION_ESTABLISHMENT_REQUEST, as the simulator incoming call) and answers 480', async () => {
+    const caller = await networkCaller('offered-unavailable.xml', CALLER.offered);
+    expect(await caller.exited).toBe(0);
+    const offered = (event: ReceivedSessionEvent) =>
+      event.notificationEvent.eventType === 'SESSION_ESTABLISHMENT_REQUEST' &&
+      event.sessionInfo?.calledIdentity === 'sip:carol@served.test';
+    const [sent] = await sessionEventsWhere(offered);
+    expect(sent).toEqual({
+      sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      notificationEvent: { eventType: 'SESSION_ESTABLISHMENT_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
+      sessionInfo: {
+        callingIdentity: 'sip:dave@caller.test',
+        calledIdentity: 'sip:carol@served.test',
+        sessionCase: 'TERMINATING_IMS_SESSION',
+      },
+    });
+
+    const simulated = await inject(simulator, '/incoming-calls', {
+      callingIdentity: 'sip:dave@caller.test',
+      calledIdentity: 'sip:carol@served.test',
+    });
+    const [expected] = await sessionEventsWhere((event) => event.sessionId === simulated);
+    expect(withoutId(sent!)).toEqual(withoutId(expected!));
+  });
+});
+
+describe('network INVITEs the SIP adapter does not offer', () => {
+  // An adapter without a Session Event Notification URI, on the next port.
+  useServer({ MMTEL_NETWORK: 'sip', MMTEL_SIP_LISTEN: `127.0.0.1:${SIP_PORT + 1}` });
+
+  it('refuses a network INVITE with 403 when no Session Event Notification URI is configured', async () => {
+    const caller = await networkCaller('offered-refused.xml', CALLER.refused, SIP_PORT + 1);
+    expect(await caller.exited).toBe(0);
+  });
+
+  it('answers 404 to a network INVITE whose Request-URI names no user (no served user)', async () => {
+    const caller = await networkCaller('offered-not-found.xml', CALLER.notFound);
+    expect(await caller.exited).toBe(0);
   });
 });

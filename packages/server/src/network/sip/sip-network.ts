@@ -1,12 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Message, Remote } from './sip-package.js';
 import type { SipSettings } from '../../config/server-config.js';
+import { NotificationSchemaError } from '../../notifications/notification-queue.js';
 import type { SessionService } from '../../sessions/session-service.js';
 import type { SessionEvents } from '../../simulator/session-events.js';
 import type { SessionRecord } from '../../store/store.js';
 import type { NetworkAdapter } from '../network-adapter.js';
 import { type CallReport, failed } from './call-reports.js';
 import { routeTo, UnroutableParty } from './party-uri.js';
+import { publicIdentityOf } from './public-identity.js';
+import { newTag } from './sip-identifiers.js';
 import type { Direction } from './sdp.js';
 import { SipStack } from './sip-stack.js';
 import { ThirdPartyCall } from './third-party-call.js';
@@ -25,7 +29,9 @@ export interface SipNetworkOptions {
  * The SIP network adapter (experimental, `MMTEL_NETWORK=sip`): each IMS session becomes a call
  * placed by third-party call control between its callingParty and calledParty
  * (third-party-call.ts); a DELETE ends it. Incoming requests reach the call whose dialog they
- * belong to; a new INVITE is refused (network-originated sessions are the simulator's only).
+ * belong to. A new INVITE offers a session to a served user: it becomes a Session Event
+ * Notification SESSION_ESTABLISHMENT_REQUEST, and is answered 480 (the enabler has no media to
+ * take the call with); without a SessionEventNotificationUri it is refused (403).
  */
 export class SipNetwork implements NetworkAdapter {
   readonly kind = 'sip';
@@ -122,9 +128,47 @@ export class SipNetwork implements NetworkAdapter {
     const call = this.byCallId.get(String(request.headers['call-id']));
     if (call !== undefined) return call.handle(request);
     if (request.method === 'ACK') return;
-    if (request.method === 'INVITE' && request.headers.to?.params.tag === undefined)
-      return this.stack.respond(request, 403, 'Forbidden (this enabler places calls, it does not take them)');
+    if (request.method === 'INVITE' && request.headers.to?.params.tag === undefined) return void this.offerToAs(request);
     this.stack.respond(request, 481, 'Call/Transaction Does Not Exist');
+  }
+
+  /**
+   * A new INVITE from the network: the session is offered to the AS (SESSION_ESTABLISHMENT_REQUEST,
+   * as the simulator's incoming call), and the caller is answered 480: the enabler has no media to
+   * terminate a call with, and MMTel_CallEvent has no way for the AS to take it here.
+   */
+  private async offerToAs(request: Message): Promise<void> {
+    if (!this.sessionEvents.configured)
+      return this.stack.respond(request, 403, 'Forbidden (no Session Event Notification URI is configured: nobody to offer the call to)');
+    const calledIdentity = publicIdentityOf(request.uri);
+    const callingIdentity = publicIdentityOf(request.headers.from?.uri);
+    const sessionId = randomUUID();
+    const notification =
+      calledIdentity !== undefined && callingIdentity !== undefined
+        ? this.sessionEvents.establishmentRequest({ callingIdentity, calledIdentity }, sessionId)
+        : undefined;
+    try {
+      if (notification === undefined)
+        return this.stack.respond(request, 404, 'Not Found (no IMS public identity in the Request-URI or From)');
+      await this.sessionEvents.enqueue([notification]);
+    } catch (error) {
+      // The identities do not match ImsPublicId (a port, an IP host): no served user of ours.
+      if (error instanceof NotificationSchemaError)
+        return this.stack.respond(request, 404, 'Not Found (the Request-URI or From is not an IMS public identity)');
+      this.log.error({ err: error, sessionId }, 'offering a SIP call to the AS failed');
+      return this.stack.respond(request, 500, 'Server Internal Error');
+    }
+    this.log.info({ sessionId, callingIdentity, calledIdentity }, 'SIP call offered to the AS');
+    const to = request.headers.to;
+    this.stack.respond(request, 480, 'Temporarily Unavailable', {
+      headers: {
+        // A final response carries a To tag (RFC 3261 clause 8.2.6.2): the ACK then matches it.
+        ...(to !== undefined && { to: { ...to, params: { ...to.params, tag: newTag() } } }),
+        reason:
+          'SIP ;cause=480 ;text="Offered to the AS by a Session Event Notification; the enabler has no media and does not terminate calls"',
+        warning: `399 mmtel-enabler "Session Event Notification SESSION_ESTABLISHMENT_REQUEST sent for session ${sessionId}"`,
+      },
+    });
   }
 
   private forget(sessionId: string, call: ThirdPartyCall): void {

@@ -20,7 +20,7 @@ export async function ensureSipp(): Promise<string> {
   });
 }
 
-/** One SIPp user agent server playing a scenario of test/sip/scenarios. */
+/** One SIPp user agent playing a scenario of test/sip/scenarios: a server, or a client when `remote` is set. */
 export interface SippOptions {
   /** The scenario file's name, e.g. `called-answers.xml`. */
   scenario: string;
@@ -34,6 +34,8 @@ export interface SippOptions {
   timeoutS?: number;
   /** Its RTP port (-mp): SIPp binds one, so each process needs its own. */
   mediaPort: number;
+  /** Where a client sends its requests (`host:port`); a server when absent. */
+  remote?: string;
   /** Where to write every message it sends and receives (-trace_msg), if anywhere. */
   messageFile?: string;
 }
@@ -48,7 +50,10 @@ export interface Sipp {
   kill(): void;
 }
 
-/** Starts SIPp as a UAS on 127.0.0.1 and waits until its port answers. */
+/**
+ * Starts SIPp on 127.0.0.1: a UAS is waited for until its port answers; a UAC (`remote`) is not,
+ * as it may be done before a poll sees its port.
+ */
 export async function startSipp(sippPath: string, options: SippOptions): Promise<Sipp> {
   const transport = options.transport ?? 'udp';
   const args = [
@@ -73,6 +78,7 @@ export async function startSipp(sippPath: string, options: SippOptions): Promise
     '-max_recv_loops',
     '1000',
     ...(options.messageFile !== undefined ? ['-trace_msg', '-message_file', options.messageFile] : []),
+    ...(options.remote !== undefined ? [options.remote] : []),
   ];
   const child = spawn(sippPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -85,7 +91,7 @@ export async function startSipp(sippPath: string, options: SippOptions): Promise
     output: () => output,
     kill: () => killByPid(child),
   };
-  await untilPortTaken(options.port, transport, exited, () => output.slice(-2000));
+  if (options.remote === undefined) await untilPortTaken(options.port, transport, exited, () => output.slice(-2000));
   return sipp;
 }
 
