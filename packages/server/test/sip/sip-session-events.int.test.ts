@@ -3,14 +3,14 @@ import { eventually } from '../support/process.js';
 import { type RunningServer, useServer } from '../support/server.js';
 import { type AsReceiver, type ReceivedSessionEvent, startAsReceiver } from './support/as-receiver.js';
 import { agentRoutes, exitCodes, startAgents } from './support/agents.js';
-import { createCall, eventsUntil } from './support/sip-call.js';
+import { createCall, eventsUntil, releaseCall } from './support/sip-call.js';
 import { ensureSipp, type Sipp, startSipp } from './support/sipp.js';
 
 /*
  * The Session Event Notifications (MMTel_CallEvent) of the SIP adapter, against SIPp user agents
  * on loopback: what a party's BYE and a network caller's INVITE send to the Session Event
  * Notification URI, each compared with what the simulator sends for the same event. Ports are
- * fixed: the adapters on SIP_PORT and SIP_PORT + 1, the agents of the hang-ups from BYE_BASE and CALLING_BYE_BASE, the
+ * fixed: the adapters on SIP_PORT and SIP_PORT + 1, the agents of the hang-ups and the hold from BYE_BASE, CALLING_BYE_BASE and HOLD_BASE, the
  * network callers on their own ports, the AS on AS_PORT (the URI is configuration, known before
  * the servers start).
  */
@@ -19,6 +19,8 @@ const SIP_PORT = 25064;
 const BYE_BASE = 25190;
 /** The agents of the calling party's hang-up. */
 const CALLING_BYE_BASE = 25260;
+/** The agents of the called party's hold (its re-INVITE). */
+const HOLD_BASE = 25270;
 /** The network callers' SIP ports (their RTP ports two above). */
 const CALLER = { offered: 25230, refused: 25240, notFound: 25250 } as const;
 const AS_PORT = 25490;
@@ -30,7 +32,7 @@ let sippPath: string;
 const sip = useServer({
   MMTEL_NETWORK: 'sip',
   MMTEL_SIP_LISTEN: `127.0.0.1:${SIP_PORT}`,
-  MMTEL_SIP_ROUTES: agentRoutes([BYE_BASE, CALLING_BYE_BASE]),
+  MMTEL_SIP_ROUTES: agentRoutes([BYE_BASE, CALLING_BYE_BASE, HOLD_BASE]),
   MMTEL_SESSION_EVENT_NOTIFICATION_URI: SESSION_EVENT_URI,
 });
 const simulator = useServer({
@@ -118,6 +120,46 @@ describe('Session Event Notifications from the SIP adapter', () => {
       },
     ]);
     expect(events.at(-1)?.initiator).toBe('SERVED_IMS_SUBSCRIBER');
+  });
+
+  it('sends MEDIA_CHANGE_REQUEST and MEDIA_CHANGE_SUCCESS when the called party puts the call on hold (re-INVITE, a=sendonly), as the simulator media change', async () => {
+    const { a, b, parties } = await startAgents(
+      sippPath,
+      HOLD_BASE,
+      { scenario: 'calling-connected.xml' },
+      { scenario: 'called-holds.xml', pauseMs: 300 },
+    );
+    const sessionId = await createCall(sip, receiver, parties);
+    const events = await eventually(() => {
+      const received = receiver.events(sessionId);
+      return received.at(-1)?.event === 'MEDIA_CHANGE_SUCCESS' ? received : undefined;
+    });
+    await releaseCall(sip, sessionId);
+    expect(await exitCodes({ a, b })).toEqual([0, 0]);
+    expect(events.at(-1)).toEqual({
+      event: 'MEDIA_CHANGE_SUCCESS',
+      state: 'ESTABLISHED',
+      initiator: 'REMOTE_IMS_SUBSCRIBER',
+      cause: undefined,
+    });
+    const [sent] = await sessionEventsWhere((event) => event.sessionId === sessionId);
+    expect(sent).toEqual({
+      sessionId,
+      notificationEvent: { eventType: 'MEDIA_CHANGE_REQUEST', eventInitiator: 'REMOTE_IMS_SUBSCRIBER' },
+      sessionInfo: { callingIdentity: parties.calling, calledIdentity: parties.called, sessionCase: 'ORIGINATING_IMS_SESSION' },
+      mediaInfoList: { '1': { mediaId: '1', mediaType: 'AUDIO' } },
+    });
+
+    const simulated = await createCall(simulator, receiver, parties);
+    await inject(simulator, `/sessions/${simulated}/media-changes`, { mediaInfoList: { '1': { mediaId: '1', mediaType: 'AUDIO' } } });
+    const [expected] = await sessionEventsWhere((event) => event.sessionId === simulated);
+    expect(withoutId(sent!)).toEqual(withoutId(expected!));
+    // The simulator's silent session never got to ESTABLISHED: its event, not its state, is compared.
+    const simulatedLast = await eventually(() => receiver.events(simulated).at(-1));
+    expect({ event: simulatedLast.event, initiator: simulatedLast.initiator }).toEqual({
+      event: 'MEDIA_CHANGE_SUCCESS',
+      initiator: 'REMOTE_IMS_SUBSCRIBER',
+    });
   });
 
   it('offers a network INVITE to a served user to the AS (SESSION_ESTABLISHMENT_REQUEST, as the simulator incoming call) and answers 480', async () => {

@@ -7,6 +7,8 @@ export interface CallReport {
   initiator?: KnownEventInitiator;
   /** The SIP status (or `BYE`) behind a failure or a release, as the simulator gives it. */
   cause?: string;
+  /** The media a party changed to (its re-INVITE's streams), keyed by mediaId. */
+  mediaInfoList?: Record<string, { mediaId: string; mediaType: string }>;
 }
 
 /*
@@ -33,6 +35,11 @@ export function released(initiator: KnownEventInitiator, cause = 'BYE'): CallRep
 
 /** Both parties took the media change a PUT or PATCH asked for (their re-INVITEs got 2xx). */
 export const MEDIA_CHANGED: CallReport = { event: 'MEDIA_CHANGE_SUCCESS', state: 'ESTABLISHED', initiator: 'SERVED_IMS_SUBSCRIBER' };
+
+/** A party changed the media itself (its re-INVITE with another direction); a Session Event Notification MEDIA_CHANGE_REQUEST goes first. */
+export function remoteMediaChanged(mediaInfoList: NonNullable<CallReport['mediaInfoList']>): CallReport {
+  return { event: 'MEDIA_CHANGE_SUCCESS', state: 'ESTABLISHED', initiator: 'REMOTE_IMS_SUBSCRIBER', mediaInfoList };
+}
 
 /** A party refused the media change (its re-INVITE's final status is the cause); the call goes on. */
 export function mediaChangeFailed(cause: string): CallReport {

@@ -82,3 +82,27 @@ export function withDirection(sdp: string, direction: Direction, origin: SdpOrig
   out.push(attribute);
   return `${out.join('\r\n')}\r\n`;
 }
+
+/** The direction of a description: its first direction attribute (RFC 3264 clause 5.1), sendrecv when it has none. */
+export function directionOf(sdp: string): Direction {
+  const attribute = lines(sdp).find((line) => /^a=(sendrecv|sendonly|recvonly|inactive)$/.test(line));
+  return attribute === undefined ? 'SENDRECV' : (attribute.slice(2).toUpperCase() as Direction);
+}
+
+/** One stream of a description as a Session Event Notification names it (MediaInfo): its position from 1, its type. */
+export interface SdpMedia {
+  mediaId: string;
+  mediaType: string;
+}
+
+/** The streams of a description, keyed by mediaId: `m=audio` is AUDIO, `m=video` VIDEO, `m=application` (a data channel) DC. */
+export function mediaOf(sdp: string): Record<string, SdpMedia> {
+  const media: Record<string, SdpMedia> = {};
+  const types: Record<string, string> = { audio: 'AUDIO', video: 'VIDEO', application: 'DC' };
+  for (const line of lines(sdp).filter((l) => l.startsWith('m='))) {
+    const mediaId = String(Object.keys(media).length + 1);
+    const kind = line.slice(2).split(' ')[0] ?? '';
+    media[mediaId] = { mediaId, mediaType: types[kind] ?? kind.toUpperCase() };
+  }
+  return media;
+}

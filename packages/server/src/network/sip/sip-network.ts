@@ -83,9 +83,17 @@ export class SipNetwork implements NetworkAdapter {
             await this.sessionEvents.enqueue([
               this.sessionEvents.termination(sessionId, record, event.initiator ?? 'REMOTE_IMS_SUBSCRIBER'),
             ]);
+          // A party changed the media: MEDIA_CHANGE_REQUEST first, as the simulator's media change.
+          else if (event.event === 'MEDIA_CHANGE_SUCCESS' && event.mediaInfoList !== undefined)
+            await this.sessionEvents.enqueue([this.sessionEvents.mediaChangeRequest(sessionId, record, event.mediaInfoList)]);
           await this.sessions.report(
             sessionId,
-            { event: event.event, ...(event.initiator && { eventInitiator: event.initiator }), ...(event.cause && { cause: event.cause }) },
+            {
+              event: event.event,
+              ...(event.initiator && { eventInitiator: event.initiator }),
+              ...(event.cause && { cause: event.cause }),
+              ...(event.mediaInfoList && { mediaInfoList: event.mediaInfoList }),
+            },
             event.state,
           );
         })

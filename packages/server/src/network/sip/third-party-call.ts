@@ -9,10 +9,11 @@ import {
   NO_ANSWER_CAUSE,
   PROGRESS,
   released,
+  remoteMediaChanged,
 } from './call-reports.js';
 import { copyNameAddr, Dialog } from './dialog.js';
 import type { PartyRoute } from './party-uri.js';
-import { type Direction, heldAnswer, mirrored, SdpOrigin, withDirection, withOrigin } from './sdp.js';
+import { type Direction, directionOf, heldAnswer, mediaOf, mirrored, SdpOrigin, withDirection, withOrigin } from './sdp.js';
 import { newCallId, newTag } from './sip-identifiers.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -55,6 +56,8 @@ interface Leg {
   origin: SdpOrigin;
   /** The description we last sent in the dialog (what a re-INVITE of the party is answered with). */
   lastSdp?: string;
+  /** The direction the party's own last re-INVITE asked for (sendrecv until it sends one). */
+  partyDirection?: Direction;
   provisional: boolean;
   /** A CANCEL is owed once a provisional response arrives. */
   cancelPending: boolean;
@@ -323,14 +326,27 @@ export class ThirdPartyCall {
     this.endIfOver(true);
   }
 
-  /** A party's re-INVITE (a session refresh, a hold): answered with what we last sent it, the media stays as it is. */
+  /**
+   * A party's re-INVITE: a session refresh is answered with what we last sent it, the media stays
+   * as it is; one with another direction (a hold, a resume) is answered in the mirrored direction
+   * (RFC 3264 clause 6.1) and reported as the party's media change. The other party is not
+   * re-INVITEd: the adapter relays no media change a party makes.
+   */
   private onReinvite(from: Leg, request: Message): void {
     if (from.reinviting) {
       this.options.stack.respond(request, 491, 'Request Pending');
       return;
     }
-    const sdp = from.lastSdp === undefined ? undefined : withOrigin(from.lastSdp, from.origin);
+    const offer = request.content ? String(request.content) : undefined;
+    const direction = offer === undefined ? undefined : directionOf(offer);
+    const changed = direction !== undefined && direction !== (from.partyDirection ?? 'SENDRECV') && this.phase === 'established';
+    let sdp = from.lastSdp === undefined ? undefined : withOrigin(from.lastSdp, from.origin);
+    if (changed && from.lastSdp !== undefined) sdp = withDirection(from.lastSdp, mirrored(direction), from.origin);
     if (sdp !== undefined) from.lastSdp = sdp;
+    if (changed) {
+      from.partyDirection = direction;
+      this.report(remoteMediaChanged(mediaOf(offer!)));
+    }
     this.options.stack.respond(request, 200, 'OK', {
       headers: { contact: [this.options.stack.contact], ...(sdp !== undefined && { 'content-type': 'application/sdp' }) },
       ...(sdp !== undefined && { content: sdp }),
