@@ -1,5 +1,6 @@
 export { findJavaToolchain, type JavaToolchain } from './java-toolchain.js';
 export { ensurePostgresBin, findPostgresBin, POSTGRES_PACKAGE } from './postgres-binaries.js';
+export { startPostgres, type TestPostgres } from './postgres-cluster.js';
 export { CHROMIUM_PACKAGE, ensureChromium, findChromium } from './chromium.js';
 export { basePython, ensurePythonEnv, pythonVersion, type PythonEnv, type PythonEnvSpec } from './python-env.js';
 export { cacheDir, repoRoot } from './repo-paths.js';
