@@ -4,9 +4,11 @@
  */
 import type { CreateReleaseResult } from './benchmarks/create-release.js';
 import type { GenerateTimeResult } from './benchmarks/generate-time.js';
+import type { ScaleOutResult } from './benchmarks/scale-out.js';
 import type { SessionMemoryResult } from './benchmarks/session-memory.js';
 import type { StartupResult } from './benchmarks/startup.js';
 import type { Figure } from './report.js';
+import { cpuPerOp, medianRun, type ScaleOutRun } from './scale-out-analysis.js';
 import { quantile } from './stats.js';
 
 /** What packages/server/bench/notification-throughput.ts writes with --out. */
@@ -39,6 +41,8 @@ export interface RunResults {
   generate: Outcome<GenerateTimeResult>;
   startup: Outcome<StartupResult>;
   memory: Outcome<SessionMemoryResult>;
+  /** Not in the default set: `pnpm bench --only scale-out`. */
+  scaleOut: Outcome<ScaleOutResult>;
 }
 
 /** One target's create + release rounds merged: cycles over the total measured time, quantiles over every cycle. */
@@ -337,5 +341,77 @@ export function buildFigures(results: RunResults): Figure[] {
       value: memory.ok ? memory.value.per10k.heapUsed / MB : undefined,
     },
   );
+  figures.push(...scaleOutFigures(results.scaleOut));
   return figures;
+}
+
+/**
+ * The PostgreSQL one/two-instance figures: the two-instance run beside the one-instance run of the
+ * same benchmark (medians over the rounds), informational (no target). Each round's ratio pairs
+ * the two runs of that round.
+ */
+export function scaleOutFigures(outcome: Outcome<ScaleOutResult>): Figure[] {
+  const result = outcome.ok ? outcome.value : undefined;
+  const pair = <R extends ScaleOutRun>(
+    name: string,
+    unit: string,
+    runs: readonly R[] | undefined,
+    pick: (run: R) => number,
+    note?: string,
+  ): Figure => {
+    const one = runs && medianRun(runs, 1);
+    const two = runs && medianRun(runs, 2);
+    const ones = runs?.filter((run) => run.instances === 1) ?? [];
+    const twos = runs?.filter((run) => run.instances === 2) ?? [];
+    const figure: Figure = {
+      source: 'scale-out',
+      name,
+      unit,
+      value: two && pick(two as R),
+      baseline: one && pick(one as R),
+      baselineName: '1 instance',
+      ...(note !== undefined && note !== '' && { note }),
+    };
+    return withRounds(figure, {
+      of: 'ratio',
+      values: twos.flatMap((run, i) => (ones[i] === undefined ? [] : [pick(run) / pick(ones[i])])),
+    });
+  };
+  const createRelease = result?.createRelease;
+  const delivery = result?.delivery;
+  const loadErrors = createRelease?.reduce((sum, run) => sum + run.errors, 0) ?? 0;
+  const createNote = !outcome.ok
+    ? outcome.error
+    : loadErrors > 0
+      ? `${loadErrors} request errors: ${createRelease?.flatMap((run) => run.errorSamples)[0]}`
+      : undefined;
+  const deliveryNote = delivery
+    ?.flatMap((run) => {
+      const { received, duplicates, outOfOrder, malformed } = run.receiver;
+      const wrong = [
+        ...(received - duplicates !== run.notifications ? [`${run.notifications - (received - duplicates)} not delivered`] : []),
+        ...(duplicates > 0 ? [`${duplicates} delivered twice`] : []),
+        ...(outOfOrder > 0 ? [`${outOfOrder} out of order`] : []),
+        ...(malformed > 0 ? [`${malformed} unreadable`] : []),
+      ];
+      return wrong.length > 0 ? [`${run.instances} instance(s): ${wrong.join(', ')}`] : [];
+    })
+    .join('; ');
+  return [
+    pair('PostgreSQL create+release, 2 instances vs 1', 'cycles/s', createRelease, (run) => run.opsPerS, createNote),
+    pair(
+      'PostgreSQL create+release CPU per cycle (servers + PostgreSQL), 2 instances vs 1',
+      'µs',
+      createRelease,
+      (run) => cpuPerOp(run).service,
+    ),
+    pair('PostgreSQL create+release p99, 2 instances vs 1', 'ms', createRelease, (run) => run.p99Ms),
+    pair('PostgreSQL delivery, 2 instances vs 1', 'notifs/s', delivery, (run) => run.opsPerS, outcome.ok ? deliveryNote : outcome.error),
+    pair(
+      'PostgreSQL delivery CPU per notification (servers + PostgreSQL), 2 instances vs 1',
+      'µs',
+      delivery,
+      (run) => cpuPerOp(run).service,
+    ),
+  ];
 }

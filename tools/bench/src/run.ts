@@ -4,9 +4,10 @@
  * with each figure beside its baseline measured in the same run, and the same as JSON in
  * tools/bench/results/latest.json with the machine's facts.
  *
- *   pnpm bench [--quick] [--only create-release,notifications,client,generate,startup,memory] [--verbose]
+ *   pnpm bench [--quick] [--only create-release,notifications,client,generate,startup,memory,scale-out] [--verbose]
  *
- * --quick: short durations, for a smoke run (figures are rough). Exit code 1 when a benchmark
+ * --quick: short durations, for a smoke run (figures are rough). scale-out (one and two server
+ * processes on one PostgreSQL) takes about 90 s more, so it runs only when --only names it. Exit code 1 when a benchmark
  * failed to run; a missed target is reported, not an error (figures on a shared machine are noisy).
  */
 import { spawn } from 'node:child_process';
@@ -16,19 +17,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CreateReleaseResult } from './benchmarks/create-release.js';
+import type { ScaleOutResult } from './benchmarks/scale-out.js';
 import { buildFigures, type Outcome, type RunResults } from './figures.js';
 import { formatTable, summarize, toRows } from './report.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../results/latest.json', import.meta.url));
 const TSX = import.meta.resolve('tsx');
-const BENCHMARKS = ['create-release', 'notifications', 'client', 'generate', 'startup', 'memory'] as const;
+const BENCHMARKS = ['create-release', 'notifications', 'client', 'generate', 'startup', 'memory', 'scale-out'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
+/** What runs without --only: every benchmark but scale-out, which would add about 90 s to the run. */
+const DEFAULT_SET: readonly Benchmark[] = BENCHMARKS.filter((name) => name !== 'scale-out');
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, verbose: { type: 'boolean', default: false } },
 });
-const only = values.only === undefined ? new Set<string>(BENCHMARKS) : new Set(values.only.split(',').map((s) => s.trim()));
+const only = values.only === undefined ? new Set<string>(DEFAULT_SET) : new Set(values.only.split(',').map((s) => s.trim()));
 for (const name of only)
   if (!(BENCHMARKS as readonly string[]).includes(name)) throw new Error(`--only ${name}: expected some of ${BENCHMARKS.join(', ')}`);
 
@@ -43,6 +47,7 @@ const SIZES = values.quick
       overhead: ['--cycles', '20', '--rounds', '3', '--warmup', '20'],
       startupRuns: 1,
       sessions: 2_000,
+      scaleOut: ['--rounds', '1', '--warmup', '0.5', '--duration', '1', '--notifications', '2000'],
     }
   : {
       rounds: 2,
@@ -53,6 +58,7 @@ const SIZES = values.quick
       overhead: ['--cycles', '30', '--rounds', '12', '--warmup', '50'],
       startupRuns: 3,
       sessions: 10_000,
+      scaleOut: ['--rounds', '2', '--warmup', '1', '--duration', '4', '--notifications', '8000'],
     };
 /** A child that takes longer than this is killed and reported as failed. */
 const CHILD_TIMEOUT_MS = values.quick ? 120_000 : 300_000;
@@ -149,6 +155,7 @@ const results: RunResults = {
   generate: skipped('generate'),
   startup: skipped('startup'),
   memory: skipped('memory'),
+  scaleOut: skipped('scale-out'),
 };
 
 if (only.has('create-release')) {
@@ -203,12 +210,23 @@ if (only.has('memory')) {
   ]);
 }
 
+if (only.has('scale-out')) {
+  print('scale out on PostgreSQL:');
+  results.scaleOut = await runChild<ScaleOutResult>(
+    `1 and 2 server processes, ${SIZES.scaleOut[1]} round(s)`,
+    'tools/bench/src/benchmarks/scale-out.ts',
+    SIZES.scaleOut,
+  );
+}
+
 const rows = toRows(buildFigures(results).filter((figure) => figure.source === undefined || only.has(figure.source)));
 const after = machineFacts();
 print();
 for (const line of formatTable(rows)) print(line);
 print();
 for (const row of rows) if (row.note !== undefined) print(`note: ${row.name}: ${row.note}`);
+// What limits the second instance, said from the figures by the benchmark itself.
+if (results.scaleOut.ok) for (const sentence of results.scaleOut.value.limits) print(`scale-out: ${sentence}`);
 print(summarize(rows));
 print(
   `load average ${before.loadavg.join(' ')} before, ${after.loadavg.join(' ')} after; ${((performance.now() - runStarted) / 1000).toFixed(0)} s in all`,
@@ -244,5 +262,6 @@ const failures = [
   results.generate,
   results.startup,
   results.memory,
+  results.scaleOut,
 ].filter((outcome) => !outcome.ok && !outcome.error.endsWith('not run (--only)'));
 process.exit(failures.length > 0 ? 1 : 0);
