@@ -4,7 +4,7 @@ import { composeFetch, type FetchLike, type FetchWrapper } from './fetch.js';
 import { clientCredentials, withBearerToken, type AccessTokenSource, type ClientCredentialsOptions } from './middleware/oauth2.js';
 import { responseSettled } from './attempt-timeout.js';
 import { markMergePatch } from './merge-patch.js';
-import { ReplayableRequest, requestPlan, sendRequest, withBody } from './middleware/replay.js';
+import { ReplayableRequest, requestPlan, sendRequest, withBody, type HeaderRecord } from './middleware/replay.js';
 import { mergeHeaders } from './request-headers.js';
 import { withRedirects, type RedirectOptions, type RedirectWrapper } from './middleware/redirect.js';
 import { withRetry, type RetryOptions } from './middleware/retry.js';
@@ -123,13 +123,19 @@ export function createTransport(options: MmtelClientOptions, apiBase: string): T
   const callerMiddleware = new Set(options.middleware ?? []);
   const fetchChain = composeFetch(send, ...wrappers);
 
+  const urlOf = urlJoiner(apiBase);
+
   /** A typed operation sent as openapi-fetch would send it and its answer read as it would read it. */
   async function sendTyped<T>({ method, path, body, options: call }: TypedRequest): Promise<FetchResult<T>> {
     const text = body === undefined ? null : JSON.stringify(body);
-    const headers = mergeHeaders(text === null ? {} : { 'Content-Type': 'application/json' }, options.headers, call.headers);
-    markMergePatch(method, headers);
-    const url = new URL(`${apiBase}${path}`).href;
-    const response = await fetchChain(requestPlan({ url, method, headers, signal: call.signal, body: text }));
+    const plan = requestPlan({
+      url: urlOf(path),
+      method,
+      headers: headersOf(method, text !== null, call),
+      signal: call.signal,
+      body: text,
+    });
+    const response = await fetchChain(plan);
     if (!response.ok && options.throwOnError) {
       // As throwOnProblem: the ProblemDetails from a copy, the response's own body left unread.
       const problem = await response.clone().text();
@@ -137,12 +143,34 @@ export function createTransport(options: MmtelClientOptions, apiBase: string): T
       throw new MmtelProblemError(problemOf(parseOrText(problem), response), response);
     }
     const contentLength = response.headers.get('content-length');
-    if (response.status === 204 || contentLength === '0')
+    if (response.status === 204 || contentLength === '0') {
+      responseSettled(response, true);
       return response.ok ? { data: undefined as T, response } : { error: undefined, response };
+    }
     const answer = await response.text();
+    responseSettled(response, true);
     // The generated types describe the answer: JSON is what openapi-fetch would have parsed too.
     if (response.ok) return { data: (answer === '' && contentLength === null ? undefined : JSON.parse(answer)) as T, response };
     return { error: parseOrText(answer), response };
+  }
+
+  /**
+   * The headers of a typed request: the content type of a body, the client's headers, the call's
+   * (later ones winning, as openapi-fetch merges them). Without headers of the client's or the
+   * call's they are one of three constant records, which fetch takes as they are.
+   */
+  function headersOf(method: TypedRequest['method'], hasBody: boolean, call: CallOptions): Headers | HeaderRecord {
+    if (options.headers === undefined && call.headers === undefined)
+      return hasBody ? (method === 'PATCH' ? MERGE_PATCH : JSON_BODY) : NO_HEADERS;
+    const headers = mergeHeaders(hasBody ? { 'Content-Type': 'application/json' } : {}, options.headers, call.headers);
+    markMergePatch(method, headers);
+    return headers;
+  }
+
+  async function viaClientSettled<T>(viaClient: () => Promise<FetchResult<T>>): Promise<FetchResult<T>> {
+    const result = await viaClient();
+    responseSettled(result.response);
+    return result;
   }
 
   return {
@@ -151,14 +179,29 @@ export function createTransport(options: MmtelClientOptions, apiBase: string): T
     redirects,
     middleware,
     callerMiddleware,
-    typedCall,
+    typedCall: (request, viaClient) => (callerMiddleware.size === 0 ? sendTyped(request) : viaClientSettled(viaClient)),
   };
+}
 
-  async function typedCall<T>(request: TypedRequest, viaClient: () => Promise<FetchResult<T>>): Promise<FetchResult<T>> {
-    const result = await (callerMiddleware.size === 0 ? sendTyped<T>(request) : viaClient());
-    responseSettled(result.response);
-    return result;
-  }
+const NO_HEADERS: HeaderRecord = Object.freeze({});
+const JSON_BODY: HeaderRecord = Object.freeze({ 'content-type': 'application/json' });
+// The one PATCH of the API takes a JSON Merge Patch (merge-patch.ts).
+const MERGE_PATCH: HeaderRecord = Object.freeze({ 'content-type': 'application/merge-patch+json' });
+
+// A path segment `.` or `..`, which URL parsing removes.
+const DOT_SEGMENT = /\/\.{1,2}(?:\/|$)/;
+
+/**
+ * Joins the API's base URL and a path (its parameters already encoded) into the URL that
+ * `new URL(base + path).href` gives, parsing only the base: a path of encoded segments needs no
+ * normalizing, except for dot segments, and a base with a query or fragment is parsed whole.
+ */
+function urlJoiner(apiBase: string): (path: string) => string {
+  const base = new URL(apiBase);
+  if (base.search !== '' || base.hash !== '' || apiBase.endsWith('?') || apiBase.endsWith('#'))
+    return (path) => new URL(`${apiBase}${path}`).href;
+  const { href } = base;
+  return (path) => (DOT_SEGMENT.test(path) ? new URL(`${apiBase}${path}`).href : `${href}${path}`);
 }
 
 /** JSON when the text is JSON, else the text: how openapi-fetch reads an error's body. */

@@ -1,6 +1,6 @@
 import { createHook } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
-import { createCallControlClient, type Middleware } from '../src/index.js';
+import { createCallControlClient, MmtelProblemError, type Middleware } from '../src/index.js';
 import { startHttpServer, type Reply } from './support/http-server.js';
 
 // The typed operations build their Request without the body while no middleware of the caller's
@@ -117,6 +117,29 @@ describe('the cost of a typed call', () => {
     await client.createImsSession(body);
     expect(bodies).toEqual([JSON.stringify(body)]);
     expect(server.requests.map((r) => r.body)).toEqual([JSON.stringify(body)]);
+  });
+
+  it('sends session ids that URL parsing changes to where openapi-fetch sends them', async () => {
+    const server = await startHttpServer(() => ({ status: 204 }));
+    const observer: Middleware = { onRequest: () => undefined };
+    const direct = createCallControlClient({ baseUrl: `${server.url}/`, retry: false });
+    const viaOpenapiFetch = createCallControlClient({ baseUrl: `${server.url}/`, retry: false, middleware: [observer] });
+    const ids = ['.', '..', "it's (1)", 'a b', 'é/x'];
+    for (const client of [direct, viaOpenapiFetch]) for (const id of ids) await client.releaseImsSession(id);
+    const urls = server.requests.map((r) => r.url);
+    expect(urls.slice(0, ids.length)).toEqual(urls.slice(ids.length));
+  });
+
+  it("keeps a thrown problem's response readable after a later call of the client timed out", async () => {
+    const problem = { status: 404, cause: 'SESSION_NOT_FOUND' };
+    const server = await startHttpServer((_request, index) =>
+      index === 0 ? { status: 404, json: problem } : { status: 204, delayMs: 400 },
+    );
+    const client = createCallControlClient({ baseUrl: server.url, timeoutMs: 100, retry: false, throwOnError: true });
+    const failed: unknown = await client.releaseImsSession('s-1').catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(MmtelProblemError);
+    await expect(client.releaseImsSession('s-2')).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(await (failed as MmtelProblemError).response.json()).toEqual(problem);
   });
 
   it('arms at most one timer for any number of calls with a timeout', async () => {

@@ -130,7 +130,8 @@ export function clientCredentials(options: ClientCredentialsOptions): AccessToke
 export function withBearerToken(source: AccessTokenSource): FetchWrapper {
   return (next) => async (request) => {
     if (request.headers.has('authorization')) return next(request);
-    const copy = await replayable(request);
+    const prepared = replayable(request);
+    const copy = typeof prepared === 'function' ? prepared : await prepared;
     const token = await source.getToken();
     const response = await next(copy({ headers: { authorization: `Bearer ${token}` } }));
     if (response.status !== 401) return response;

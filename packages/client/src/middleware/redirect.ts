@@ -52,7 +52,8 @@ export function withRedirects(options: RedirectOptions = {}): RedirectWrapper {
   const wrap =
     (next: FetchLike): FetchLike =>
     async (request) => {
-      const copy = await replayable(request);
+      const prepared = replayable(request);
+      const copy = typeof prepared === 'function' ? prepared : await prepared;
       let url = resolve(request.url);
       for (let hop = 0; ; hop++) {
         const response = await next(copy({ url }));

@@ -48,30 +48,47 @@ export class ReplayableRequest extends Request {
 // The signal of a plan made without one: nothing aborts it (a Request's own signal, likewise).
 const NEVER_ABORTED = new AbortController().signal;
 
+/** Header names (lower case) and values of a plan, as fetch takes them. */
+export type HeaderRecord = Readonly<Record<string, string>>;
+
 /** What a request plan holds: the fields of a Request that the fetch chain reads. */
 export interface PlannedRequest {
   url: string;
   method: string;
-  headers: Headers;
+  /** A record, made into Headers only if a wrapper reads them (fetch takes the record). */
+  headers: Headers | HeaderRecord;
   signal?: AbortSignal | undefined;
   body: string | null;
 }
 
-const planFields = new WeakMap<object, Required<Omit<PlannedRequest, 'body'>>>();
-const field = <K extends keyof Omit<PlannedRequest, 'body'>>(name: K) => ({
-  get(this: object) {
-    return planFields.get(this)?.[name];
-  },
-});
+// A plan keeps its memory and its headers as given in fields of its own: no WeakMap entry per call.
+const PLAN_MEMORY = Symbol('memory');
+const PLAN_HEADERS = Symbol('headers');
 
-// Request's own getters refuse an object that is not a Request; a plan answers these from its
-// fields instead (Request's other members stay unusable: nothing here calls them on a plan).
+/** The fields of a plan beyond those of a Request. */
+interface PlanFields {
+  [PLAN_MEMORY]: Memory;
+  [PLAN_HEADERS]: Headers | HeaderRecord;
+}
+
+// Request's own getters refuse an object that is not a Request; a plan has its url, method and
+// signal as fields of its own (the prototype's writable placeholders let them be assigned), its
+// Headers made at the first read (Request's other members stay unusable: nothing here calls them
+// on a plan).
 const planPrototype = Object.create(ReplayableRequest.prototype, {
-  url: field('url'),
-  method: field('method'),
-  headers: field('headers'),
-  signal: field('signal'),
+  url: { value: '', writable: true },
+  method: { value: '', writable: true },
+  signal: { value: NEVER_ABORTED, writable: true },
   redirect: { value: 'manual' },
+  headers: {
+    get(this: PlanFields) {
+      const given = this[PLAN_HEADERS];
+      if (given instanceof Headers) return given;
+      const headers = new Headers(given);
+      this[PLAN_HEADERS] = headers;
+      return headers;
+    },
+  },
 }) as object;
 
 /**
@@ -80,19 +97,32 @@ const planPrototype = Object.create(ReplayableRequest.prototype, {
  */
 export function requestPlan(plan: PlannedRequest): Request {
   // Object.create returns any: the plan stands in for a Request inside the fetch chain only.
-  const request = Object.create(planPrototype) as Request;
-  planFields.set(request, { url: plan.url, method: plan.method, headers: plan.headers, signal: plan.signal ?? NEVER_ABORTED });
-  memories.set(request, { body: plan.body, signal: plan.signal, lean: true });
-  return request;
+  const request = Object.create(planPrototype) as { -readonly [K in 'url' | 'method' | 'signal']: Request[K] } & PlanFields;
+  request.url = plan.url;
+  request.method = plan.method;
+  if (plan.signal !== undefined) request.signal = plan.signal;
+  request[PLAN_HEADERS] = plan.headers;
+  request[PLAN_MEMORY] = { body: plan.body, signal: plan.signal, lean: true };
+  return request as unknown as Request;
+}
+
+/** What is remembered of `request`: a plan's memory, or a remembered Request's. */
+function memoryOf(request: Request): Memory | undefined {
+  return (request as Partial<PlanFields>)[PLAN_MEMORY] ?? memories.get(request);
+}
+
+/** The headers to give fetch: a plan's record while no wrapper has asked for Headers. */
+function headersToSend(request: Request): Headers | HeaderRecord {
+  return (request as Partial<PlanFields>)[PLAN_HEADERS] ?? request.headers;
 }
 
 /** A real Request with its body: a lean request (a plan) is built (for a fetch that is not ours). */
 export function withBody(request: Request): Request {
-  const memory = memories.get(request);
+  const memory = memoryOf(request);
   if (memory?.lean !== true) return request;
   const full = new Request(request.url, {
     method: request.method,
-    headers: request.headers,
+    headers: headersToSend(request),
     body: memory.body,
     redirect: request.redirect,
     ...(memory.signal !== undefined && { signal: memory.signal }),
@@ -113,16 +143,18 @@ export type RequestCopier = (change?: RequestChange) => Request;
 
 /**
  * Prepares `request` to be sent more than once. Wrappers never change a request they are given:
- * a changed URL, header or signal makes a copy.
+ * a changed URL, header or signal makes a copy. A request whose body is remembered (a plan, or
+ * one the clients built) is ready at once; another one's body is read first (hence the promise).
  */
-export async function replayable(request: Request): Promise<RequestCopier> {
-  let memory = memories.get(request);
-  let original: Request | undefined = request;
-  if (memory === undefined) {
-    memory = { body: request.body === null ? null : await request.arrayBuffer(), signal: request.signal };
-    if (memory.body !== null) original = undefined;
-  }
-  const { body, signal: givenSignal } = memory;
+export function replayable(request: Request): RequestCopier | Promise<RequestCopier> {
+  const memory = memoryOf(request);
+  if (memory !== undefined) return copier(request, memory, request);
+  if (request.body === null) return copier(request, { body: null, signal: request.signal }, request);
+  return request.arrayBuffer().then((body) => copier(request, { body, signal: request.signal }, undefined));
+}
+
+/** The copier of `request`: `original` is sent first if it can still be (its body unread). */
+function copier(request: Request, { body, signal: givenSignal }: Memory, original: Request | undefined): RequestCopier {
   return ({ url = request.url, headers, signal = givenSignal } = {}) => {
     if (original !== undefined && url === request.url && headers === undefined && signal === givenSignal) {
       const first = original;
@@ -131,7 +163,7 @@ export async function replayable(request: Request): Promise<RequestCopier> {
     }
     const copy = new Request(url, {
       method: request.method,
-      headers: request.headers,
+      headers: headersToSend(request),
       body,
       redirect: 'manual',
       ...(signal !== undefined && { signal }),
@@ -148,15 +180,16 @@ export async function replayable(request: Request): Promise<RequestCopier> {
  */
 export function sendRequest(timeoutMs: number | undefined): (request: Request) => Promise<Response> {
   return (request) => {
-    const memory = memories.get(request);
-    const attempt = startAttempt(givenSignal(request), timeoutMs);
+    const memory = memoryOf(request);
+    // The signal goes to the global fetch only: it may be a lent one (attempt-timeout.ts).
+    const attempt = startAttempt(givenSignal(request), timeoutMs, true);
     const { signal } = attempt;
     if (memory === undefined)
       return attempt.watch(fetch(signal === request.signal ? request : new Request(request, signal === undefined ? {} : { signal })));
     return attempt.watch(
       fetch(request.url, {
         method: request.method,
-        headers: request.headers,
+        headers: headersToSend(request),
         body: memory.body,
         redirect: request.redirect,
         ...(signal !== undefined && { signal }),
@@ -167,6 +200,6 @@ export function sendRequest(timeoutMs: number | undefined): (request: Request) =
 
 /** The signal a request was made with; undefined when nothing but a timeout can abort it. */
 export function givenSignal(request: Request): AbortSignal | undefined {
-  const memory = memories.get(request);
+  const memory = memoryOf(request);
   return memory === undefined ? request.signal : memory.signal;
 }

@@ -34,7 +34,8 @@ export function withRetry(options: RetryOptions = {}): FetchWrapper {
 
   return (next) => async (request) => {
     if (maxAttempts <= 1) return next(request);
-    const copy = await replayable(request);
+    const prepared = replayable(request);
+    const copy = typeof prepared === 'function' ? prepared : await prepared;
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {

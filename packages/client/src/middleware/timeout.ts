@@ -12,7 +12,8 @@ or its response is discarded or read by a typed operation. (The clients apply th
 export function withTimeout(timeoutMs: number): FetchWrapper {
   checkTimeout(timeoutMs);
   return (next) => async (request) => {
-    const copy = await replayable(request);
+    const prepared = replayable(request);
+    const copy = typeof prepared === 'function' ? prepared : await prepared;
     const attempt = startAttempt(givenSignal(request), timeoutMs);
     return attempt.watch(next(copy({ signal: attempt.signal })));
   };
