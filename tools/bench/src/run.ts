@@ -7,8 +7,9 @@
  *   pnpm bench [--quick] [--only create-release,notifications,client,generate,startup,memory,scale-out] [--verbose]
  *
  * --quick: short durations, for a smoke run (figures are rough). scale-out (one and two server
- * processes on one PostgreSQL) takes about 90 s more, so it runs only when --only names it. Exit code 1 when a benchmark
- * failed to run; a missed target is reported, not an error (figures on a shared machine are noisy).
+ * processes on one PostgreSQL) takes about two minutes more, so it runs only when --only names it.
+ * Exit code 1 when a benchmark failed to run; a missed target is reported, not an error (figures
+ * on a shared machine are noisy).
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -26,7 +27,7 @@ const RESULTS = fileURLToPath(new URL('../results/latest.json', import.meta.url)
 const TSX = import.meta.resolve('tsx');
 const BENCHMARKS = ['create-release', 'notifications', 'client', 'generate', 'startup', 'memory', 'scale-out'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
-/** What runs without --only: every benchmark but scale-out, which would add about 90 s to the run. */
+/** What runs without --only: every benchmark but scale-out, which would add about two minutes to the run. */
 const DEFAULT_SET: readonly Benchmark[] = BENCHMARKS.filter((name) => name !== 'scale-out');
 
 const { values } = parseArgs({

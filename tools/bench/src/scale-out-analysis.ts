@@ -102,6 +102,8 @@ export function medianRun(runs: readonly ScaleOutRun[], instances: number): Scal
 
 /** Above this share of the machine's cores, the machine (not the instance) is taken to be the limit. */
 export const SATURATED = 0.9;
+/** Above this share of the machine's cores taken by other work, the figures are said to be the other work's. */
+export const NOT_QUIET = 0.25;
 /** Above this share of one core, a server process's event loop is taken to be the limit. */
 export const ONE_LOOP_BUSY = 0.85;
 
@@ -136,14 +138,20 @@ export function explainScaleOut(what: string, op: string, one: ScaleOutRun, twoR
     ['the servers', usedTwo.servers] as const,
     ['PostgreSQL', usedTwo.postgres] as const,
     ...Object.entries(usedTwo.others),
+    ['other work on the machine', usedTwo.outside] as const,
   ].reduce((a, b) => (b[1] > a[1] ? b : a));
   const limitTwo =
     usedTwo.machine >= SATURATED * cores
       ? `the cores were saturated, so the second instance can only take CPU from the first, PostgreSQL and the benchmark's own processes${usedTwo.outside >= 0.1 ? ' (and the other work on the machine)' : ''}; ${largestName} took the most (${two(largestCores)} cores)`
       : `${two(cores - usedTwo.machine)} cores stayed idle, so CPU is not the limit; waiting is (round trips to PostgreSQL and its row locks)`;
+  const disturbance = Math.max(usedOne.outside, usedTwo.outside, usedOne.steal, usedTwo.steal);
   const outside =
-    Math.max(usedOne.outside, usedTwo.outside, usedOne.steal, usedTwo.steal) >= 0.1
-      ? ` Other work on the machine took ${two(usedOne.outside)} and ${two(usedTwo.outside)} cores (hypervisor steal ${two(usedOne.steal)} and ${two(usedTwo.steal)}): the figures are noisy.`
+    disturbance >= 0.1
+      ? ` Other work on the machine took ${two(usedOne.outside)} and ${two(usedTwo.outside)} cores (hypervisor steal ${two(usedOne.steal)} and ${two(usedTwo.steal)}): ${
+          disturbance >= NOT_QUIET * cores
+            ? 'that work, not the server, set these figures; measure again on a quiet machine.'
+            : 'the figures are noisy.'
+        }`
       : '';
   const change = costTwo.service / costOne.service - 1;
   return (

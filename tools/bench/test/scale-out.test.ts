@@ -76,7 +76,17 @@ describe('what limits the second instance', () => {
     const sentence = explainScaleOut('delivery', 'notification', one, two, 2);
     expect(sentence).toContain("the machine's 2 cores were already busy");
     expect(sentence).toContain('(and the other work on the machine)');
+    expect(sentence).toContain('other work on the machine took the most (0.85 cores)');
     expect(sentence).toContain('Other work on the machine took 1.10 and 0.85 cores');
+    expect(sentence).toContain('that work, not the server, set these figures; measure again on a quiet machine.');
+  });
+
+  it('calls the figures noisy when other work took a little of the machine', () => {
+    const one = run(1, 600, { servers: [0.4], postgres: 0.2, load: 0.2, machine: 1 });
+    const two = run(2, 900, { servers: [0.35, 0.35], postgres: 0.3, load: 0.3, machine: 1.5 });
+    expect(explainScaleOut('delivery', 'notification', one, two, 2)).toContain(
+      'Other work on the machine took 0.20 and 0.20 cores (hypervisor steal 0.00 and 0.00): the figures are noisy.',
+    );
   });
 });
 
