@@ -22,6 +22,8 @@ export interface EngineLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
+  /** pino's: whether a line at `level` is written (absent: every level is). */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /** Persists the new notification URI after a 308 (the session's notifUri, or the SessionEventNotificationUri). */
@@ -65,12 +67,15 @@ export class DeliveryOutcomes {
     this.#deliveredLogLevel = options.deliveredLogLevel ?? 'debug';
   }
 
-  /** Gives the entry up when it has outlived the age budget before this attempt; tells whether it did. */
-  async expired(entry: OutboxEntry, now: number): Promise<boolean> {
-    if (now - entry.createdAt <= this.#policy.maxAgeMs) return false;
+  /** Whether the entry has outlived the age budget before an attempt at `now` (then `giveUpExpired`). */
+  expired(entry: OutboxEntry, now: number): boolean {
+    return now - entry.createdAt > this.#policy.maxAgeMs;
+  }
+
+  /** Gives up an entry that has outlived the age budget. */
+  async giveUpExpired(entry: OutboxEntry): Promise<void> {
     const error = `gave up: older than ${this.#policy.maxAgeMs} ms${entry.lastError !== undefined ? `; last: ${entry.lastError}` : ''}`;
     await this.#giveUp(entry, entry.attempts, entry.target, 'max_age', error, entry.lastStatus);
-    return true;
   }
 
   /** The notification went out on the session's WebSocket. */
@@ -93,6 +98,12 @@ export class DeliveryOutcomes {
       await this.#retarget(entry, nextTarget);
     }
     const at = Date.now();
+    if (outcome.kind === 'delivered' && this.#logger.isLevelEnabled?.(this.#deliveredLogLevel) === false) {
+      // The common case, kept lean: nothing is built for a log line that is not written.
+      await this.#outbox.finish(entry.id, { state: 'delivered', attempts, target: outcome.target, at, status: outcome.status });
+      this.#metrics?.delivered(entry.callback, at - entry.createdAt);
+      return undefined;
+    }
     const details = {
       attempts,
       status: outcome.status,

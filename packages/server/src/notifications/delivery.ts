@@ -67,6 +67,9 @@ export const TERMINAL_404_CAUSES: ReadonlySet<string> = new Set(['USER_NOT_FOUND
 /** Response bodies larger than this are not parsed, only discarded. */
 const MAX_PARSED_BODY_BYTES = 64 * 1024;
 
+/** Parsed targets kept (see NotificationSender); past this many the cache starts again. */
+const PARSED_TARGETS = 1_000;
+
 const REQUEST_HEADERS = { 'content-type': 'application/json', accept: 'application/json, application/problem+json' };
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -132,6 +135,8 @@ export class NotificationSender {
   /** The pool and the request function, once undici is loaded (see loadUndici). */
   #transport: { agent: Agent; request: Undici['request'] } | undefined;
   #loading: Promise<{ agent: Agent; request: Undici['request'] }> | undefined;
+  /** Targets already parsed and found http(s): a deployment sends most notifications to few URIs. */
+  readonly #parsed = new Map<string, URL>();
 
   constructor(options: DeliveryOptions & { connections?: number }) {
     this.#options = options;
@@ -163,14 +168,18 @@ export class NotificationSender {
     for (;;) {
       const base: OutcomeBase = { target: current, redirects };
       if (permanentTarget !== undefined) base.permanentTarget = permanentTarget;
-      let url: URL;
-      try {
-        url = new URL(current);
-      } catch {
-        return { ...base, kind: 'failed', reason: 'invalid_target', error: `not a URI: ${current}` };
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        return { ...base, kind: 'failed', reason: 'invalid_target', error: `not an http(s) URI: ${current}` };
+      let url = this.#parsed.get(current);
+      if (url === undefined) {
+        try {
+          url = new URL(current);
+        } catch {
+          return { ...base, kind: 'failed', reason: 'invalid_target', error: `not a URI: ${current}` };
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+          return { ...base, kind: 'failed', reason: 'invalid_target', error: `not an http(s) URI: ${current}` };
+        }
+        if (this.#parsed.size >= PARSED_TARGETS) this.#parsed.clear();
+        this.#parsed.set(current, url);
       }
       if (this.#options.checkTarget !== undefined) {
         try {

@@ -271,48 +271,57 @@ export class NotificationEngine {
       const entry = this.#queue.shift();
       if (entry === undefined) return;
       this.#attempting += 1;
-      let slotFreed = false;
-      // The slot is freed as soon as the request has ended, not when its outcome is stored: store
-      // commits then overlap the next requests instead of holding the concurrency hostage.
-      const freeSlot = (): void => {
-        if (slotFreed) return;
-        slotFreed = true;
-        this.#attempting -= 1;
-        this.#pump();
-      };
-      const attempt: Promise<void> = this.#attempt(entry, freeSlot).finally(() => {
-        freeSlot();
+      const attempt = this.#attempt(entry);
+      this.#inflight.add(attempt);
+      void attempt.then(() => {
         this.#inflight.delete(attempt);
         // The outcome is stored: the stream's next entry may now be claimable.
         this.wake();
       });
-      this.#inflight.add(attempt);
     }
+  }
+
+  /** An attempt's request has ended: its slot goes to the next claimed entry. */
+  #freeSlot(): void {
+    this.#attempting -= 1;
+    this.#pump();
   }
 
   #resolveIdle(): void {
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
-  /** One attempt; never rejects (a store failure leaves the lease to lapse and the entry to be retried). */
-  async #attempt(entry: OutboxEntry, requestEnded: () => void): Promise<void> {
+  /**
+   * One attempt; never rejects (a store failure leaves the lease to lapse and the entry to be
+   * retried). The slot is freed as soon as the request has ended, not when its outcome is stored:
+   * store commits then overlap the next requests instead of holding the concurrency hostage.
+   */
+  async #attempt(entry: OutboxEntry): Promise<void> {
     const attempts = entry.attempts + 1;
+    let holdsSlot = true;
     try {
-      if (await this.#outcomes.expired(entry, Date.now())) return;
+      if (this.#outcomes.expired(entry, Date.now())) {
+        await this.#outcomes.giveUpExpired(entry);
+        return;
+      }
       if (entry.sessionId !== undefined && this.#websockets?.send(entry.sessionId, entry.body) === true) {
-        requestEnded();
+        holdsSlot = false;
+        this.#freeSlot();
         await this.#outcomes.deliveredOverWebsocket(entry, attempts);
         return;
       }
       const sender = this.#sender;
       if (sender === undefined) throw new Error('the notification engine is not started');
       const sentAt = performance.now();
-      const outcome = await sender.send(entry.target, jsonText(entry.body));
-      requestEnded();
+      const outcome = await sender.send(entry.target, entry.bodyText ?? jsonText(entry.body));
+      holdsSlot = false;
+      this.#freeSlot();
       const retryAt = await this.#outcomes.record(entry, attempts, outcome, performance.now() - sentAt);
       if (retryAt !== undefined && (this.#localNextDue === undefined || retryAt < this.#localNextDue)) this.#localNextDue = retryAt;
     } catch (err) {
       this.#logger.error(entryLogFields(entry, { err }), 'notification attempt not recorded; retried when its lease lapses');
+    } finally {
+      if (holdsSlot) this.#freeSlot();
     }
   }
 }

@@ -70,3 +70,8 @@ export function newEntry(item: NewNotification, id: string, seq: number, now: nu
   if (item.sessionId !== undefined) entry.sessionId = item.sessionId;
   return entry;
 }
+
+/** Attaches the stored JSON text of the entry's body, not enumerable (see OutboxEntry.bodyText). */
+export function withBodyText(entry: OutboxEntry, text: string): OutboxEntry {
+  return Object.defineProperty(entry, 'bodyText', { value: text });
+}

@@ -87,6 +87,11 @@ export interface OutboxEntry extends NewNotification {
   lastError?: string;
   /** Epoch ms of delivery or give-up. */
   finishedAt?: number;
+  /**
+   * The body as the JSON text stored at enqueue, when the store has it (LMDB): what delivery sends,
+   * without serializing the body again. Not enumerable: entries compare and print as before.
+   */
+  readonly bodyText?: string;
 }
 
 /** The final outcome of an entry. */

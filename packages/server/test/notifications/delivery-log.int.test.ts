@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryLine } from '../../src/notifications/delivery-line.js';
-import { imsNotification, json, settled, startEngine, startReceiver } from './support.js';
+import { imsNotification, json, recordingLogger, settled, startEngine, startReceiver } from './support.js';
 
 describe('the delivery log', () => {
   it('logs a delivered notification at info in one readable line when asked (development)', async () => {
@@ -24,6 +24,17 @@ describe('the delivery log', () => {
     const [entry] = await queue.enqueue([imsNotification('s1', receiver.url('/n'))]);
     await settled(store, entry!.id, engine);
     expect(logger.lines.filter((line) => line.msg === 'notification delivered').map((line) => line.level)).toEqual(['debug']);
+  });
+
+  it('records a delivered notification without a line when the logger does not write its level', async () => {
+    const receiver = await startReceiver();
+    const atInfo = Object.assign(recordingLogger(), { isLevelEnabled: (level: string) => level !== 'debug' });
+    const { engine, queue, store, metrics } = await startEngine({ logger: atInfo });
+    const [entry] = await queue.enqueue([imsNotification('s1', receiver.url('/n'))]);
+    await settled(store, entry!.id, engine);
+    expect(await store.outbox.get(entry!.id)).toMatchObject({ state: 'delivered', attempts: 1, lastStatus: 204 });
+    expect(metrics.calls.map(([hook]) => hook)).toEqual(['delivered']);
+    expect(atInfo.lines).toEqual([]);
   });
 
   it('tells a retried attempt in one line with its status, delay and error', async () => {

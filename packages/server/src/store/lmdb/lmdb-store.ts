@@ -3,7 +3,7 @@ import { open, type RootDatabase } from 'lmdb';
 import { leaseOption } from '../outbox-core.js';
 import type { Store } from '../store.js';
 import { durableWrites } from './durably.js';
-import { checkLayout, openDatabases, releaseStoredLeases } from './layout.js';
+import { checkLayout, openDatabases } from './layout.js';
 import { createLmdbOutbox } from './outbox.js';
 import { createLmdbSessions } from './sessions.js';
 import { createLmdbTargets } from './targets.js';
@@ -23,9 +23,9 @@ export interface LmdbStoreOptions {
 
 /**
  * Opens (creating if needed) the LMDB store under `options.path`: sessions, the outbox and the
- * moved notification URIs in one environment (see layout.ts). Meant for one server process; it
- * keeps nothing in memory but its own leases and the outcomes waiting for the next commit, so
- * reopening the path (after a crash too) finds everything as committed.
+ * moved notification URIs in one environment (see layout.ts). Meant for one server process: it
+ * keeps its leases and an index of the pending notifications in memory, rebuilt from the store at
+ * open, so reopening the path (after a crash too) finds everything as committed.
  * Rejects with StoreVersionError if the directory holds another layout.
  */
 export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
@@ -41,7 +41,6 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<Store> {
     throw error;
   }
   const dbs = openDatabases(root);
-  await releaseStoredLeases(root, dbs);
   const durably = durableWrites(root, options.synchronousCommit ?? true);
   const outbox = createLmdbOutbox(root, dbs, leaseMs, durably);
 
