@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { startPostgres } from '@mmtel/toolchain';
 import { BENCH_SESSION, percentile } from '../../../../packages/server/bench/support/run-load.js';
 import { parseBenchArgs, positive, writeResult } from '../result-file.js';
-import { type CpuWindow, explainScaleOut, medianRun, type ScaleOutRun } from '../scale-out-analysis.js';
+import { type CpuWindow, cpuPerOp, explainScaleOut, medianRun, type ScaleOutRun } from '../scale-out-analysis.js';
 import type { ReceiverCommand, ReceiverMessage, ReceiverReport } from './support/ordered-receiver.js';
 import { machineCpuUs, postgresCpuUs, processCpuUs } from './support/process-cpu.js';
 import type { ServerCommand, ServerMessage } from './support/server-process.js';
@@ -79,6 +79,13 @@ const CALL_CONTROL_BASE_PATH = '/mmtel-callcontrol/v1';
 
 function print(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/** `CPU per cycle: server(s) 480 + 470, PostgreSQL 310, load generator 350 µs`. */
+function describeCost(run: ScaleOutRun, op: string): string {
+  const cost = cpuPerOp(run);
+  const others = Object.entries(cost.others).map(([name, us]) => `, ${name} ${us.toFixed(0)}`);
+  return `CPU per ${op}: server(s) ${cost.perServer.map((us) => us.toFixed(0)).join(' + ')}, PostgreSQL ${cost.postgres.toFixed(0)}${others.join('')} µs`;
 }
 
 /** The next message of `child` that `accept` takes, or a rejection if the child exits first. */
@@ -311,14 +318,14 @@ try {
     for (const instances of round % 2 === 0 ? [1, 2] : [2, 1]) {
       const run = await runCreateRelease(instances, postgres.url, postgres.dataDir);
       print(
-        `create+release, ${instances} instance(s): ${run.opsPerS.toFixed(0)} cycles/s, p99 ${run.p99Ms.toFixed(1)} ms, ${run.errors} errors`,
+        `create+release, ${instances} instance(s): ${run.opsPerS.toFixed(0)} cycles/s, p99 ${run.p99Ms.toFixed(1)} ms, ${run.errors} errors; ${describeCost(run, 'cycle')}`,
       );
       result.createRelease.push(run);
     }
     for (const instances of round % 2 === 0 ? [1, 2] : [2, 1]) {
       const run = await runDelivery(instances, round, postgres.url, postgres.dataDir, receiver);
       print(
-        `delivery, ${instances} instance(s): ${run.opsPerS.toFixed(0)} notifications/s; received ${run.receiver.received}, ${run.receiver.duplicates} twice, ${run.receiver.outOfOrder} out of order`,
+        `delivery, ${instances} instance(s): ${run.opsPerS.toFixed(0)} notifications/s; received ${run.receiver.received}, ${run.receiver.duplicates} twice, ${run.receiver.outOfOrder} out of order; ${describeCost(run, 'notification')}`,
       );
       result.delivery.push(run);
     }
