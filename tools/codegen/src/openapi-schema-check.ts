@@ -38,7 +38,10 @@ interface OpenApiSchemas {
   };
 }
 
-const SwaggerParser = requireCommonJs('@apidevtools/swagger-parser') as typeof SwaggerParserType;
+// Loaded at the first validation, not with this module: checkSpecs starts Redocly's process first.
+let swaggerParser: typeof SwaggerParserType | undefined;
+const SwaggerParser = (): typeof SwaggerParserType =>
+  (swaggerParser ??= requireCommonJs('@apidevtools/swagger-parser') as typeof SwaggerParserType);
 // swagger-parser's dependencies, as swagger-parser itself resolves them.
 const fromSwaggerParser = createRequire(requireCommonJs.resolve('@apidevtools/swagger-parser'));
 const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: false };
@@ -92,13 +95,13 @@ function versionOf(name: string): string {
  * schema violation: an error whose `details` are Ajv's errors).
  */
 export async function validateWithSwaggerParser(file: string): Promise<void> {
-  const parser = new SwaggerParser();
+  const parser = new (SwaggerParser())();
   // What validate() dereferences before the schema check: circular $refs left as they are.
   const api = (await parser.validate(file, { dereference: { circular: 'ignore' }, validate: { schema: false, spec: false } })) as {
     openapi?: unknown;
   };
   if (typeof api.openapi !== 'string') {
-    await new SwaggerParser().validate(file);
+    await new (SwaggerParser())().validate(file);
     return;
   }
   const validate = validatorFor(api.openapi.startsWith('3.1') ? '3.1' : '3.0');

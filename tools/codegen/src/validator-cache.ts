@@ -49,8 +49,10 @@ export function cachedValidator<E>(source: ValidatorSource): CompiledValidator<E
     mkdirSync(CACHE_DIR, { recursive: true });
     writeFileSync(`${file}.${process.pid}`, code);
     renameSync(`${file}.${process.pid}`, file);
+    // The kept module from the first run on, so that every run validates with the same code.
+    return requireCached(file) as CompiledValidator<E>;
   } catch {
     // A validator that cannot be kept costs the next run a compile, never a check.
+    return validate as CompiledValidator<E>;
   }
-  return validate as CompiledValidator<E>;
 }
