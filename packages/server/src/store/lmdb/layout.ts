@@ -100,15 +100,19 @@ export function openDatabases(root: RootDatabase): LmdbDatabases {
   const json = <V, K extends Key>(name: string): Database<V, K> => root.openDB<V, K>({ name, encoding: 'json' });
   const ids = <K extends Key>(name: string): Database<string, K> => root.openDB<string, K>({ name, encoding: 'string' });
   // `encoder` is a documented database option the typings lack (they have it on the root only).
+  // `cache`: lmdb-js keeps what was just written or read (a weak LRU), so the claim that follows
+  // an enqueue, and the finish that follows a claim, take the record without decoding it again
+  // (store-only claim 5.5-6 µs instead of 8-9). Records are never changed in place (state-record.ts).
   const statesOptions: DatabaseOptions & { name: string; encoder: typeof stateCodec } = {
     name: 'states',
     encoding: 'binary',
     encoder: stateCodec,
+    cache: true,
   };
   return {
     meta: json('meta'),
     sessions: json('sessions'),
-    bodies: json('bodies'),
+    bodies: root.openDB<BodyRecord, string>({ name: 'bodies', encoding: 'json', cache: true }),
     states: root.openDB<StateRecord, string>(statesOptions),
     seqs: ids('seqs'),
     streams: json('streams'),
