@@ -15,6 +15,8 @@ export interface ValidatorSource {
   ajvRequire: NodeJS.Require;
   /** Compiles the schema with an Ajv made with `code: { source: true }` (standalone code needs it). */
   compile(): { ajv: unknown; validate: CompiledValidator<unknown> };
+  /** Where the module is kept; tools/codegen/node_modules/.cache/mmtel-codegen/validators unless given. */
+  dir?: string;
 }
 
 const CACHE_DIR = join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.cache', 'mmtel-codegen', 'validators');
@@ -25,13 +27,13 @@ const requireCached = createRequire(import.meta.url);
  * Ajv's `standaloneCode` makes of it: the same generated validation code, errors included, that
  * `compile` builds with `new Function`, so a later run loads it instead of compiling again
  * (compiling the OpenAPI 3.0 schema costs ~300 ms). The module's `require`s of Ajv's runtime
- * helpers are pinned to the files the compiling Ajv resolves. The modules live in
- * tools/codegen/node_modules/.cache/mmtel-codegen/validators, named after the hash of `identity`
- * and written whole, then renamed (a concurrent run reads all of one or nothing).
+ * helpers are pinned to the files the compiling Ajv resolves. The modules are named after the
+ * hash of `identity` and written whole, then renamed (a concurrent run reads all of one or nothing).
  */
 export function cachedValidator<E>(source: ValidatorSource): CompiledValidator<E> {
   const key = createHash('sha256').update(JSON.stringify(source.identity)).digest('hex').slice(0, 24);
-  const file = join(CACHE_DIR, `${key}.cjs`);
+  const dir = source.dir ?? CACHE_DIR;
+  const file = join(dir, `${key}.cjs`);
   try {
     return requireCached(file) as CompiledValidator<E>;
   } catch {
@@ -46,7 +48,7 @@ export function cachedValidator<E>(source: ValidatorSource): CompiledValidator<E
       /require\("([^"]+)"\)/g,
       (_, id: string) => `require(${JSON.stringify(source.ajvRequire.resolve(id))})`,
     );
-    mkdirSync(CACHE_DIR, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     writeFileSync(`${file}.${process.pid}`, code);
     renameSync(`${file}.${process.pid}`, file);
     // The kept module from the first run on, so that every run validates with the same code.
