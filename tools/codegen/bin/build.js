@@ -4,15 +4,16 @@
  * runs on plain Node: under tsx, its loader thread and Node's ESM path for CommonJS packages cost
  * about a second of CPU per run.
  *
- * esbuild bundles src/cli.ts (packages stay external: they load from tools/codegen/node_modules as
- * the sources load them) into a directory named after the hash of the sources and of the build
+ * esbuild bundles src/cli.ts (packages stay external: the sources `require` them, src/commonjs.ts)
+ * into a directory named after the hash of the sources and of the build
  * options; a build is made when that directory does not exist, into a temporary one renamed when
  * complete, so concurrent runs never see half a build. Builds of other sources are removed an
  * hour after they were made (a run still using one loads its chunks on demand).
  *
  * The sources locate files from `import.meta.url` (the checkout, the lint plugins, their
  * `require`): the build defines it as the URL of src/cli.ts, which is right for every module since
- * they all sit in src/ itself (checked here), so the built code behaves as if run from src/.
+ * they all sit in src/ itself (checked here), so the built code behaves as if run from src/,
+ * wherever the build is kept (MMTEL_CODEGEN_CACHE_DIR may put it outside the checkout).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';

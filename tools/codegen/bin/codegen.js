@@ -3,7 +3,8 @@
 /**
  * `pnpm generate` on plain Node: builds the generator when its sources changed (build.js), keeps
  * a V8 code cache of the CommonJS packages it loads (code-cache.js), then runs src/cli.ts's build
- * with the same arguments. Both caches live in tools/codegen/node_modules/.cache/mmtel-codegen.
+ * with the same arguments. Both caches live in tools/codegen/node_modules/.cache/mmtel-codegen
+ * (or MMTEL_CODEGEN_CACHE_DIR: an empty one times a first run).
  *
  *   node tools/codegen/bin/codegen.js generate [--check] [--no-record] [--root DIR]
  *
@@ -19,7 +20,8 @@ import { buildGenerator } from './build.js';
 import { installCodeCache } from './code-cache.js';
 
 const codegenDir = fileURLToPath(new URL('..', import.meta.url));
-const cacheDir = join(codegenDir, 'node_modules', '.cache', 'mmtel-codegen');
+// As src/cache-dir.ts says.
+const cacheDir = process.env.MMTEL_CODEGEN_CACHE_DIR ?? join(codegenDir, 'node_modules', '.cache', 'mmtel-codegen');
 
 if (process.argv[2] !== 'generate') {
   process.stderr.write('usage: codegen.js generate [--check] [--no-record] [--root DIR]\n  (spec checks alone: pnpm check-specs)\n');

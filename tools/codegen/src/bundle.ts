@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type * as OpenapiCore from '@redocly/openapi-core';
-import { stringify } from 'yaml';
+import { stringify } from './yaml.js';
 import type { ApiSource } from './layout.js';
 import { requireCommonJs } from './commonjs.js';
 import { OpenApiDocument, type JsonObject } from './openapi-model.js';

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 
 /**
- * `require` for the generator's big CommonJS dependencies (TypeScript, openapi-typescript's
- * CommonJS build, Redocly's openapi-core, swagger-parser).
+ * `require` for the generator's CommonJS dependencies (TypeScript, openapi-typescript's CommonJS
+ * build, Redocly's openapi-core, swagger-parser, yaml). Resolved from src/ (the build defines
+ * `import.meta.url` so), they load from tools/codegen/node_modules wherever the build lives.
  *
  * Why not `import`: Node 20 imports a CommonJS module into ESM by compiling it once more to detect
  * its format (a package without `"type"`) and scanning its source for export names; for

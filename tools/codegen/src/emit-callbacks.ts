@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringify } from './yaml.js';
 import type { BundledApi } from './bundle.js';
 import { type CallbackInfo, type Json, type JsonObject, kebab, mapRefs, type ResponseInfo } from './openapi-model.js';
 

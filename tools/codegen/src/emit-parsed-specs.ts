@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parse } from './yaml.js';
 import type { BundledApi } from './bundle.js';
 
 /**

@@ -10,20 +10,20 @@
  * the names of the hand-written handler modules (a missing one is scaffolded). A fresh checkout
  * has no record and runs everything; `--no-record` ignores the record.
  *
- * The record lives in tools/codegen/node_modules/.cache (never committed), one per checkout root.
+ * The record lives in the generator's cache directory (cache-dir.ts), one per checkout root.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parse } from './yaml.js';
+import { codegenCacheDir } from './cache-dir.js';
 import type { GeneratorOutput } from './generate.js';
 import type { GeneratorConfig } from './layout.js';
 
 const CODEGEN_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_ROOT = resolve(CODEGEN_DIR, '../..');
-const RECORD_DIR = join(CODEGEN_DIR, 'node_modules', '.cache', 'mmtel-codegen');
 const GENERATED_FILE = /\.gen\.ts$|\.bundled\.yaml$/;
 
 /** What a successful run leaves behind: its inputs' hash and the hash of each generated file. */
@@ -101,7 +101,7 @@ export async function hashInputs(config: GeneratorConfig): Promise<string> {
 }
 
 function recordPath(root: string): string {
-  return join(RECORD_DIR, `${sha256(resolve(root)).slice(0, 16)}.json`);
+  return join(codegenCacheDir(), `${sha256(resolve(root)).slice(0, 16)}.json`);
 }
 
 /**
@@ -137,7 +137,7 @@ export async function recordIfUnchanged(config: GeneratorConfig, inputs: string,
   if ((await hashInputs(config)) !== inputs) return;
   const files: Record<string, string> = {};
   for (const [path, content] of output.files) files[path] = sha256(content);
-  await mkdir(RECORD_DIR, { recursive: true });
+  await mkdir(codegenCacheDir(), { recursive: true });
   // Written whole, then renamed: a run reading at the same time sees the old record or the new one.
   const path = recordPath(config.root);
   await writeFile(`${path}.${process.pid}`, `${JSON.stringify({ inputs, files } satisfies GenerationRecord)}\n`);

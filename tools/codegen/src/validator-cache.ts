@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { codegenCacheDir } from './cache-dir.js';
 
 /** A compiled Ajv validator: a function, with Ajv's errors after a failed call. */
 export type CompiledValidator<E> = ((data: unknown) => boolean) & { errors?: E[] | null };
@@ -15,11 +15,10 @@ export interface ValidatorSource {
   ajvRequire: NodeJS.Require;
   /** Compiles the schema with an Ajv made with `code: { source: true }` (standalone code needs it). */
   compile(): { ajv: unknown; validate: CompiledValidator<unknown> };
-  /** Where the module is kept; tools/codegen/node_modules/.cache/mmtel-codegen/validators unless given. */
+  /** Where the module is kept; `validators` in the generator's cache directory unless given. */
   dir?: string;
 }
 
-const CACHE_DIR = join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.cache', 'mmtel-codegen', 'validators');
 const requireCached = createRequire(import.meta.url);
 
 /**
@@ -32,7 +31,7 @@ const requireCached = createRequire(import.meta.url);
  */
 export function cachedValidator<E>(source: ValidatorSource): CompiledValidator<E> {
   const key = createHash('sha256').update(JSON.stringify(source.identity)).digest('hex').slice(0, 24);
-  const dir = source.dir ?? CACHE_DIR;
+  const dir = source.dir ?? join(codegenCacheDir(), 'validators');
   const file = join(dir, `${key}.cjs`);
   try {
     return requireCached(file) as CompiledValidator<E>;
