@@ -294,7 +294,7 @@ export function buildFigures(results: RunResults): Figure[] {
       withNote(
         {
           source: 'generate',
-          name: 'pnpm generate wall time (generate --check)',
+          name: 'pnpm generate wall time (generate --check, warm caches)',
           unit: 's',
           value: generate.ok ? generate.value.medianMs / 1000 : undefined,
           target: { kind: 'value-at-most', max: 2, unit: 's' },
