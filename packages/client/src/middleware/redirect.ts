@@ -54,11 +54,12 @@ export function withRedirects(options: RedirectOptions = {}): RedirectWrapper {
     async (request) => {
       const prepared = replayable(request);
       const copy = typeof prepared === 'function' ? prepared : await prepared;
-      let url = resolve(request.url);
+      let url = moved.size === 0 ? request.url : resolve(request.url);
       for (let hop = 0; ; hop++) {
         const response = await next(copy({ url }));
-        const location = response.headers.get('location');
-        if ((response.status !== 307 && response.status !== 308) || location === null || hop >= maxRedirects) {
+        // Only a 307 or 308 has its Location read (a header lookup every answer would pay).
+        const location = response.status === 307 || response.status === 308 ? response.headers.get('location') : null;
+        if (location === null || hop >= maxRedirects) {
           // A released resource will not be asked for again: forget where it moved.
           if (request.method === 'DELETE' && response.ok) moved.delete(request.url);
           return response;
