@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ajvFormats, ajvOptions, createAjv, installJsonBodyParser, toInvalidParams } from '@mmtel/validation';
 import type { ValidateFunction } from 'ajv';
-import { installAfterResponse, runAfterResponse } from './after-response.js';
+import { installAfterResponse } from './after-response.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { registerDocsSite } from './docs-site/index.js';
-import type { HandlerContext } from './handler-context.js';
+import { type HandlerContext, type HandlerServices, RequestContext } from './handler-context.js';
 import { handlers } from './handlers/index.js';
 import { installErrorHandling, sendProblem } from './http/error-handler.js';
 import { jsonText } from './http/json-text.js';
@@ -154,14 +154,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       defaultIssuer: `${config.apiRoot}/capif-security/v1`,
     });
   }
-  const contextOf = (request: FastifyRequest): HandlerContext => ({
-    owner: request.afId,
-    sessions,
-    simulator,
-    log: request.log,
-    scenario: headerValue(request.headers['x-mmtel-sim-scenario']),
-    afterResponse: (task) => runAfterResponse(request, task),
-  });
+  const services: HandlerServices = { sessions, simulator };
+  const contextOf = (request: FastifyRequest): HandlerContext => new RequestContext(request, services);
   const apis: Array<[ApiName, OpenApiDocument]> = [
     [ApiName.CALL_CONTROL, callControl],
     [ApiName.CALL_EVENT, callEvent],
@@ -385,8 +379,4 @@ async function tokenVerifier(config: ServerConfig, signingKey: SigningKey | unde
 function basePathOf(spec: OpenApiDocument): string {
   const servers = spec.servers as Array<{ url: string }> | undefined;
   return (servers?.[0]?.url ?? '').replace(/^\{apiRoot\}/, '');
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,4 +1,5 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { runAfterResponse } from './after-response.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { NetworkSimulator } from './simulator/network-simulator.js';
 
@@ -14,4 +15,50 @@ export interface HandlerContext {
   scenario: string | undefined;
   /** Runs `task` once the answer has been sent (a failure is logged, never answered). */
   afterResponse(task: () => Promise<void>): void;
+}
+
+/** The services every handler context shares. */
+export interface HandlerServices {
+  sessions: SessionService;
+  simulator: NetworkSimulator;
+}
+
+/**
+ * The HandlerContext of one request: one small object whose per-request parts are read from the
+ * request when a handler asks for them, instead of a literal with a closure built for every
+ * request (most handlers read one or two of them).
+ */
+export class RequestContext implements HandlerContext {
+  readonly #request: FastifyRequest;
+  readonly #services: HandlerServices;
+
+  constructor(request: FastifyRequest, services: HandlerServices) {
+    this.#request = request;
+    this.#services = services;
+  }
+
+  get owner(): string {
+    return this.#request.afId;
+  }
+
+  get sessions(): SessionService {
+    return this.#services.sessions;
+  }
+
+  get simulator(): NetworkSimulator {
+    return this.#services.simulator;
+  }
+
+  get log(): FastifyBaseLogger {
+    return this.#request.log;
+  }
+
+  get scenario(): string | undefined {
+    const value = this.#request.headers['x-mmtel-sim-scenario'];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  afterResponse(task: () => Promise<void>): void {
+    runAfterResponse(this.#request, task);
+  }
 }

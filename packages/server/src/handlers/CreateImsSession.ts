@@ -10,5 +10,6 @@ import type { HandlerContext } from '../handler-context.js';
 export async function CreateImsSession(request: CreateImsSessionRequest, context: HandlerContext): Promise<CreateImsSessionReply> {
   const { record, afterResponse } = await context.sessions.create(context.owner, request.body, context.scenario);
   context.afterResponse(afterResponse);
-  return { status: 201, headers: { Location: context.sessions.selfUri(record.sessionId) }, body: context.sessions.representation(record) };
+  const location = context.sessions.selfUri(record.sessionId);
+  return { status: 201, headers: { Location: location }, body: context.sessions.representation(record, location) };
 }

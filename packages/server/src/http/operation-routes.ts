@@ -31,6 +31,7 @@ export function operationResolver(
       request: { params: unknown; query: unknown; body?: unknown },
       context: HandlerContext,
     ) => Promise<AnyReply>;
+    const contentTypeOf = replyContentTypes(definition);
     const route: Partial<RouteOptions> = {
       // A callback hook (checks are synchronous): no promise per request; a failure goes to done().
       preValidation: (request, _reply, done) => {
@@ -43,10 +44,8 @@ export function operationResolver(
         }
         done();
       },
-      handler: async (request, reply) => {
-        const result = await handler({ params: request.params, query: request.query, body: request.body }, contextOf(request, reply));
-        return send(reply, definition, result);
-      },
+      // The request itself is the handler's request (it has params, query and body): no copy per request.
+      handler: async (request, reply) => send(reply, contentTypeOf, await handler(request, contextOf(request, reply))),
     };
     // Glue spreads these options over the route it builds from the spec (method, url, schema),
     // so a partial route is what it needs, whatever its type declaration says.
@@ -92,14 +91,34 @@ export function bodyRequired(request: FastifyRequest): string[] {
 
 /** `application/json; charset=utf-8` → `application/json`. */
 export function mediaType(header: string | undefined): string {
+  // What nearly every request sends, answered without splitting and copying it.
+  if (header === 'application/json') return header;
   return (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
 }
 
-function send(reply: FastifyReply, definition: OperationDefinition, result: AnyReply): FastifyReply {
+/** The content type of a reply body by status: the one the spec gives the status, else JSON (a problem from 400 up). */
+function replyContentTypes(definition: OperationDefinition): (status: number) => string {
+  const byStatus = new Map<number, string>();
+  return (status) => {
+    let type = byStatus.get(status);
+    if (type === undefined) {
+      const declared = definition.responses[String(status)] ?? definition.responses.default;
+      type = declared?.contentType ?? (status >= 400 ? 'application/problem+json' : 'application/json');
+      byStatus.set(status, type);
+    }
+    return type;
+  };
+}
+
+function send(reply: FastifyReply, contentTypeOf: (status: number) => string, result: AnyReply): FastifyReply {
   reply.code(result.status);
-  for (const [name, value] of Object.entries(result.headers ?? {})) if (value !== undefined) reply.header(name, String(value));
-  const declared = definition.responses[String(result.status)] ?? definition.responses.default;
+  const { headers } = result;
+  if (headers !== undefined)
+    for (const name in headers) {
+      const value = headers[name];
+      if (value !== undefined) reply.header(name, String(value));
+    }
   if (result.body === undefined) return reply.send();
-  reply.type(declared?.contentType ?? (result.status >= 400 ? 'application/problem+json' : 'application/json'));
+  reply.type(contentTypeOf(result.status));
   return reply.send(result.body);
 }

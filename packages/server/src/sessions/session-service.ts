@@ -102,9 +102,9 @@ export class SessionService {
     return `${this.config.apiRoot.replace(/^http/, 'ws')}/mmtel-callcontrol/v1/notification-websockets/${encodeURIComponent(sessionId)}`;
   }
 
-  /** The representation sent to the AF: the stored session plus its `self` link. */
-  representation(record: SessionRecord): ImsSession {
-    return { ...record.session, self: this.selfUri(record.sessionId) };
+  /** The representation sent to the AF: the stored session plus its `self` link (`self`, when the caller has it already). */
+  representation(record: SessionRecord, self = this.selfUri(record.sessionId)): ImsSession {
+    return { ...record.session, self };
   }
 
   /**
