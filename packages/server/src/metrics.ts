@@ -1,4 +1,5 @@
 import type * as PromClient from 'prom-client';
+import { RequestMetrics } from './request-metrics.js';
 import type { Store } from './store/store.js';
 
 /** What `/metrics` answers: the Prometheus text exposition and its media type. */
@@ -15,6 +16,7 @@ export interface MetricsExposition {
  */
 export class Metrics {
   readonly #store: Store;
+  readonly #requests = new RequestMetrics();
   #collectors: Collectors | undefined;
   #loading: Promise<Collectors> | undefined;
   #pending: Array<(collectors: Collectors) => void> = [];
@@ -36,11 +38,8 @@ export class Metrics {
 
   /** Counts an answered request and its duration (`elapsedMs`, as Fastify measures it); `route` is undefined when no route matched. */
   observeRequest(method: string, route: string | undefined, status: number, elapsedMs: number): void {
-    const path = route ?? 'unmatched';
-    this.#record((c) => {
-      c.requests.inc({ method, route: path, status: String(status) });
-      c.requestDuration.observe({ method, route: path }, elapsedMs / 1000);
-    });
+    // Counted without prom-client (request-metrics.ts): it need not be loaded yet.
+    this.#requests.observe(method, route ?? 'unmatched', status, elapsedMs / 1000);
   }
 
   /** Hooks for the notification engine. */
@@ -65,7 +64,7 @@ export class Metrics {
 
   #collectorsLoaded(): Promise<Collectors> {
     this.#loading ??= import('prom-client').then((prom) => {
-      const collectors = new Collectors(prom, this.#store);
+      const collectors = new Collectors(prom, this.#store, this.#requests);
       this.#collectors = collectors;
       for (const observe of this.#pending) observe(collectors);
       this.#pending = [];
@@ -78,32 +77,18 @@ export class Metrics {
 /** The metrics themselves, created once prom-client is loaded. */
 class Collectors {
   readonly registry: PromClient.Registry;
-  readonly requests: PromClient.Counter<'method' | 'route' | 'status'>;
-  readonly requestDuration: PromClient.Histogram<'method' | 'route'>;
   readonly deliveries: PromClient.Counter<'callback'>;
   readonly retries: PromClient.Counter<'callback' | 'reason'>;
   readonly failures: PromClient.Counter<'callback' | 'reason'>;
   readonly redirects: PromClient.Counter<'callback' | 'status'>;
   readonly deliveryDuration: PromClient.Histogram<'callback'>;
 
-  constructor(prom: typeof PromClient, store: Store) {
+  constructor(prom: typeof PromClient, store: Store, requests: RequestMetrics) {
     const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = prom;
     const registry = new Registry();
     const registers = [registry];
     this.registry = registry;
-    this.requests = new Counter({
-      name: 'mmtel_http_requests_total',
-      help: 'HTTP requests answered, by route and status.',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    });
-    this.requestDuration = new Histogram({
-      name: 'mmtel_http_request_duration_seconds',
-      help: 'Time to answer a request.',
-      labelNames: ['method', 'route'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-      registers,
-    });
+    requests.register(prom, registry);
     this.deliveries = new Counter({
       name: 'mmtel_notification_deliveries_total',
       help: 'Notifications delivered, by callback.',
