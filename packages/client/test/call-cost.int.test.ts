@@ -186,6 +186,14 @@ describe('the cost of a typed call', () => {
     await expect(client.releaseImsSession('s-1')).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
+  it('answers the calls after one that timed out', async () => {
+    const server = await startHttpServer((_request, index) => ({ status: 204, ...(index === 3 && { delayMs: 400 }) }));
+    const client = createCallControlClient({ baseUrl: server.url, timeoutMs: 100, retry: false });
+    for (let i = 0; i < 3; i++) await client.releaseImsSession('s-1');
+    await expect(client.releaseImsSession('s-1')).rejects.toMatchObject({ name: 'TimeoutError' });
+    for (let i = 0; i < 10; i++) expect((await client.releaseImsSession('s-1')).response.status).toBe(204);
+  });
+
   it('times out the attempts of clients with different timeouts each at its own deadline', async () => {
     const server = await startHttpServer(() => ({ status: 204, delayMs: 400 }));
     const patient = createCallControlClient({ baseUrl: server.url, timeoutMs: 5_000, retry: false });
