@@ -90,4 +90,6 @@ process.on('message', (command: ServerCommand) => {
     (error: unknown) => send({ type: 'failed', error: error instanceof Error ? error.message : String(error) }),
   );
 });
+// A parent that died (killed on its timeout) leaves no server behind.
+process.on('disconnect', () => process.exit(0));
 await send({ type: 'ready', apiRoot: server.apiRoot });
