@@ -222,7 +222,9 @@ export function createLmdbOutbox(root: RootDatabase, dbs: LmdbDatabases, leaseMs
     async retarget(stream, from, to) {
       return root.transaction(() => {
         const changed: Array<[string, StateRecord]> = [];
-        for (const { id } of index.entries(stream)) {
+        // What is committed, not the index: an entry whose enqueue is committed but not yet
+        // fsynced is not indexed yet, and must move too.
+        for (const id of streamIds(stream, 0)) {
           const state = states.get(id);
           if (state?.state === 'pending' && state.target === from) changed.push([id, retargetedState(state, to)]);
         }
