@@ -133,7 +133,7 @@ export function explainScaleOut(what: string, op: string, one: ScaleOutRun, twoR
       ? `the machine's ${cores} cores were already busy`
       : busiestLoop >= ONE_LOOP_BUSY
         ? `the server process kept ${two(busiestLoop)} of a core busy: one instance is limited by its own event loop`
-        : 'neither the cores nor the event loop were saturated: the instance waits on PostgreSQL';
+        : `${two(cores - usedOne.machine)} cores stayed idle and the event loop was not saturated: the instance spends part of each request waiting on PostgreSQL`;
   const [largestName, largestCores] = [
     ['the servers', usedTwo.servers] as const,
     ['PostgreSQL', usedTwo.postgres] as const,

@@ -66,7 +66,9 @@ describe('what limits the second instance', () => {
     const one = run(1, 600, { servers: [0.4], postgres: 0.2, load: 0.2 });
     const two = run(2, 900, { servers: [0.35, 0.35], postgres: 0.3, load: 0.3 });
     const sentence = explainScaleOut('create+release', 'cycle', one, two, 2);
-    expect(sentence).toContain('neither the cores nor the event loop were saturated: the instance waits on PostgreSQL');
+    expect(sentence).toContain(
+      '1.20 cores stayed idle and the event loop was not saturated: the instance spends part of each request waiting on PostgreSQL',
+    );
     expect(sentence).toContain('0.70 cores stayed idle, so CPU is not the limit');
   });
 
