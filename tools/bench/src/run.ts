@@ -7,7 +7,8 @@
  *   pnpm bench [--quick] [--only create-release,notifications,client,generate,startup,memory,scale-out] [--verbose]
  *
  * --quick: short durations, for a smoke run (figures are rough). scale-out (one and two server
- * processes on one PostgreSQL) takes about two minutes more, so it runs only when --only names it.
+ * processes on one PostgreSQL) runs only when --only names it: it takes about a minute on a quiet
+ * machine (two on a busy one) and needs PostgreSQL's server binaries, which nothing else here does.
  * Exit code 1 when a benchmark failed to run; a missed target is reported, not an error (figures
  * on a shared machine are noisy).
  */
@@ -27,7 +28,7 @@ const RESULTS = fileURLToPath(new URL('../results/latest.json', import.meta.url)
 const TSX = import.meta.resolve('tsx');
 const BENCHMARKS = ['create-release', 'notifications', 'client', 'generate', 'startup', 'memory', 'scale-out'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
-/** What runs without --only: every benchmark but scale-out, which would add about two minutes to the run. */
+/** What runs without --only: every benchmark but scale-out (about 60 s more, and PostgreSQL's server binaries). */
 const DEFAULT_SET: readonly Benchmark[] = BENCHMARKS.filter((name) => name !== 'scale-out');
 
 const { values } = parseArgs({
