@@ -97,7 +97,7 @@ export const variables = {
     group: 'store',
     default: 'on',
     description:
-      "as PostgreSQL's `synchronous_commit`: `on`, a 2xx answer means its writes are on disk (fsynced); `off`, they are committed (visible, and kept if the process is killed) and flushed to disk right after the answer, so that a crash of the machine or a power loss can lose those of the last moments (LMDB: those not yet fsynced; PostgreSQL: up to 3 × `wal_writer_delay`), never corrupting the store. Applies to both stores",
+      "as PostgreSQL's `synchronous_commit`: `on`, a 2xx answer means its writes are on disk (fsynced); `off`, they are committed (visible, and kept if the process is killed) and flushed to disk right after the answer, so that a crash of the machine or a power loss can lose those of the last moments (LMDB: those not yet fsynced; PostgreSQL: up to 3 × `wal_writer_delay`), never corrupting the store. Applies to both stores; on PostgreSQL, `on` leaves the database's own `synchronous_commit` (on unless its administrator turned it off)",
   }),
 
   MMTEL_NOTIFY_TIMEOUT_MS: integer({
