@@ -53,7 +53,9 @@ const SIZES = values.quick
     }
   : {
       rounds: 2,
-      warmupS: 1,
+      // The server's JIT is still compiling hundreds of functions 1 s in (V8's compiler threads
+      // then cost it ~36 µs a cycle against bare Fastify's 2.5); by 3 s few are left.
+      warmupS: 3,
       durationS: 4,
       notifications: 8_000,
       notificationRounds: 3,
