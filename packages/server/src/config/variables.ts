@@ -440,4 +440,7 @@ export const foreignVariables: Readonly<Record<string, string>> = {
   MMTEL_CLIENT_ID: 'the Java and Python SDK tests, tools/sdkgen',
   MMTEL_CLIENT_SECRET: 'the Java and Python SDK tests, tools/sdkgen',
   MMTEL_TOKEN: 'the mmtel command line, packages/cli',
+  MMTEL_CODEGEN_CACHE_DIR: 'pnpm generate, tools/codegen',
+  MMTEL_CODEGEN_CODE_CACHE: 'pnpm generate, tools/codegen',
+  MMTEL_CODEGEN_CACHE_STATS: 'pnpm generate, tools/codegen',
 };
