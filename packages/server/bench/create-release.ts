@@ -11,8 +11,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { freePort, startReferenceServer } from '../src/reference-server.js';
-import { buildBaselineApp, CALL_CONTROL_BASE_PATH } from './support/baseline-app.js';
-import { BENCH_SESSION, percentile, runLoad } from './support/run-load.js';
+import { buildBaselineApp } from './support/baseline-app.js';
+import { BENCH_SESSION, CALL_CONTROL_BASE_PATH, percentile, runLoad } from './support/run-load.js';
 
 const TARGET_RATIO = 0.6;
 const WARMUP_MS = 1_000;

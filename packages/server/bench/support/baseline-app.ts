@@ -5,7 +5,7 @@ import { ajvFormats, ajvOptions } from '@mmtel/validation';
 import { loadBundledSpec, type OpenApiDocument, SPECS } from '../../src/http/spec.js';
 
 /** Where the baseline's IMS sessions live: the URL prefix of the CallControl API. */
-export const CALL_CONTROL_BASE_PATH = '/mmtel-callcontrol/v1';
+import { CALL_CONTROL_BASE_PATH } from './run-load.js';
 
 /**
  * The floor the reference server is measured against: bare Fastify serving CreateImsSession and

@@ -86,6 +86,25 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** Where the MMTel_CallControl API sits on every benchmark target (its apiRoot is the origin). */
+export const CALL_CONTROL_BASE_PATH = '/mmtel-callcontrol/v1';
+
+/**
+ * One create + release on `origin` before the load, so that no target meets its first request
+ * (validators compiled, express-openapi-validator's spec loaded, code not yet optimized) under it.
+ */
+export async function primeCreateRelease(origin: string): Promise<void> {
+  const created = await fetch(`${origin}${CALL_CONTROL_BASE_PATH}/ims-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(BENCH_SESSION),
+  });
+  const text = await created.text();
+  if (created.status !== 201) throw new Error(`${origin}: POST answered ${created.status}: ${text.slice(0, 300)}`);
+  const released = await fetch(created.headers.get('location')!, { method: 'DELETE' });
+  if (released.status !== 204) throw new Error(`${origin}: DELETE answered ${released.status}`);
+}
+
 /** The ImsSession every create + release benchmark creates. */
 export const BENCH_SESSION = {
   afId: 'default',

@@ -10,8 +10,14 @@
  */
 import { startReferenceServer, freePort } from '@mmtel/server';
 import { buildBaselineApp } from '../../../../packages/server/bench/support/baseline-app.js';
-import { BENCH_SESSION, percentile, runLoadInProcess } from '../../../../packages/server/bench/support/run-load.js';
-import { CALL_CONTROL_BASE_PATH, startExpressPeer } from '../peers/express-peer.js';
+import {
+  BENCH_SESSION,
+  CALL_CONTROL_BASE_PATH,
+  percentile,
+  primeCreateRelease,
+  runLoadInProcess,
+} from '../../../../packages/server/bench/support/run-load.js';
+import { startExpressPeer } from '../peers/express-peer.js';
 import { parseBenchArgs, positive, writeResult } from '../result-file.js';
 
 /** What this child writes. */
@@ -77,25 +83,9 @@ if (name === undefined || !(name in TARGETS)) throw new Error(`--target: expecte
 const concurrency = positive('concurrency', args.concurrency);
 const durationMs = positive('duration', args.duration) * 1000;
 
-/**
- * One create + release before the load: express-openapi-validator loads and compiles the spec on
- * the first request, which would otherwise eat a short warm-up.
- */
-async function prime(origin: string): Promise<void> {
-  const created = await fetch(`${origin}${CALL_CONTROL_BASE_PATH}/ims-sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(BENCH_SESSION),
-  });
-  const text = await created.text();
-  if (created.status !== 201) throw new Error(`${name}: POST answered ${created.status}: ${text.slice(0, 300)}`);
-  const released = await fetch(created.headers.get('location')!, { method: 'DELETE' });
-  if (released.status !== 204) throw new Error(`${name}: DELETE answered ${released.status}`);
-}
-
 const target = await TARGETS[name as keyof typeof TARGETS]();
 try {
-  await prime(target.origin);
+  await primeCreateRelease(target.origin);
   const load = await runLoadInProcess({
     origin: target.origin,
     collectionPath: `${CALL_CONTROL_BASE_PATH}/ims-sessions`,

@@ -19,7 +19,12 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startPostgres } from '@mmtel/toolchain';
-import { BENCH_SESSION, percentile } from '../../../../packages/server/bench/support/run-load.js';
+import {
+  BENCH_SESSION,
+  CALL_CONTROL_BASE_PATH,
+  percentile,
+  primeCreateRelease,
+} from '../../../../packages/server/bench/support/run-load.js';
 import { parseBenchArgs, positive, writeResult } from '../result-file.js';
 import { type CpuWindow, cpuPerOp, explainScaleOut, medianRun, type ScaleOutRun } from '../scale-out-analysis.js';
 import type { ReceiverCommand, ReceiverMessage, ReceiverReport } from './support/ordered-receiver.js';
@@ -70,13 +75,6 @@ const notifications = positive('notifications', args.notifications);
 const streams = positive('streams', args.streams);
 const cores = availableParallelism();
 const EXEC_ARGV = ['--conditions=@mmtel/source', '--import', import.meta.resolve('tsx')];
-/**
- * MMTel_CallControl's {apiRoot}/mmtel-callcontrol/v1. Written here rather than imported from
- * peers/express-peer.ts, which would load Express and the server into this process (only the
- * children serve).
- */
-const CALL_CONTROL_BASE_PATH = '/mmtel-callcontrol/v1';
-
 function print(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -185,23 +183,10 @@ function windowBetween(from: Awaited<ReturnType<typeof cpuSnapshot>>, to: Awaite
   };
 }
 
-/** One create + release and back on each instance, so that none meets its first request under load. */
-async function prime(origin: string): Promise<void> {
-  const created = await fetch(`${origin}${CALL_CONTROL_BASE_PATH}/ims-sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(BENCH_SESSION),
-  });
-  const text = await created.text();
-  if (created.status !== 201) throw new Error(`${origin}: POST answered ${created.status}: ${text.slice(0, 300)}`);
-  const released = await fetch(created.headers.get('location')!, { method: 'DELETE' });
-  if (released.status !== 204) throw new Error(`${origin}: DELETE answered ${released.status}`);
-}
-
 async function runCreateRelease(instances: number, databaseUrl: string, dataDir: string): Promise<ScaleOutCreateRelease> {
   const servers = await startServers(instances, databaseUrl);
   try {
-    for (const server of servers) await prime(server.apiRoot);
+    for (const server of servers) await primeCreateRelease(server.apiRoot);
     // The load generator's threads run in this process: its CPU time is the load's (this thread idles).
     const self = { 'load generator': process.pid };
     let from: Awaited<ReturnType<typeof cpuSnapshot>> | undefined;

@@ -10,8 +10,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { BENCH_SESSION } from '../../../../packages/server/bench/support/run-load.js';
-import { CALL_CONTROL_BASE_PATH } from '../peers/express-peer.js';
+import { BENCH_SESSION, CALL_CONTROL_BASE_PATH } from '../../../../packages/server/bench/support/run-load.js';
 import { parseBenchArgs, positive, writeResult } from '../result-file.js';
 
 const HOST = fileURLToPath(new URL('./support/memory-host.ts', import.meta.url));

@@ -7,7 +7,7 @@ import { freePort } from '@mmtel/server';
 import { parse } from 'yaml';
 
 /** Where the IMS sessions live: the URL prefix of the CallControl API. */
-export const CALL_CONTROL_BASE_PATH = '/mmtel-callcontrol/v1';
+import { CALL_CONTROL_BASE_PATH } from '../../../../packages/server/bench/support/run-load.js';
 
 const SPEC_URL = new URL('../../../../specs/bundled/TS29392_MMTel_CallControl.bundled.yaml', import.meta.url);
 
