@@ -1,13 +1,14 @@
 import type { HeadersOptions, Middleware } from 'openapi-fetch';
 import { withConnectionErrors } from './connection-error.js';
 import { composeFetch, type FetchLike, type FetchWrapper } from './fetch.js';
+import { firstAttemptSender } from './first-attempt.js';
 import { clientCredentials, withBearerToken, type AccessTokenSource, type ClientCredentialsOptions } from './middleware/oauth2.js';
 import { responseSettled } from './attempt-timeout.js';
 import { markMergePatch } from './merge-patch.js';
-import { ReplayableRequest, requestPlan, sendRequest, withBody, type HeaderRecord } from './middleware/replay.js';
+import { ReplayableRequest, requestPlan, sendRequest, withBody, type HeaderRecord, type PlannedRequest } from './middleware/replay.js';
 import { mergeHeaders } from './request-headers.js';
 import { withRedirects, type RedirectOptions, type RedirectWrapper } from './middleware/redirect.js';
-import { withRetry, type RetryOptions } from './middleware/retry.js';
+import { withRetry, type RetryOptions, type RetryWrapper } from './middleware/retry.js';
 import { checkTimeout, withTimeout } from './middleware/timeout.js';
 import { MmtelProblemError, problemOf, throwOnProblem, type ProblemDetails } from './problem.js';
 import type { FetchResult } from './settle.js';
@@ -102,8 +103,9 @@ export function createTransport(options: MmtelClientOptions, apiBase: string): T
   if (timeoutMs !== undefined) checkTimeout(timeoutMs);
   const injected = options.fetch;
   const redirects = withRedirects(options.redirects);
+  const retry: RetryWrapper | undefined = options.retry === false ? undefined : withRetry(options.retry);
   const wrappers: FetchWrapper[] = [withConnectionErrors(), redirects];
-  if (options.retry !== false) wrappers.push(withRetry(options.retry));
+  if (retry !== undefined) wrappers.push(retry);
   if (options.auth !== undefined) {
     const source =
       'getToken' in options.auth
@@ -122,20 +124,24 @@ export function createTransport(options: MmtelClientOptions, apiBase: string): T
   const middleware = [...(options.throwOnError ? [throwOnProblem()] : []), ...(options.middleware ?? [])];
   const callerMiddleware = new Set(options.middleware ?? []);
   const fetchChain = composeFetch(send, ...wrappers);
+  // With the global fetch and no token to add, a typed request's first attempt skips the chain.
+  const sendPlanned =
+    injected === undefined && options.auth === undefined
+      ? firstAttemptSender({ chain: fetchChain, redirects, retry, timeoutMs })
+      : (planned: PlannedRequest) => fetchChain(requestPlan(planned));
 
   const urlOf = urlJoiner(apiBase);
 
   /** A typed operation sent as openapi-fetch would send it and its answer read as it would read it. */
   async function sendTyped<T>({ method, path, body, options: call }: TypedRequest): Promise<FetchResult<T>> {
     const text = body === undefined ? null : JSON.stringify(body);
-    const plan = requestPlan({
+    const response = await sendPlanned({
       url: urlOf(path),
       method,
       headers: headersOf(method, text !== null, call),
       signal: call.signal,
       body: text,
     });
-    const response = await fetchChain(plan);
     if (!response.ok && options.throwOnError) {
       // As throwOnProblem: the ProblemDetails from a copy, the response's own body left unread.
       const problem = await response.clone().text();

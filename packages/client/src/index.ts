@@ -23,7 +23,7 @@ export {
   type ClientCredentialsOptions,
 } from './middleware/oauth2.js';
 export { withRedirects, type PermanentRedirect, type RedirectOptions, type RedirectWrapper } from './middleware/redirect.js';
-export { retryAfterMs, withRetry, type RetryOptions } from './middleware/retry.js';
+export { retryAfterMs, withRetry, type RetryOptions, type RetryWrapper } from './middleware/retry.js';
 export { withTimeout } from './middleware/timeout.js';
 export type { Middleware } from 'openapi-fetch';
 // The contract, bundled into the published package: types, extensible-enum constants, supportedFeatures helpers.

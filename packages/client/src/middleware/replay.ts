@@ -10,6 +10,8 @@
 // fetch chain reads, with the body in the memory, and that never reaches code outside the
 // client. fetch's own Request is then the one Request of the call; in Node 20 each Request
 // costs an AbortController, a headers list and, with a string body, a ReadableStream.
+// A plan may carry the answer of its first attempt, sent before the chain was asked
+// (first-attempt.ts): the chain's last step then gives that answer back instead of sending.
 
 import { startAttempt } from '../attempt-timeout.js';
 
@@ -64,11 +66,14 @@ export interface PlannedRequest {
 // A plan keeps its memory and its headers as given in fields of its own: no WeakMap entry per call.
 const PLAN_MEMORY = Symbol('memory');
 const PLAN_HEADERS = Symbol('headers');
+const PLAN_ANSWER = Symbol('answer');
 
 /** The fields of a plan beyond those of a Request. */
 interface PlanFields {
   [PLAN_MEMORY]: Memory;
   [PLAN_HEADERS]: Headers | HeaderRecord;
+  /** The first attempt's answer, already sent for; taken by the chain's last step. */
+  [PLAN_ANSWER]?: Promise<Response> | undefined;
 }
 
 // Request's own getters refuse an object that is not a Request; a plan has its url, method and
@@ -94,8 +99,10 @@ const planPrototype = Object.create(ReplayableRequest.prototype, {
 /**
  * A request plan: what the fetch chain reads of a Request (redirects are the chain's: `manual`),
  * the body in the memory. Built for a typed operation whose request no code of the caller's sees.
+ * `answered`: the settlement of its first attempt, made already, which the chain's last step
+ * ({@link sendRequest}) takes as that attempt's instead of sending the plan.
  */
-export function requestPlan(plan: PlannedRequest): Request {
+export function requestPlan(plan: PlannedRequest, answered?: Promise<Response>): Request {
   // Object.create returns any: the plan stands in for a Request inside the fetch chain only.
   const request = Object.create(planPrototype) as { -readonly [K in 'url' | 'method' | 'signal']: Request[K] } & PlanFields;
   request.url = plan.url;
@@ -103,6 +110,7 @@ export function requestPlan(plan: PlannedRequest): Request {
   if (plan.signal !== undefined) request.signal = plan.signal;
   request[PLAN_HEADERS] = plan.headers;
   request[PLAN_MEMORY] = { body: plan.body, signal: plan.signal, lean: true };
+  if (answered !== undefined) request[PLAN_ANSWER] = answered;
   return request as unknown as Request;
 }
 
@@ -180,6 +188,11 @@ function copier(request: Request, { body, signal: givenSignal }: Memory, origina
  */
 export function sendRequest(timeoutMs: number | undefined): (request: Request) => Promise<Response> {
   return (request) => {
+    const answered = (request as Partial<PlanFields>)[PLAN_ANSWER];
+    if (answered !== undefined) {
+      (request as Partial<PlanFields>)[PLAN_ANSWER] = undefined;
+      return answered;
+    }
     const memory = memoryOf(request);
     // The signal goes to the global fetch only: it may be a lent one (attempt-timeout.ts).
     const attempt = startAttempt(givenSignal(request), timeoutMs, true);

@@ -15,6 +15,12 @@ export interface RetryOptions {
   idempotentMethods?: readonly string[];
 }
 
+/** The retrying fetch wrapper, which also tells which answers it re-sends. */
+export interface RetryWrapper extends FetchWrapper {
+  /** Whether an attempt answered with `status` may be sent again (when attempts are left). */
+  resends(status: number): boolean;
+}
+
 /**
  * Re-sends a request answered 429 or 503, after its `Retry-After` when present and otherwise
  * after an exponential backoff, and an idempotent request (PUT, DELETE) that failed on the
@@ -24,7 +30,7 @@ export interface RetryOptions {
  * @see 3GPP TS 29.122 clause 5.2.6 (429 and 503, `Retry-After`)
  * @see IETF RFC 9110 clause 10.2.3 (`Retry-After`)
  */
-export function withRetry(options: RetryOptions = {}): FetchWrapper {
+export function withRetry(options: RetryOptions = {}): RetryWrapper {
   const maxAttempts = options.maxAttempts ?? 3;
   const baseDelayMs = options.baseDelayMs ?? 200;
   const maxDelayMs = options.maxDelayMs ?? 10_000;
@@ -32,7 +38,7 @@ export function withRetry(options: RetryOptions = {}): FetchWrapper {
   const idempotent = new Set(options.idempotentMethods ?? ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
   const backoff = (attempt: number) => Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
 
-  return (next) => async (request) => {
+  const wrap: FetchWrapper = (next) => async (request) => {
     if (maxAttempts <= 1) return next(request);
     const prepared = replayable(request);
     const copy = typeof prepared === 'function' ? prepared : await prepared;
@@ -52,6 +58,7 @@ export function withRetry(options: RetryOptions = {}): FetchWrapper {
       await sleep(delay, request.signal);
     }
   };
+  return Object.assign(wrap, { resends: (status: number) => maxAttempts > 1 && statuses.has(status) });
 }
 
 /**

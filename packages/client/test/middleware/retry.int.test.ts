@@ -31,6 +31,15 @@ describe('retries', () => {
     ]);
   });
 
+  it('re-sends a 503 after the delay its Retry-After asks for', async () => {
+    const server = await startHttpServer((_r, i) => (i === 0 ? overloaded(503, { 'retry-after': '1' }) : { status: 204 }));
+    const started = performance.now();
+    const result = await createCallControlClient({ baseUrl: server.url }).releaseImsSession('s-1');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+    expect(result.response.status).toBe(204);
+    expect(server.requests.map((r) => r.method)).toEqual(['DELETE', 'DELETE']);
+  });
+
   it('re-sends a 503 without Retry-After after a backoff', async () => {
     const server = await startHttpServer((_r, i) => (i < 2 ? overloaded(503) : { status: 204 }));
     const result = await createCallControlClient({ baseUrl: server.url, retry: fast }).releaseImsSession('s-1');
