@@ -24,6 +24,10 @@ export interface AttemptSignal {
    * has been read or discarded ({@link responseSettled}), since the timeout bounds the body too.
    */
   watch(sent: Promise<Response>): Promise<Response>;
+  /** What `watch` does once the attempt has its response, for a caller that awaited it itself. */
+  answered(response: Response): void;
+  /** What `watch` does when the attempt failed, for a caller that awaited it itself. */
+  failed(): void;
 }
 
 /** An AbortController lent to attempts one after the other, and how many it has served. */
@@ -110,12 +114,20 @@ class Attempt implements AttemptSignal {
   async watch(sent: Promise<Response>): Promise<Response> {
     try {
       const response = await sent;
-      attempts.set(response, this);
+      this.answered(response);
       return response;
     } catch (error) {
-      this.end(false);
+      this.failed();
       throw error;
     }
+  }
+
+  answered(response: Response): void {
+    attempts.set(response, this);
+  }
+
+  failed(): void {
+    this.end(false);
   }
 
   /** The attempt is over; its controller goes back when `read` (its answer read in full). */
@@ -133,9 +145,17 @@ class Attempt implements AttemptSignal {
  * the global fetch, so it may be a lent one (a fetch of the caller's gets a signal of its own).
  */
 export function startAttempt(given: AbortSignal | undefined, timeoutMs: number | undefined, lend = false): AttemptSignal {
-  if (timeoutMs === undefined) return { signal: given, watch: (sent) => sent };
+  if (timeoutMs === undefined) return given === undefined ? UNBOUNDED : { ...UNBOUNDED, signal: given };
   return new Attempt(given, timeoutMs, lend);
 }
+
+// An attempt without a timeout has nothing to follow.
+const UNBOUNDED: AttemptSignal = Object.freeze({
+  signal: undefined,
+  watch: (sent: Promise<Response>) => sent,
+  answered: () => undefined,
+  failed: () => undefined,
+});
 
 /**
  * The response's body has been read (or will never be): its attempt's timer is cleared. `read`:

@@ -207,7 +207,8 @@ function urlJoiner(apiBase: string): (path: string) => string {
   if (base.search !== '' || base.hash !== '' || apiBase.endsWith('?') || apiBase.endsWith('#'))
     return (path) => new URL(`${apiBase}${path}`).href;
   const { href } = base;
-  return (path) => (DOT_SEGMENT.test(path) ? new URL(`${apiBase}${path}`).href : `${href}${path}`);
+  // `includes` first: the pattern is tested only for a path that has a dot after a slash at all.
+  return (path) => (path.includes('/.') && DOT_SEGMENT.test(path) ? new URL(`${apiBase}${path}`).href : `${href}${path}`);
 }
 
 /** JSON when the text is JSON, else the text: how openapi-fetch reads an error's body. */

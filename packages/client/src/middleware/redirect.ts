@@ -39,6 +39,8 @@ export function withRedirects(options: RedirectOptions = {}): RedirectWrapper {
   const moved = new Map<string, string>();
 
   const resolve = (uri: string): string => {
+    // Nothing moved (the usual case): no lookup, which would hash the whole URI.
+    if (moved.size === 0) return uri;
     let current = uri;
     // A chain of 308s, bounded in case two instances point at each other.
     for (let hops = 0; hops <= maxRedirects; hops++) {
@@ -54,7 +56,7 @@ export function withRedirects(options: RedirectOptions = {}): RedirectWrapper {
     async (request) => {
       const prepared = replayable(request);
       const copy = typeof prepared === 'function' ? prepared : await prepared;
-      let url = moved.size === 0 ? request.url : resolve(request.url);
+      let url = resolve(request.url);
       for (let hop = 0; ; hop++) {
         const response = await next(copy({ url }));
         // Only a 307 or 308 has its Location read (a header lookup every answer would pay).
