@@ -70,6 +70,16 @@ const MAX_PARSED_BODY_BYTES = 64 * 1024;
 /** Parsed targets kept (see NotificationSender); past this many the cache starts again. */
 const PARSED_TARGETS = 1_000;
 
+/**
+ * A target parsed once: its URL (for the SSRF check and relative Locations) and the origin and
+ * path undici's pool is asked with, as undici's `request(url)` would derive them on every call.
+ */
+interface ParsedTarget {
+  url: URL;
+  origin: string;
+  path: string;
+}
+
 const REQUEST_HEADERS = { 'content-type': 'application/json', accept: 'application/json, application/problem+json' };
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -132,20 +142,20 @@ type HopResult =
  */
 export class NotificationSender {
   readonly #options: DeliveryOptions & { connections?: number };
-  /** The pool and the request function, once undici is loaded (see loadUndici). */
-  #transport: { agent: Agent; request: Undici['request'] } | undefined;
-  #loading: Promise<{ agent: Agent; request: Undici['request'] }> | undefined;
+  /** The pool, once undici is loaded (see loadUndici). */
+  #agent: Agent | undefined;
+  #loading: Promise<Agent> | undefined;
   /** Targets already parsed and found http(s): a deployment sends most notifications to few URIs. */
-  readonly #parsed = new Map<string, URL>();
+  readonly #parsed = new Map<string, ParsedTarget>();
 
   constructor(options: DeliveryOptions & { connections?: number }) {
     this.#options = options;
   }
 
-  /** Loads undici and makes the pool, once; every later delivery takes them without awaiting. */
-  #load(): Promise<{ agent: Agent; request: Undici['request'] }> {
+  /** Loads undici and makes the pool, once; every later delivery takes it without awaiting. */
+  #load(): Promise<Agent> {
     const options = this.#options;
-    return (this.#loading ??= loadUndici().then(({ Agent, request }) => {
+    return (this.#loading ??= loadUndici().then(({ Agent }) => {
       // undici's own timers bound each phase; a per-request AbortSignal would cost more than the POST.
       const agent = new Agent({
         keepAliveTimeout: 10_000,
@@ -155,8 +165,8 @@ export class NotificationSender {
         bodyTimeout: options.timeoutMs,
         ...(options.connections !== undefined ? { connections: options.connections } : {}),
       });
-      this.#transport = { agent, request };
-      return this.#transport;
+      this.#agent = agent;
+      return agent;
     }));
   }
 
@@ -168,8 +178,9 @@ export class NotificationSender {
     for (;;) {
       const base: OutcomeBase = { target: current, redirects };
       if (permanentTarget !== undefined) base.permanentTarget = permanentTarget;
-      let url = this.#parsed.get(current);
-      if (url === undefined) {
+      let parsed = this.#parsed.get(current);
+      if (parsed === undefined) {
+        let url: URL;
         try {
           url = new URL(current);
         } catch {
@@ -178,9 +189,11 @@ export class NotificationSender {
         if (url.protocol !== 'http:' && url.protocol !== 'https:') {
           return { ...base, kind: 'failed', reason: 'invalid_target', error: `not an http(s) URI: ${current}` };
         }
+        parsed = { url, origin: url.origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname };
         if (this.#parsed.size >= PARSED_TARGETS) this.#parsed.clear();
-        this.#parsed.set(current, url);
+        this.#parsed.set(current, parsed);
       }
+      const { url } = parsed;
       if (this.#options.checkTarget !== undefined) {
         try {
           await this.#options.checkTarget(url);
@@ -189,7 +202,7 @@ export class NotificationSender {
         }
       }
 
-      const hop = await this.#post(url, body);
+      const hop = await this.#post(parsed, body);
       if (!hop.answered) return { ...base, kind: hop.kind, reason: hop.reason, error: hop.error };
       const { status, location, cause } = hop;
       base.status = status;
@@ -237,20 +250,24 @@ export class NotificationSender {
     }
   }
 
-  /** One POST; always consumes the answer's body so that the connection is reused. */
-  async #post(url: URL, body: string): Promise<HopResult> {
+  /**
+   * One POST; always consumes the answer's body so that the connection is reused. The pool is
+   * asked directly, with the target's origin and path worked out once (undici's `request(url)`
+   * parses and spreads its options again on every call).
+   */
+  async #post(target: ParsedTarget, body: string): Promise<HopResult> {
+    const { url } = target;
     try {
-      const { agent, request } = this.#transport ?? (await this.#load());
-      const response = await request(url, { method: 'POST', dispatcher: agent, headers: REQUEST_HEADERS, body });
+      const agent = this.#agent ?? (await this.#load());
+      const response = await agent.request({ origin: target.origin, path: target.path, method: 'POST', headers: REQUEST_HEADERS, body });
       const status = response.statusCode;
-      let cause: string | undefined;
       if (status >= 200 && status < 300) {
         // The receiver has the notification once it answered 2xx; a broken body changes nothing.
         await response.body.dump().catch(() => undefined);
-      } else {
-        // The status decides; a body that breaks off only loses the cause.
-        cause = causeOf(await readJsonBody(response).catch(() => undefined));
+        return { answered: true, status, location: undefined, retryAfter: undefined, cause: undefined };
       }
+      // The status decides; a body that breaks off only loses the cause.
+      const cause = causeOf(await readJsonBody(response).catch(() => undefined));
       return {
         answered: true,
         status,
@@ -280,6 +297,6 @@ export class NotificationSender {
   /** Closes the kept-alive connections once the requests in flight have ended. */
   async close(): Promise<void> {
     // Nothing to close when nothing was ever sent (undici not even loaded).
-    if (this.#loading !== undefined) await (await this.#loading).agent.close();
+    if (this.#loading !== undefined) await (await this.#loading).close();
   }
 }
