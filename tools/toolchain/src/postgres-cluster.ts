@@ -1,4 +1,4 @@
-import { execFile as execFileCallback } from 'node:child_process';
+import { type ChildProcess, execFile as execFileCallback, spawn } from 'node:child_process';
 import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,11 +23,25 @@ export interface TestPostgres {
 }
 
 /**
+ * pg_ctl leaves the postmaster running on its own: a test run or benchmark killed before its
+ * clean-up (`pnpm bench` kills a child with SIGKILL on its timeout) would leave a server and its
+ * data behind. This detached shell polls `pid` once a second and, once it is gone, runs `stop`
+ * and removes `dir`.
+ */
+function stopWhenGone(pid: number, stop: string[], dir: string): ChildProcess {
+  const script = 'parent=$1; dir=$2; shift 2; while kill -0 "$parent" 2>/dev/null; do sleep 1; done; "$@"; rm -rf "$dir"';
+  const watchdog = spawn('sh', ['-c', script, 'mmtel-pg-watchdog', String(pid), dir, ...stop], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  return watchdog;
+}
+
+/**
  * Starts a private PostgreSQL cluster (for packages/server's tests and tools/bench's scale-out
  * benchmark) from the server binaries (initdb, pg_ctl; installed with
  * apt-get first when missing, see `ensurePostgresBin`): trust
  * auth, loopback only on a free port, unix socket and data in a fresh temp directory, fsync off.
- * As root the server runs as the `postgres` user, since initdb refuses root.
+ * As root the server runs as the `postgres` user, since initdb refuses root. If this process dies
+ * without calling `stop`, the cluster is stopped and removed within about a second.
  */
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = await ensurePostgresBin((line) => process.stderr.write(`${line}\n`));
@@ -35,11 +49,12 @@ export async function startPostgres(): Promise<TestPostgres> {
   const data = join(dir, 'data');
   const log = join(dir, 'postgres.log');
   const asRoot = process.getuid?.() === 0;
+  const command = (tool: string, args: string[]): string[] =>
+    asRoot ? ['runuser', '-u', 'postgres', '--', join(bin, tool), ...args] : [join(bin, tool), ...args];
   const run = async (tool: string, args: string[]): Promise<void> => {
-    const command = join(bin, tool);
+    const [file = '', ...rest] = command(tool, args);
     try {
-      if (asRoot) await execFile('runuser', ['-u', 'postgres', '--', command, ...args]);
-      else await execFile(command, args);
+      await execFile(file, rest);
     } catch (error) {
       const { stderr = '', stdout = '' } = error as { stderr?: string; stdout?: string };
       const serverLog = await readFile(log, 'utf8').catch(() => '');
@@ -72,11 +87,14 @@ export async function startPostgres(): Promise<TestPostgres> {
         if (attempt < 3) continue;
         throw error;
       }
+      const immediateStop = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+      const watchdog = stopWhenGone(process.pid, command('pg_ctl', immediateStop), dir);
       return {
         url: `postgres://postgres@127.0.0.1:${port}/postgres`,
         dataDir: data,
         async stop() {
-          await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+          watchdog.kill();
+          await run('pg_ctl', immediateStop).catch(() => undefined);
           await rm(dir, { recursive: true, force: true });
         },
         async restart(downMs = 0) {
