@@ -5,6 +5,7 @@ import { ProblemError, type InvalidParam } from '../http/problem.js';
 import type { Notifier } from '../notifications/notification-queue.js';
 import { SHARED_TENANT } from '../security/authentication.js';
 import type { ImsSession, NewNotification, SessionRecord, Store } from '../store/store.js';
+import { copyWith } from './copy-with.js';
 import { applyMergePatch } from './merge-patch.js';
 
 type Schemas = CallControl.components['schemas'];
@@ -104,7 +105,7 @@ export class SessionService {
 
   /** The representation sent to the AF: the stored session plus its `self` link (`self`, when the caller has it already). */
   representation(record: SessionRecord, self = this.selfUri(record.sessionId)): ImsSession {
-    return { ...record.session, self };
+    return copyWith(record.session, { self });
   }
 
   /**
@@ -130,11 +131,10 @@ export class SessionService {
           ? { ...input.websockNotifConfig, websocketUri: this.websocketUri(sessionId) }
           : { ...input.websockNotifConfig, requestWebsocketUri: false };
     }
-    session.imsSessionInfo = {
-      ...without({ ...input.imsSessionInfo }, INFO.serverSet),
+    session.imsSessionInfo = copyWith(without({ ...input.imsSessionInfo }, INFO.serverSet), {
       sessionId,
       sessionState: 'INITIATING' satisfies KnownImsSessionState,
-    };
+    });
     const now = new Date().toISOString();
     const record: SessionRecord = {
       sessionId,
