@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import { runAfterResponse } from './after-response.js';
+import { type AfterResponseTask, runAfterResponse } from './after-response.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { NetworkSimulator } from './simulator/network-simulator.js';
 
@@ -14,7 +14,7 @@ export interface HandlerContext {
   /** The simulator scenario the request asks for (`x-mmtel-sim-scenario` header), if any. */
   scenario: string | undefined;
   /** Runs `task` once the answer has been sent (a failure is logged, never answered). */
-  afterResponse(task: () => Promise<void>): void;
+  afterResponse(task: AfterResponseTask): void;
 }
 
 /** The services every handler context shares. */
@@ -58,7 +58,7 @@ export class RequestContext implements HandlerContext {
     return Array.isArray(value) ? value[0] : value;
   }
 
-  afterResponse(task: () => Promise<void>): void {
+  afterResponse(task: AfterResponseTask): void {
     runAfterResponse(this.#request, task);
   }
 }

@@ -118,7 +118,7 @@ export class SessionService {
     owner: string,
     input: ImsSession,
     scenario?: string,
-  ): Promise<{ record: SessionRecord; afterResponse: () => Promise<void> }> {
+  ): Promise<{ record: SessionRecord; afterResponse: () => void | Promise<void> }> {
     requireOwnAfId(owner, input.afId);
     await this.requireAllowedNotifUri(input.notifUri);
     const sessionId = randomUUID();
@@ -146,9 +146,13 @@ export class SessionService {
       updatedAt: now,
     };
     await this.store.sessions.insertSession(record);
-    const afterResponse = async () => {
+    // Synchronous unless there is a test notification to enqueue first: a creation without one
+    // (nearly all) then finishes its answer without a promise (after-response.ts).
+    const afterResponse = (): void | Promise<void> => {
       if (input.requestTestNotification === true && hasFeature(features, Feature.NOTIFICATION_TEST_EVENT)) {
-        await this.notifier.enqueue([this.notification(record, { subscription: this.selfUri(sessionId) })]);
+        return this.notifier
+          .enqueue([this.notification(record, { subscription: this.selfUri(sessionId) })])
+          .then(() => this.observer?.sessionCreated(record, scenario));
       }
       this.observer?.sessionCreated(record, scenario);
     };
