@@ -72,6 +72,8 @@ export class NetworkSimulator implements NetworkAdapter {
 
   sessionCreated(record: SessionRecord, requested: string | undefined): void {
     const scenario = this.scenarioFor(record, requested);
+    // The silent scenario: no chain to build and nothing to catch.
+    if (scenario.steps.length === 0) return;
     let delay = 0;
     let chain = Promise.resolve();
     for (const step of scenario.steps) {

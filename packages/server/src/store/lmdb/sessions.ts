@@ -17,8 +17,10 @@ function canBeKey(sessionId: string): boolean {
 /** The sessions of the LMDB store: one JSON record per session; every write durable (see durably.ts). */
 export function createLmdbSessions({ sessions }: LmdbDatabases, durably: Durably): SessionStore {
   return {
-    async insertSession(record) {
-      await durably(() => {
+    // The writes return durably's promise itself rather than awaiting it in an async method of
+    // their own: one promise and one suspended frame fewer on every create and release.
+    insertSession(record) {
+      return durably(() => {
         if (sessions.get(record.sessionId) !== undefined) throw new SessionExistsError(record.sessionId);
         void sessions.put(record.sessionId, record);
       });
@@ -38,8 +40,8 @@ export function createLmdbSessions({ sessions }: LmdbDatabases, durably: Durably
       });
     },
 
-    async deleteSession(sessionId, owner) {
-      if (!canBeKey(sessionId)) return undefined;
+    deleteSession(sessionId, owner) {
+      if (!canBeKey(sessionId)) return Promise.resolve(undefined);
       return durably(() => {
         const current = sessions.get(sessionId);
         if (current === undefined || (owner !== undefined && current.owner !== owner)) return undefined;
