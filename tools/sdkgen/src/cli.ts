@@ -3,7 +3,6 @@
  * the pinned openapi-generator. Apart from `pnpm generate` so that the everyday path needs no JVM;
  * it runs `pnpm generate` (or its check) first, since the SDKs are made from its bundles.
  */
-import { join } from 'node:path';
 import { repoRoot, runCommand } from '@mmtel/toolchain';
 import { compareWithCheckout, stageSdks, writeToCheckout } from './generate-sdks.js';
 import { generatorJar, generatorVersion } from './openapi-generator.js';
@@ -28,8 +27,8 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
 
   // The SDKs are generated from specs/bundled/: those must match the specs first.
-  const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const codegen = await runCommand(tsx, ['tools/codegen/src/cli.ts', 'generate', ...(check ? ['--check'] : [])], {
+  // As `pnpm generate` runs it: the generator built once per source version, on plain Node.
+  const codegen = await runCommand(process.execPath, ['tools/codegen/bin/codegen.js', 'generate', ...(check ? ['--check'] : [])], {
     cwd: repoRoot,
     allowFailure: true,
   });

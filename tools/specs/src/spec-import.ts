@@ -292,7 +292,8 @@ async function regenerate(root: string, options: ImportOptions, report: ImportRe
     return ok;
   };
   const lastLines = (output: string) => output.trim().split('\n').slice(-20);
-  if (!(await step('pnpm generate', tsx, ['tools/codegen/src/cli.ts', 'generate'], lastLines))) return;
+  // As `pnpm generate` runs it: the generator built once per source version, on plain Node.
+  if (!(await step('pnpm generate', process.execPath, ['tools/codegen/bin/codegen.js', 'generate'], lastLines))) return;
   if (options.sdks !== false) await step('pnpm generate:sdks', tsx, ['tools/sdkgen/src/cli.ts', 'generate'], lastLines);
   await step('pnpm docs:generate', tsx, ['packages/server/src/cli/docs.ts'], lastLines);
   if (options.typecheck !== false) {
