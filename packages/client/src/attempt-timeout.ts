@@ -28,6 +28,11 @@ export interface AttemptSignal {
   answered(response: Response): void;
   /** What `watch` does when the attempt failed, for a caller that awaited it itself. */
   failed(): void;
+  /**
+   * {@link responseSettled} for a caller that kept the attempt rather than handing its response
+   * on (so that `answered` never had to remember it).
+   */
+  settled(response: Response, read: boolean): void;
 }
 
 /** An AbortController lent to attempts one after the other, and how many it has served. */
@@ -93,6 +98,7 @@ class Attempt implements AttemptSignal {
   readonly signal: AbortSignal;
   readonly #given: AbortSignal | undefined;
   readonly #lent: boolean;
+  #ended = false;
 
   constructor(given: AbortSignal | undefined, timeoutMs: number, lend: boolean) {
     this.at = performance.now() + timeoutMs;
@@ -130,8 +136,15 @@ class Attempt implements AttemptSignal {
     this.end(false);
   }
 
+  settled(response: Response, read: boolean): void {
+    this.end(read && (response.body === null || response.bodyUsed));
+  }
+
   /** The attempt is over; its controller goes back when `read` (its answer read in full). */
   end(read: boolean): void {
+    // Once only: a controller given back twice would be lent to two attempts at once.
+    if (this.#ended) return;
+    this.#ended = true;
     inFlight.delete(this);
     this.#given?.removeEventListener('abort', this);
     if (read && this.#lent) giveBack(this.lease);
@@ -155,6 +168,7 @@ const UNBOUNDED: AttemptSignal = Object.freeze({
   watch: (sent: Promise<Response>) => sent,
   answered: () => undefined,
   failed: () => undefined,
+  settled: () => undefined,
 });
 
 /**
@@ -166,5 +180,5 @@ export function responseSettled(response: Response, read = false): void {
   const attempt = attempts.get(response);
   if (attempt === undefined) return;
   attempts.delete(response);
-  attempt.end(read && (response.body === null || response.bodyUsed));
+  attempt.settled(response, read);
 }

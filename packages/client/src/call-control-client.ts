@@ -101,7 +101,9 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
       );
       if (!result.response.ok || result.data === undefined) return failure(result);
       const { data: session, response } = result;
-      const location = new URL(response.headers.get('location') ?? session.self ?? '', response.url || base).href;
+      const given = response.headers.get('location') ?? session.self ?? '';
+      // An absolute URI needs no base (response.url serializes the URL of the answer every call).
+      const location = (ABSOLUTE_HTTP.test(given) ? new URL(given) : new URL(given, response.url || base)).href;
       const sessionId = session.imsSessionInfo.sessionId ?? decodeURIComponent(location.slice(location.lastIndexOf('/') + 1));
       return { data: { session, sessionId, location }, response };
     },
@@ -131,6 +133,9 @@ export function createCallControlClient(options: MmtelClientOptions): CallContro
     },
   };
 }
+
+// An http(s) URI with an authority, which a base cannot change (`http:x` alone is relative to one).
+const ABSOLUTE_HTTP = /^https?:\/\//i;
 
 /** The merge-patch content type on the openapi-fetch client's own PATCH requests (raw calls included). */
 const mergePatchBodies: Middleware = {

@@ -1,11 +1,11 @@
 import type { HeadersOptions, Middleware } from 'openapi-fetch';
 import { withConnectionErrors } from './connection-error.js';
 import { composeFetch, type FetchLike, type FetchWrapper } from './fetch.js';
-import { firstAttemptSender } from './first-attempt.js';
+import { FirstAttempts, type FirstRequest } from './first-attempt.js';
 import { clientCredentials, withBearerToken, type AccessTokenSource, type ClientCredentialsOptions } from './middleware/oauth2.js';
 import { responseSettled } from './attempt-timeout.js';
 import { markMergePatch } from './merge-patch.js';
-import { ReplayableRequest, requestPlan, sendRequest, withBody, type HeaderRecord, type PlannedRequest } from './middleware/replay.js';
+import { ReplayableRequest, requestPlan, sendRequest, withBody, type HeaderRecord } from './middleware/replay.js';
 import { mergeHeaders } from './request-headers.js';
 import { withRedirects, type RedirectOptions, type RedirectWrapper } from './middleware/redirect.js';
 import { withRetry, type RetryOptions, type RetryWrapper } from './middleware/retry.js';
@@ -125,36 +125,54 @@ export function createTransport(options: MmtelClientOptions, apiBase: string): T
   const callerMiddleware = new Set(options.middleware ?? []);
   const fetchChain = composeFetch(send, ...wrappers);
   // With the global fetch and no token to add, a typed request's first attempt skips the chain.
-  const sendPlanned =
+  const first =
     injected === undefined && options.auth === undefined
-      ? firstAttemptSender({ chain: fetchChain, redirects, retry, timeoutMs })
-      : (planned: PlannedRequest) => fetchChain(requestPlan(planned));
+      ? new FirstAttempts({ chain: fetchChain, redirects, retry, timeoutMs })
+      : undefined;
 
   const urlOf = urlJoiner(apiBase);
 
   /** A typed operation sent as openapi-fetch would send it and its answer read as it would read it. */
   async function sendTyped<T>({ method, path, body, options: call }: TypedRequest): Promise<FetchResult<T>> {
     const text = body === undefined ? null : JSON.stringify(body);
-    const response = await sendPlanned({
+    const request: FirstRequest = {
       url: urlOf(path),
       method,
       headers: headersOf(method, text !== null, call),
       signal: call.signal,
       body: text,
-    });
+      attempt: undefined,
+    };
+    let response: Response;
+    let sent: Promise<Response> | undefined;
+    if (first !== undefined && (sent = first.send(request)) !== undefined) {
+      // The first attempt awaited here: no promise of the client's between fetch and the call.
+      let firstAnswer: Response | undefined;
+      try {
+        firstAnswer = await sent;
+      } catch {
+        // The chain takes the failure over (below).
+      }
+      if (firstAnswer === undefined) response = await first.failed(request, sent);
+      else {
+        const onward = first.answered(request, firstAnswer);
+        response = onward === undefined ? firstAnswer : await onward;
+      }
+    } else response = await fetchChain(requestPlan(request));
     if (!response.ok && options.throwOnError) {
       // As throwOnProblem: the ProblemDetails from a copy, the response's own body left unread.
       const problem = await response.clone().text();
-      responseSettled(response);
+      settleAnswer(request, response, false);
       throw new MmtelProblemError(problemOf(parseOrText(problem), response), response);
     }
-    const contentLength = response.headers.get('content-length');
+    // A 204 has no body: its headers need not be looked at.
+    const contentLength = response.status === 204 ? null : response.headers.get('content-length');
     if (response.status === 204 || contentLength === '0') {
-      responseSettled(response, true);
+      settleAnswer(request, response, true);
       return response.ok ? { data: undefined as T, response } : { error: undefined, response };
     }
     const answer = await response.text();
-    responseSettled(response, true);
+    settleAnswer(request, response, true);
     // The generated types describe the answer: JSON is what openapi-fetch would have parsed too.
     if (response.ok) return { data: (answer === '' && contentLength === null ? undefined : JSON.parse(answer)) as T, response };
     return { error: parseOrText(answer), response };
@@ -209,6 +227,15 @@ function urlJoiner(apiBase: string): (path: string) => string {
   const { href } = base;
   // `includes` first: the pattern is tested only for a path that has a dot after a slash at all.
   return (path) => (path.includes('/.') && DOT_SEGMENT.test(path) ? new URL(`${apiBase}${path}`).href : `${href}${path}`);
+}
+
+/**
+ * The answer of a typed request is read (or, `read` false, left to its reader): its attempt's
+ * timer ends, the first attempt's kept in the request, any other followed by the registry.
+ */
+function settleAnswer(request: FirstRequest, response: Response, read: boolean): void {
+  if (request.attempt === undefined) responseSettled(response, read);
+  else request.attempt.settled(response, read);
 }
 
 /** JSON when the text is JSON, else the text: how openapi-fetch reads an error's body. */

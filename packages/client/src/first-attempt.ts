@@ -5,9 +5,12 @@
 // some wrapper acts on goes on through the chain, which is handed it as its first attempt's (the
 // chain's last step gives it back instead of sending again): a failure (no connection, a timeout,
 // the caller's abort), a 307 or 308, a status the retry wrapper re-sends. Every rule stays the
-// wrappers' own; this step only decides when none of them can have anything to do.
+// wrappers' own; this step only decides when none of them can have anything to do. The caller
+// awaits the first attempt itself (no promise of ours in between), keeps its timer in the
+// request and ends it once the answer is read; a response handed to the chain is followed as
+// any of the chain's (responseSettled).
 
-import { startAttempt } from './attempt-timeout.js';
+import { startAttempt, type AttemptSignal } from './attempt-timeout.js';
 import type { FetchLike } from './fetch.js';
 import type { RedirectWrapper } from './middleware/redirect.js';
 import { requestPlan, type PlannedRequest } from './middleware/replay.js';
@@ -26,35 +29,56 @@ export interface FirstAttemptChain {
   timeoutMs: number | undefined;
 }
 
-/**
- * Sends a typed request: its first attempt with the global fetch directly, the chain asked only
- * when that attempt's settlement is one a wrapper acts on (or when a 308 has moved its URI).
- */
-export function firstAttemptSender({
-  chain,
-  redirects,
-  retry,
-  timeoutMs,
-}: FirstAttemptChain): (planned: PlannedRequest) => Promise<Response> {
-  return async (planned) => {
-    // A URI that a 308 moved is the redirect wrapper's to resolve.
-    if (redirects.resolve(planned.url) !== planned.url) return chain(requestPlan(planned));
-    const attempt = startAttempt(planned.signal, timeoutMs, true);
+/** A typed request sent by its first attempt, and that attempt's timer while the caller keeps it. */
+export interface FirstRequest extends PlannedRequest {
+  /** Set by `send`; undefined again once the chain has taken the request over. */
+  attempt: AttemptSignal | undefined;
+}
+
+/** Sends the first attempts of typed requests with the global fetch, in front of the chain. */
+export class FirstAttempts {
+  readonly #chain: FetchLike;
+  readonly #redirects: RedirectWrapper;
+  readonly #retry: RetryWrapper | undefined;
+  readonly #timeoutMs: number | undefined;
+
+  constructor({ chain, redirects, retry, timeoutMs }: FirstAttemptChain) {
+    this.#chain = chain;
+    this.#redirects = redirects;
+    this.#retry = retry;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /**
+   * Sends the first attempt of `request`, its timer in `request.attempt`; undefined when a 308
+   * has moved its URI (the redirect wrapper's to resolve: send it through the chain).
+   */
+  send(request: FirstRequest): Promise<Response> | undefined {
+    if (this.#redirects.resolve(request.url) !== request.url) return undefined;
+    const attempt = startAttempt(request.signal, this.#timeoutMs, true);
+    request.attempt = attempt;
     const { signal } = attempt;
-    const init: RequestInit = { method: planned.method, headers: planned.headers, body: planned.body, redirect: 'manual' };
+    const init: RequestInit = { method: request.method, headers: request.headers, body: request.body, redirect: 'manual' };
     if (signal !== undefined) init.signal = signal;
-    const sent = fetch(planned.url, init);
-    let response: Response;
-    try {
-      // Awaited here rather than through attempt.watch: one promise fewer per call.
-      response = await sent;
-    } catch {
-      attempt.failed();
-      return chain(requestPlan(planned, sent));
-    }
-    attempt.answered(response);
+    return fetch(request.url, init);
+  }
+
+  /** The first attempt failed: the chain takes over from that failure. */
+  failed(request: FirstRequest, sent: Promise<Response>): Promise<Response> {
+    request.attempt?.failed();
+    request.attempt = undefined;
+    return this.#chain(requestPlan(request, sent));
+  }
+
+  /**
+   * The first attempt was answered: undefined when that answer is the call's (no wrapper acts on
+   * it), else the chain's answer, the chain taking over from the first.
+   */
+  answered(request: FirstRequest, response: Response): Promise<Response> | undefined {
     const { status } = response;
-    if (status === 307 || status === 308 || retry?.resends(status) === true) return chain(requestPlan(planned, Promise.resolve(response)));
-    return response;
-  };
+    if (status !== 307 && status !== 308 && this.#retry?.resends(status) !== true) return undefined;
+    request.attempt?.answered(response);
+    request.attempt = undefined;
+    return this.#chain(requestPlan(request, Promise.resolve(response)));
+  }
 }
