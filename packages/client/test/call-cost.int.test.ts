@@ -194,6 +194,17 @@ describe('the cost of a typed call', () => {
     for (let i = 0; i < 10; i++) expect((await client.releaseImsSession('s-1')).response.status).toBe(204);
   });
 
+  it('times out only the slow ones of many attempts in flight together', async () => {
+    const server = await startHttpServer((request) => ({ status: 204, ...(request.url.endsWith('slow') && { delayMs: 400 }) }));
+    const client = createCallControlClient({ baseUrl: server.url, timeoutMs: 100, retry: false });
+    const ids = ['fast', 'slow', 'slow', 'fast', 'slow', 'fast', 'fast', 'slow'].map((speed, i) => `s-${i}-${speed}`);
+    const outcomes = await Promise.allSettled(ids.map((id) => client.releaseImsSession(id)));
+    expect(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.response.status : outcome.reason.name))).toEqual(
+      ids.map((id) => (id.endsWith('slow') ? 'TimeoutError' : 204)),
+    );
+    for (let i = 0; i < 3; i++) expect((await client.releaseImsSession('s-fast')).response.status).toBe(204);
+  });
+
   it('times out the attempts of clients with different timeouts each at its own deadline', async () => {
     const server = await startHttpServer(() => ({ status: 204, delayMs: 400 }));
     const patient = createCallControlClient({ baseUrl: server.url, timeoutMs: 5_000, retry: false });
