@@ -104,6 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     (await openStore({
       dataDir: config.dataDir,
       databaseUrl: config.databaseUrl,
+      pgPoolSize: config.pgPoolSize,
       leaseMs: config.notifications.leaseMs,
       synchronousCommit: config.synchronousCommit,
     }));

@@ -14,6 +14,8 @@ export interface ServerConfig {
   dataDir: string;
   /** PostgreSQL connection string; when set it replaces the embedded store. */
   databaseUrl?: string;
+  /** Connections of the pool to PostgreSQL (`MMTEL_PG_POOL_SIZE`), when `databaseUrl` is set. */
+  pgPoolSize: number;
   /** Whether a durable write answers only once on disk (`on`, the default) or once committed (`MMTEL_SYNCHRONOUS_COMMIT`). */
   synchronousCommit: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -151,6 +153,7 @@ export function toServerConfig(values: ConfigValues, cwd: string): ServerConfig 
     }),
     dataDir: resolve(cwd, values.MMTEL_DATA_DIR),
     ...(values.DATABASE_URL !== undefined && { databaseUrl: values.DATABASE_URL }),
+    pgPoolSize: values.MMTEL_PG_POOL_SIZE,
     synchronousCommit: values.MMTEL_SYNCHRONOUS_COMMIT === 'on',
     logLevel: values.LOG_LEVEL,
     logFormat: values.MMTEL_LOG_FORMAT,

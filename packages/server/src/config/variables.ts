@@ -93,6 +93,14 @@ export const variables = {
     format: 'postgres-url',
     description: 'use PostgreSQL instead of the embedded store (several instances may share it)',
   }),
+  MMTEL_PG_POOL_SIZE: integer({
+    group: 'store',
+    min: 1,
+    max: 1_000,
+    default: 10,
+    description:
+      "connections of this server instance's pool to PostgreSQL (with `DATABASE_URL`), opened as requests need them; every instance sharing the database has its own, and together they must stay under PostgreSQL's `max_connections`",
+  }),
   MMTEL_SYNCHRONOUS_COMMIT: oneOf(['on', 'off'], {
     group: 'store',
     default: 'on',
