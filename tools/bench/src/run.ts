@@ -53,9 +53,10 @@ const SIZES = values.quick
     }
   : {
       rounds: 2,
-      // The server's JIT is still compiling hundreds of functions 1 s in (V8's compiler threads
-      // then cost it ~36 µs a cycle against bare Fastify's 2.5); by 3 s few are left.
-      warmupS: 3,
+      // A target's hot functions are optimized after a number of cycles, not of seconds: the
+      // server, doing fewer cycles a second, was still compiling 3 s in (V8's compiler threads
+      // 18-40 µs a cycle against bare Fastify's 5.5-5.8); 8 s in, 4.5-5.2. 1 s in: ~36 vs 2.5.
+      warmupS: 8,
       durationS: 4,
       notifications: 8_000,
       notificationRounds: 3,
