@@ -10,6 +10,7 @@ import { handlers } from './handlers/index.js';
 import { installErrorHandling, sendProblem } from './http/error-handler.js';
 import { jsonText } from './http/json-text.js';
 import { LazyValidators } from './http/lazy-validators.js';
+import { warmUpOnceReady } from './warm-up.js';
 import { OneLineRequestLog } from './http/request-log.js';
 import { httpServerOptions } from './http/http-server.js';
 import { operationResolver } from './http/operation-routes.js';
@@ -289,24 +290,6 @@ function runBackgroundWork(
     await simulator.stop();
     if (network !== undefined && network !== simulator) await network.stop();
     await engine.stop();
-  });
-}
-
-/**
- * Does what the start does not wait for (loading prom-client; compiling the validators of
- * notification bodies and of merged sessions), in the background once the app is ready, each step
- * on a turn of its own.
- */
-function warmUpOnceReady(app: FastifyInstance, steps: Array<() => void | Promise<void>>): void {
-  app.addHook('onReady', async () => {
-    setImmediate(() => {
-      void (async () => {
-        for (const step of steps) {
-          await new Promise((resolve) => setImmediate(resolve));
-          await step();
-        }
-      })().catch((err: unknown) => app.log.warn({ err }, 'warming up after ready failed'));
-    });
   });
 }
 
